@@ -1,0 +1,152 @@
+"""What every part shares: organisations, their members, and the master data mirrored from
+the accounting system that requests are coded with."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Organisation(models.Model):
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(unique=True)
+    base_currency = models.CharField(max_length=3, default="GBP")
+    timezone = models.CharField(max_length=64, default="Europe/London")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        ADMINISTRATOR = "administrator", "Administrator"
+        APPROVER = "approver", "Approver"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=20, choices=Role.choices, default=Role.APPROVER)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "user"], name="one_membership_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user} in {self.organisation} ({self.role})"
+
+
+class MasterDataQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(status=MasterDataStatus.ACTIVE)
+
+
+class MasterDataStatus(models.TextChoices):
+    ACTIVE = "ACTIVE", "Active"
+    ARCHIVED = "ARCHIVED", "Archived"
+    DELETED = "DELETED", "Deleted"
+
+
+class MasterData(models.Model):
+    """A row mirrored from Xero; `updated_at` is ours, for incremental reads."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=MasterDataStatus.choices, default=MasterDataStatus.ACTIVE)
+    updated_at = models.DateTimeField(auto_now=True, db_index=True)
+
+    objects = MasterDataQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+
+class Supplier(MasterData):
+    xero_contact_id = models.UUIDField(null=True, blank=True)
+    name = models.CharField(max_length=255)
+    is_supplier = models.BooleanField(default=False)
+    email = models.EmailField(blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "xero_contact_id"],
+                condition=models.Q(xero_contact_id__isnull=False),
+                name="supplier_unique_xero_id",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Account(MasterData):
+    xero_account_id = models.UUIDField()
+    code = models.CharField(max_length=10, blank=True)
+    name = models.CharField(max_length=150)
+    type = models.CharField(max_length=30)
+    tax_type = models.CharField(max_length=50, blank=True)
+    enable_payments = models.BooleanField(default=False)
+    bank_account_number = models.CharField(max_length=50, blank=True)
+    currency = models.CharField(max_length=3, blank=True)
+
+    class Meta:
+        ordering = ["code", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "xero_account_id"], name="account_unique_xero_id")
+        ]
+
+    @property
+    def accepts_payments(self) -> bool:
+        return self.type == "BANK" or self.enable_payments
+
+    def __str__(self) -> str:
+        return f"{self.code} - {self.name}" if self.code else self.name
+
+
+class TaxRate(MasterData):
+    tax_type = models.CharField(max_length=50)
+    name = models.CharField(max_length=150)
+    can_apply_to_expenses = models.BooleanField(default=True)
+    effective_rate = models.DecimalField(max_digits=7, decimal_places=4, default=0)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "tax_type"], name="tax_rate_unique_type")]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.tax_type})"
+
+
+class TrackingCategory(MasterData):
+    xero_tracking_category_id = models.UUIDField()
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name_plural = "tracking categories"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "xero_tracking_category_id"], name="tracking_category_unique_xero_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TrackingOption(models.Model):
+    category = models.ForeignKey(TrackingCategory, on_delete=models.CASCADE, related_name="options")
+    xero_tracking_option_id = models.UUIDField()
+    name = models.CharField(max_length=100)
+    status = models.CharField(max_length=10, choices=MasterDataStatus.choices, default=MasterDataStatus.ACTIVE)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MasterDataQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "xero_tracking_option_id"], name="tracking_option_unique_xero_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category.name}: {self.name}"

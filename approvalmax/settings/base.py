@@ -1,0 +1,193 @@
+"""Settings read from the environment (INTERFACES.md §2). Overlays only change defaults."""
+
+import hashlib
+from pathlib import Path
+
+import environ
+
+BASE_DIR = Path(__file__).resolve().parents[2]
+env = environ.Env()
+
+DEBUG = env.bool("DEBUG", default=False)
+_DEV_SECRET = "dev-only-not-secret-" + "x" * 40
+SECRET_KEY = env("SECRET_KEY", default=_DEV_SECRET if DEBUG else environ.Env.NOTSET)
+ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"] if DEBUG else [])
+CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
+PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", default="http://127.0.0.1:8000").rstrip("/")
+
+# Secrets in the database (OAuth tokens) are Fernet-encrypted with keys derived from
+# SECRET_KEY and this salt; a development salt is derived only while DEBUG is on.
+SALT_KEY = env.list(
+    "FIELD_ENCRYPTION_KEY",
+    default=[hashlib.sha256(SECRET_KEY.encode()).hexdigest()] if DEBUG else environ.Env.NOTSET,
+)
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "approvalmax.core",
+    "workflows",
+    "dext_integration",
+    "xero_integration",
+]
+
+XERO_SANDBOX = env.bool("XERO_SANDBOX", default=False)
+DEXT_SANDBOX = env.bool("DEXT_SANDBOX", default=False)
+if XERO_SANDBOX:
+    INSTALLED_APPS.append("xero_integration.sandbox")
+if DEXT_SANDBOX:
+    INSTALLED_APPS.append("dext_integration.sandbox")
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "approvalmax.urls"
+WSGI_APPLICATION = "approvalmax.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'var' / 'db.sqlite3'}")}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Web server, worker and beat share the demo's file: WAL and immediate
+    # transactions keep them from failing with "database is locked".
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
+DATABASES["default"]["ATOMIC_REQUESTS"] = False
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+]
+LOGIN_URL = "login"
+LOGIN_REDIRECT_URL = "workflows:inbox"
+LOGOUT_REDIRECT_URL = "login"
+
+LANGUAGE_CODE = "en-gb"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
+MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+
+# Dext uploads are at most 10 MB (Xero's attachment limit); a little room for the JSON part.
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "EXCEPTION_HANDLER": "approvalmax.core.api_errors.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+
+# Celery: a server-less filesystem broker unless CELERY_BROKER_URL says otherwise.
+CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
+_CELERY_QUEUE_DIR = BASE_DIR / "var" / "celery-queue"
+CELERY_BROKER_TRANSPORT_OPTIONS = (
+    {"data_folder_in": str(_CELERY_QUEUE_DIR), "data_folder_out": str(_CELERY_QUEUE_DIR)}
+    if CELERY_BROKER_URL.startswith("filesystem")
+    else {}
+)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_TIME_LIMIT = 300
+CELERY_TASK_SOFT_TIME_LIMIT = 240
+CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
+CELERY_TIMEZONE = "UTC"
+REDIS_URL = env("REDIS_URL", default="")
+
+# Xero. With the sandbox on, every URL points at the in-project stand-in.
+_XERO_SANDBOX_BASE = f"{PUBLIC_BASE_URL}/sandbox/xero"
+XERO_CLIENT_ID = env("XERO_CLIENT_ID", default="sandbox-client" if XERO_SANDBOX else "")
+XERO_CLIENT_SECRET = env("XERO_CLIENT_SECRET", default="sandbox-secret" if XERO_SANDBOX else "")
+XERO_AUTHORIZE_URL = env(
+    "XERO_AUTHORIZE_URL",
+    default=f"{_XERO_SANDBOX_BASE}/identity/connect/authorize"
+    if XERO_SANDBOX
+    else "https://login.xero.com/identity/connect/authorize",
+)
+XERO_TOKEN_URL = env(
+    "XERO_TOKEN_URL",
+    default=f"{_XERO_SANDBOX_BASE}/identity/connect/token"
+    if XERO_SANDBOX
+    else "https://identity.xero.com/connect/token",
+)
+XERO_REVOKE_URL = env(
+    "XERO_REVOKE_URL",
+    default=f"{_XERO_SANDBOX_BASE}/identity/connect/revocation"
+    if XERO_SANDBOX
+    else "https://identity.xero.com/connect/revocation",
+)
+XERO_CONNECTIONS_URL = env(
+    "XERO_CONNECTIONS_URL",
+    default=f"{_XERO_SANDBOX_BASE}/connections" if XERO_SANDBOX else "https://api.xero.com/connections",
+)
+XERO_API_URL = env(
+    "XERO_API_URL",
+    default=f"{_XERO_SANDBOX_BASE}/api.xro/2.0" if XERO_SANDBOX else "https://api.xero.com/api.xro/2.0",
+)
+XERO_SCOPES = env(
+    "XERO_SCOPES",
+    default="offline_access accounting.transactions accounting.contacts "
+    "accounting.settings.read accounting.attachments",
+)
+XERO_CALLS_PER_MINUTE = env.int("XERO_CALLS_PER_MINUTE", default=60)
+XERO_CALLS_PER_DAY = env.int("XERO_CALLS_PER_DAY", default=5000)
+XERO_MAX_CONCURRENT = env.int("XERO_MAX_CONCURRENT", default=5)
+XERO_HTTP_TIMEOUT = env.float("XERO_HTTP_TIMEOUT", default=30.0)
+
+DEXT_API_URL = env(
+    "DEXT_API_URL", default=f"{PUBLIC_BASE_URL}/sandbox/dext/api" if DEXT_SANDBOX else ""
+)
+MASTER_DATA_SYNC_HOUR = env.int("MASTER_DATA_SYNC_HOUR", default=3)
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
+}
+
+if not DEBUG:
+    SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=True)
+    CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)

@@ -1,0 +1,23 @@
+"""Test settings: the same base, with both sandboxes mounted so tests can talk to them."""
+
+import os
+
+for _name, _value in {
+    "DEBUG": "0",
+    "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
+    "FIELD_ENCRYPTION_KEY": "test-field-encryption-salt",
+    "XERO_SANDBOX": "1",
+    "DEXT_SANDBOX": "1",
+    "ALLOWED_HOSTS": "*",
+    "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
+}.items():
+    os.environ.setdefault(_name, _value)
+# Playwright's sync API runs an event loop in the test thread.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+from approvalmax.settings.base import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+SESSION_COOKIE_SECURE = False
+CSRF_COOKIE_SECURE = False
+STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405

@@ -1,0 +1,25 @@
+from django.conf import settings
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="workflows:inbox", permanent=False)),
+    path("admin/", admin.site.urls),
+    path("login/", auth_views.LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("workflows.urls")),
+    path("", include("approvalmax.core.urls")),
+    path("xero/", include("xero_integration.urls")),
+    path("api/dext/v1/", include("dext_integration.urls")),
+]
+
+if settings.XERO_SANDBOX:
+    urlpatterns.append(path("sandbox/xero/", include("xero_integration.sandbox.urls")))
+if settings.DEXT_SANDBOX:
+    urlpatterns.append(path("sandbox/dext/", include("dext_integration.sandbox.urls")))
+
+handler400 = "approvalmax.core.views.bad_request"
+handler403 = "approvalmax.core.views.permission_denied"
+handler404 = "approvalmax.core.views.page_not_found"

@@ -1,0 +1,31 @@
+from django.db import models
+
+from approvalmax.core.models import Organisation
+
+
+class DextConnection(models.Model):
+    """A linked Dext account. The API key is shown once and stored only as a SHA-256 hash."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="dext_connections")
+    account_name = models.CharField(max_length=200, blank=True)
+    key_prefix = models.CharField(max_length=12)
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.key_prefix}…"
+
+
+class CostItem(models.Model):
+    """A Dext cost item and the request it became; `fingerprint` spots unchanged re-pushes."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    dext_id = models.CharField(max_length=100)
+    request = models.OneToOneField("workflows.ApprovalRequest", on_delete=models.CASCADE, related_name="dext_item")
+    fingerprint = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "dext_id"], name="one_item_per_dext_id")]

@@ -1,0 +1,65 @@
+import os
+import socket
+
+import pytest
+
+from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, chart_of_accounts, one_step_workflow
+
+_real_connect = socket.socket.connect
+
+
+def _loopback_only(self, address):
+    host = address[0] if isinstance(address, tuple) else address
+    if isinstance(host, str) and (host in ("localhost", "::1") or host.startswith("127.") or host.startswith("/")):
+        return _real_connect(self, address)
+    if self.family == socket.AF_UNIX:
+        return _real_connect(self, address)
+    raise RuntimeError(f"Test tried to reach {address!r}: only this machine's services are allowed.")
+
+
+@pytest.fixture(autouse=True)
+def _no_outbound_network(monkeypatch):
+    """Any connection beyond this machine fails the test (HOUSE_STYLE: tests stay local)."""
+    monkeypatch.setattr(socket.socket, "connect", _loopback_only)
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def require_service(name: str, reason: str):
+    """Outside CI a missing server skips with the reason; in CI it fails loudly (INTERFACES.md §1)."""
+    if os.environ.get("CI"):
+        pytest.fail(f"{name} is required in CI: {reason}")
+    pytest.skip(f"{name} is not available outside CI: {reason}")
+
+
+@pytest.fixture
+def organisation(db):
+    return OrganisationFactory(name="Demo Trading Ltd", slug="demo")
+
+
+@pytest.fixture
+def master_data(organisation):
+    return chart_of_accounts(organisation)
+
+
+@pytest.fixture
+def approver(organisation):
+    return MembershipFactory(organisation=organisation).user
+
+
+@pytest.fixture
+def second_approver(organisation):
+    return MembershipFactory(organisation=organisation).user
+
+
+@pytest.fixture
+def administrator(organisation):
+    return MembershipFactory(organisation=organisation, role="administrator").user
+
+
+@pytest.fixture
+def workflow(organisation, approver):
+    return one_step_workflow(organisation, [approver])

@@ -1,0 +1,45 @@
+from django.db import models
+from encrypted_fields.fields import EncryptedTextField
+
+from approvalmax.core.models import Organisation
+
+
+class XeroConnection(models.Model):
+    """One organisation's OAuth2 grant to one Xero tenant. Tokens are encrypted at rest."""
+
+    class Status(models.TextChoices):
+        CONNECTED = "connected", "Connected"
+        NEEDS_RECONNECTING = "needs_reconnecting", "Needs reconnecting"
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="xero_connection")
+    tenant_id = models.UUIDField()
+    tenant_name = models.CharField(max_length=255)
+    connection_id = models.UUIDField(null=True, blank=True)
+    short_code = models.CharField(max_length=20, blank=True)
+    access_token = EncryptedTextField()
+    refresh_token = EncryptedTextField()
+    access_token_expires_at = models.DateTimeField()
+    scopes = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONNECTED)
+    problem = models.TextField(blank=True)
+    last_synced_at = models.DateTimeField(null=True, blank=True)
+    connected_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.organisation} → {self.tenant_name}"
+
+
+class XeroPublication(models.Model):
+    """Progress of publishing one request revision, so a retry resumes instead of repeating."""
+
+    request = models.ForeignKey("workflows.ApprovalRequest", on_delete=models.CASCADE, related_name="+")
+    revision = models.PositiveIntegerField()
+    invoice_id = models.UUIDField(null=True, blank=True)
+    bank_transaction_id = models.UUIDField(null=True, blank=True)
+    document_attached = models.BooleanField(default=False)
+    report_attached = models.BooleanField(default=False)
+    payment_id = models.UUIDField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "revision"], name="one_publication_per_revision")]

@@ -1,0 +1,1 @@
+"""Reacts to what the approval engine announces."""
