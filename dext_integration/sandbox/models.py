@@ -1,0 +1,61 @@
+from django.db import models
+from encrypted_fields.fields import EncryptedTextField
+
+
+def mask_key(api_key: str) -> str:
+    """The only form in which an API key is ever shown or logged."""
+    return f"{api_key[:6]}…"
+
+
+class SandboxLink(models.Model):
+    """The ApprovalMax organisation this Dext account publishes to, as Dext holds it."""
+
+    name = models.CharField(max_length=200)
+    base_url = models.CharField("API base URL", max_length=500)
+    api_key = EncryptedTextField()
+    linked_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.name} → {self.base_url}"
+
+    @property
+    def masked_key(self) -> str:
+        return mask_key(self.api_key)
+
+
+class SandboxItem(models.Model):
+    """A cost item as it sits in Dext: what was extracted, the original file, the last answer."""
+
+    class Action(models.TextChoices):
+        PUBLISH = "publish", "Publish"
+        WITHDRAW = "withdraw", "Withdraw"
+
+    dext_id = models.CharField(max_length=64, unique=True)
+    payload = models.JSONField("item JSON")
+    document = models.BinaryField()
+    document_name = models.CharField(max_length=255)
+    document_content_type = models.CharField(max_length=100)
+    last_action = models.CharField(max_length=10, choices=Action.choices, blank=True)
+    last_status = models.PositiveSmallIntegerField(null=True, blank=True)
+    last_body = models.TextField(blank=True)
+    request_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return self.dext_id
+
+    @property
+    def supplier_name(self) -> str:
+        return (self.payload.get("supplier") or {}).get("name", "")
+
+    @property
+    def total(self) -> str:
+        return self.payload.get("total", "")
+
+    @property
+    def currency(self) -> str:
+        return self.payload.get("currency", "")

@@ -1,0 +1,198 @@
+"""The Dext sandbox's pages: a stand-in for Dext publishing to our API over real HTTP."""
+
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.conf import settings
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.views.decorators.clickjacking import xframe_options_sameorigin
+from django.views.decorators.http import require_POST
+
+from .api_client import ApiAnswer, ApiUnreachable
+from .cost_items import build_item, form_initial
+from .forms import CostItemForm, LinkForm, line_formset
+from .models import SandboxItem, SandboxLink
+from .selectors import item_last_answered, item_statuses, item_stored_document_name, items_recent, link_active
+from .services import item_publish, item_save, item_withdraw, link_save
+
+# Shown in the browser; anything else is offered as a download, never rendered on our origin.
+INLINE_CONTENT_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif"}
+
+SUCCESS_SUMMARIES = {
+    ("publish", 200): "This exact item was published before; nothing new was created.",
+    ("publish", 201): "A new approval request was created, or a new revision of a rejected or cancelled one.",
+    ("publish", 202): "Accepted for direct creation in Xero as a bank transaction; it bypasses approval.",
+    ("withdraw", 204): "The item's request was cancelled.",
+}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """What our API answered to one publish or withdraw, or why there was no answer."""
+
+    dext_id: str
+    action: str
+    answer: ApiAnswer | None = None
+    unreachable: str = ""
+
+    @property
+    def summary(self) -> str:
+        return SUCCESS_SUMMARIES.get((self.action, self.answer.status), "") if self.answer else ""
+
+
+def index(request):
+    link = link_active()
+    if request.method == "POST":
+        form, lines, outcome = _publish_from_form(request, link=link)
+        if outcome and outcome.answer and outcome.answer.ok:
+            return _redirect_to_outcome(outcome.dext_id)
+    else:
+        form, lines = CostItemForm(stored_document_for=item_stored_document_name), line_formset()
+        outcome = _stored_outcome(request.GET.get("item", ""))
+    return _render_index(request, link=link, form=form, lines=lines, outcome=outcome)
+
+
+@require_POST
+def link_account(request):
+    current = link_active()
+    link_form = LinkForm(request.POST, linked=current is not None)
+    if not link_form.is_valid():
+        form, lines = CostItemForm(stored_document_for=item_stored_document_name), line_formset()
+        return _render_index(request, link=current, form=form, lines=lines, link_form=link_form)
+    link, change = link_save(**link_form.cleaned_data)
+    messages.success(
+        request, f"Linked organisation “{link.name}” at {link.base_url} with key {link.masked_key} ({change})."
+    )
+    return redirect(reverse("dext_sandbox:index") + "#link")
+
+
+def item_detail(request, dext_id: str):
+    item = get_object_or_404(SandboxItem.objects.defer("document"), dext_id=dext_id)
+    return render(
+        request,
+        "dext_sandbox/item_detail.html",
+        {
+            "item": item,
+            "data": item.payload,
+            "document_inline": item.document_content_type in INLINE_CONTENT_TYPES,
+            "document_is_image": item.document_content_type.startswith("image/")
+            and item.document_content_type in INLINE_CONTENT_TYPES,
+        },
+    )
+
+
+@xframe_options_sameorigin
+def item_document(request, dext_id: str):
+    item = get_object_or_404(SandboxItem, dext_id=dext_id)
+    inline = item.document_content_type in INLINE_CONTENT_TYPES
+    response = HttpResponse(
+        bytes(item.document), content_type=item.document_content_type if inline else "application/octet-stream"
+    )
+    response["Content-Disposition"] = content_disposition_header(not inline, item.document_name)
+    return response
+
+
+def item_edit(request, dext_id: str):
+    item = get_object_or_404(SandboxItem.objects.defer("document"), dext_id=dext_id)
+    link = link_active()
+    outcome = None
+    if request.method == "POST":
+        form, lines, outcome = _publish_from_form(request, link=link, fixed_dext_id=item.dext_id)
+        if outcome and outcome.answer and outcome.answer.ok:
+            return _redirect_to_outcome(outcome.dext_id)
+    else:
+        initial, line_initial = form_initial(item.payload)
+        form = CostItemForm(
+            initial=initial, fixed_dext_id=item.dext_id, stored_document_for=item_stored_document_name
+        )
+        lines = line_formset(lines=line_initial)
+    return render(
+        request,
+        "dext_sandbox/item_edit.html",
+        {"item": item, "link": link, "form": form, "lines": lines, "outcome": outcome},
+    )
+
+
+@require_POST
+def item_republish(request, dext_id: str):
+    item = get_object_or_404(SandboxItem, dext_id=dext_id)
+    return _call_api(request, item=item, action=item_publish)
+
+
+@require_POST
+def item_withdraw_view(request, dext_id: str):
+    item = get_object_or_404(SandboxItem.objects.defer("document"), dext_id=dext_id)
+    return _call_api(request, item=item, action=item_withdraw)
+
+
+def _call_api(request, *, item: SandboxItem, action):
+    link = link_active()
+    if link is None:
+        messages.error(request, "No organisation is linked: paste its API key under “Linked organisation”.")
+        return redirect(reverse("dext_sandbox:index") + "#link")
+    try:
+        action(item=item, link=link)
+    except ApiUnreachable as exc:
+        messages.error(request, f"Could not reach ApprovalMax for {item.dext_id}: {exc}")
+        return redirect(reverse("dext_sandbox:index") + "#items")
+    return _redirect_to_outcome(item.dext_id)
+
+
+def _publish_from_form(request, *, link: SandboxLink | None, fixed_dext_id: str | None = None):
+    form = CostItemForm(
+        request.POST, request.FILES, fixed_dext_id=fixed_dext_id, stored_document_for=item_stored_document_name
+    )
+    lines = line_formset(request.POST)
+    form_valid, lines_valid = form.is_valid(), lines.is_valid()
+    if not (form_valid and lines_valid):
+        return form, lines, None
+    if link is None:
+        form.add_error(None, "Link an organisation first: paste its API key under “Linked organisation”.")
+        return form, lines, None
+    dext_id = form.cleaned_data["dext_id"]
+    payload = build_item(form.cleaned_data, lines.lines(), document_url=_document_url(dext_id))
+    item = item_save(payload=payload, document=form.cleaned_data["document"])
+    form.describe_stored_document(dext_id)
+    try:
+        answer = item_publish(item=item, link=link)
+    except ApiUnreachable as exc:
+        return form, lines, Outcome(dext_id=dext_id, action="publish", unreachable=str(exc))
+    return form, lines, Outcome(dext_id=dext_id, action="publish", answer=answer)
+
+
+def _render_index(request, *, link, form, lines, outcome=None, link_form=None):
+    if link_form is None:
+        link_form = LinkForm(
+            initial={"name": link.name, "base_url": link.base_url}
+            if link
+            else {"base_url": f"{settings.PUBLIC_BASE_URL}/api/dext/v1/"},
+            linked=link is not None,
+        )
+    items = list(items_recent())
+    rows = list(zip(items, item_statuses(items=items, link=link)))
+    return render(
+        request,
+        "dext_sandbox/index.html",
+        {"link": link, "link_form": link_form, "form": form, "lines": lines, "outcome": outcome, "rows": rows},
+    )
+
+
+def _stored_outcome(dext_id: str) -> Outcome | None:
+    item = item_last_answered(dext_id)
+    if item is None:
+        return None
+    return Outcome(
+        dext_id=item.dext_id, action=item.last_action, answer=ApiAnswer(status=item.last_status, text=item.last_body)
+    )
+
+
+def _redirect_to_outcome(dext_id: str):
+    return redirect(f"{reverse('dext_sandbox:index')}?{urlencode({'item': dext_id})}#outcome")
+
+
+def _document_url(dext_id: str) -> str:
+    return settings.PUBLIC_BASE_URL + reverse("dext_sandbox:item", args=[dext_id])
