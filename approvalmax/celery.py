@@ -1,9 +1,19 @@
 import os
 
 from celery import Celery
+from celery.schedules import crontab
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "approvalmax.settings.base")
 
 app = Celery("approvalmax")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+# The beat schedule lives in code, where it is reviewed and tested.
+app.conf.beat_schedule = {
+    "daily-master-data-sync": {
+        # Hourly, so each organisation is synced at MASTER_DATA_SYNC_HOUR in its own time zone.
+        "task": "xero.daily_master_data_sync",
+        "schedule": crontab(minute=0),
+    },
+}

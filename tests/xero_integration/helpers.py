@@ -1,0 +1,57 @@
+from decimal import Decimal
+
+import requests
+
+from approvalmax.core.models import Account, Supplier, TaxRate, TrackingOption
+from tests.builders import bill_content
+from xero_integration.models import XeroConnection
+
+
+def synced_master_data(organisation) -> dict:
+    """The tests' usual master-data names, looked up among what the sync brought from the sandbox."""
+    return {
+        "general": Account.objects.get(organisation=organisation, code="429"),
+        "bank": Account.objects.get(organisation=organisation, code="090"),
+        "archived": Account.objects.get(organisation=organisation, code="999"),
+        "input2": TaxRate.objects.get(organisation=organisation, tax_type="INPUT2"),
+        "north": TrackingOption.objects.get(category__organisation=organisation, category__name="Region", name="North"),
+        "supplier": Supplier.objects.get(organisation=organisation, name="Acme Supplies Ltd"),
+    }
+
+
+def synced_bill_content(organisation, **overrides):
+    return bill_content(synced_master_data(organisation), **overrides)
+
+
+class SandboxReader:
+    """Reads back what the Xero sandbox holds, through its API, as a second client would."""
+
+    def __init__(self, settings, organisation) -> None:
+        connection = XeroConnection.objects.get(organisation=organisation)
+        self.api = settings.XERO_API_URL
+        self.headers = {"Authorization": f"Bearer {connection.access_token}",
+                        "xero-tenant-id": str(connection.tenant_id), "Accept": "application/json"}
+
+    def get(self, path: str, **params) -> requests.Response:
+        response = requests.get(f"{self.api}/{path}", headers=self.headers, params=params, timeout=10)
+        response.raise_for_status()
+        return response
+
+    def invoice(self, invoice_id) -> dict:
+        return self.get(f"Invoices/{invoice_id}").json()["Invoices"][0]
+
+    def bills(self) -> list[dict]:
+        return [i for i in self.get("Invoices").json()["Invoices"] if i["Type"] == "ACCPAY"]
+
+    def attachments(self, invoice_id) -> list[dict]:
+        return self.get(f"Invoices/{invoice_id}/Attachments").json()["Attachments"]
+
+    def attachment_bytes(self, invoice_id, filename) -> bytes:
+        return self.get(f"Invoices/{invoice_id}/Attachments/{filename}").content
+
+    def payments(self) -> list[dict]:
+        return self.get("Payments").json()["Payments"]
+
+
+def money(value) -> Decimal:
+    return Decimal(str(value)).quantize(Decimal("0.01"))

@@ -1,0 +1,80 @@
+"""Xero JSON for an approval request, in the dialect of XERO_FACTS.md."""
+
+from django.conf import settings
+from django.urls import reverse
+
+from workflows.models import ApprovalRequest, RequestLine
+
+
+def request_page_url(request: ApprovalRequest) -> str:
+    return settings.PUBLIC_BASE_URL + reverse("workflows:request_detail", kwargs={"public_id": request.public_id})
+
+
+def contact(request: ApprovalRequest) -> dict:
+    """By ContactID when the supplier is known to Xero; by name otherwise (Xero creates it)."""
+    if request.supplier_id and request.supplier.xero_contact_id:
+        return {"ContactID": str(request.supplier.xero_contact_id)}
+    return {"Name": request.supplier_name}
+
+
+def line_item(line: RequestLine) -> dict:
+    item = {
+        "Description": line.description,
+        "Quantity": line.quantity,
+        "UnitAmount": line.unit_amount,
+        "AccountCode": line.account.code,
+    }
+    if line.tax_rate_id:
+        item["TaxType"] = line.tax_rate.tax_type
+    tracking = [{"Name": o.category.name, "Option": o.name} for o in line.tracking.all()]
+    if tracking:
+        item["Tracking"] = tracking
+    return item
+
+
+def _lines(request: ApprovalRequest) -> list[dict]:
+    lines = (request.current_lines().select_related("account", "tax_rate")
+             .prefetch_related("tracking__category"))
+    return [line_item(line) for line in lines]
+
+
+def bill(request: ApprovalRequest) -> dict:
+    payload = {
+        "Type": "ACCPAY",
+        "Contact": contact(request),
+        "InvoiceNumber": request.invoice_number,
+        "Date": request.date.isoformat(),
+        "CurrencyCode": request.currency,
+        "LineAmountTypes": request.line_amount_types,
+        "Status": "AUTHORISED",
+        "Url": request_page_url(request),
+        "LineItems": _lines(request),
+    }
+    if request.due_date:
+        payload["DueDate"] = request.due_date.isoformat()
+    return payload
+
+
+def payment(request: ApprovalRequest, invoice_id: str) -> dict:
+    return {
+        "Invoice": {"InvoiceID": invoice_id},
+        "Account": {"AccountID": str(request.payment_account.xero_account_id)},
+        "Date": request.date.isoformat(),
+        "Amount": request.total,
+        "Reference": request.invoice_number,
+    }
+
+
+def spend_money(request: ApprovalRequest) -> dict:
+    return {
+        "Type": "SPEND",
+        "Contact": contact(request),
+        "BankAccount": {"AccountID": str(request.payment_account.xero_account_id)},
+        "Date": request.date.isoformat(),
+        "Reference": request.invoice_number,
+        "CurrencyCode": request.currency,
+        "LineAmountTypes": request.line_amount_types,
+        "Status": "AUTHORISED",
+        "Url": request_page_url(request),
+        "LineItems": _lines(request),
+    }

@@ -1,0 +1,41 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractBaseUser
+from django.http import Http404
+from django.utils import timezone
+
+from approvalmax.core.exceptions import PermissionDenied
+from approvalmax.core.models import Membership, Organisation
+from xero_integration.models import XeroConnection
+
+
+def organisation_for_administrator(*, user: AbstractBaseUser, slug: str) -> Organisation:
+    """Non-members get 404 (the organisation's existence is not theirs to know); members 403."""
+    membership = Membership.objects.select_related("organisation").filter(user=user, organisation__slug=slug).first()
+    if membership is None:
+        raise Http404
+    if membership.role != Membership.Role.ADMINISTRATOR:
+        raise PermissionDenied("Only the organisation's administrators manage its Xero connection.")
+    return membership.organisation
+
+
+def xero_connection_for(*, organisation: Organisation) -> XeroConnection | None:
+    return XeroConnection.objects.filter(organisation=organisation).first()
+
+
+def organisations_due_for_daily_sync(*, now: datetime | None = None) -> list[int]:
+    """Connected organisations whose local time is within MASTER_DATA_SYNC_HOUR."""
+    now = now or timezone.now()
+    due = []
+    rows = XeroConnection.objects.filter(status=XeroConnection.Status.CONNECTED).values_list(
+        "organisation_id", "organisation__timezone")
+    for organisation_id, zone in rows:
+        try:
+            local = now.astimezone(ZoneInfo(zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            local = now
+        if local.hour == settings.MASTER_DATA_SYNC_HOUR:
+            due.append(organisation_id)
+    return due

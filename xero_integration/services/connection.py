@@ -1,0 +1,131 @@
+"""The OAuth2 connection of an organisation to one Xero tenant: connect, refresh, disconnect."""
+
+import base64
+import hashlib
+import logging
+import secrets
+from datetime import timedelta
+
+from django.db import transaction
+from django.utils import timezone
+
+from approvalmax.core.models import Organisation
+from xero_integration.client import XeroAccounting, XeroIdentity
+from xero_integration.exceptions import XeroAuthError, XeroError, XeroNotConnected
+from xero_integration.models import XeroConnection
+
+logger = logging.getLogger(__name__)
+
+# Refresh a little early so a token never expires in the middle of a publish.
+REFRESH_MARGIN = timedelta(minutes=2)
+
+
+def pkce_pair() -> tuple[str, str]:
+    verifier = secrets.token_urlsafe(64)
+    challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest()).rstrip(b"=").decode()
+    return verifier, challenge
+
+
+def _pick_tenant(organisation: Organisation, tenants: list[dict], tenant_id: str | None) -> dict:
+    if tenant_id:
+        for tenant in tenants:
+            if tenant["tenantId"] == tenant_id:
+                return tenant
+        raise XeroNotConnected("That Xero organisation was not granted.")
+    if not tenants:
+        raise XeroNotConnected("No Xero organisation was granted: choose one on Xero's consent page.")
+    return tenants[0]
+
+
+def xero_grant_tenants(*, code: str, redirect_uri: str, code_verifier: str) -> tuple[dict, list[dict]]:
+    """Exchange the authorization code; return the tokens and the tenants the person granted."""
+    identity = XeroIdentity()
+    tokens = identity.exchange_code(code=code, redirect_uri=redirect_uri, code_verifier=code_verifier)
+    tenants = [t for t in identity.connections(access_token=tokens.access_token)
+               if t.get("tenantType", "ORGANISATION") == "ORGANISATION"]
+    return tokens.__dict__, tenants
+
+
+@transaction.atomic
+def xero_connection_create(
+    *, organisation: Organisation, tokens: dict, tenants: list[dict], tenant_id: str | None = None
+) -> XeroConnection:
+    tenant = _pick_tenant(organisation, tenants, tenant_id)
+    short_code = ""
+    try:
+        details = XeroAccounting(access_token=tokens["access_token"], tenant_id=tenant["tenantId"]).organisation()
+        short_code = details.get("ShortCode", "")
+    except XeroError:
+        logger.warning("Could not read the Xero organisation's short code; the next sync will.")
+    XeroConnection.objects.filter(organisation=organisation).delete()
+    connection = XeroConnection.objects.create(
+        organisation=organisation,
+        tenant_id=tenant["tenantId"],
+        tenant_name=tenant.get("tenantName", ""),
+        connection_id=tenant.get("id"),
+        short_code=short_code,
+        access_token=tokens["access_token"],
+        refresh_token=tokens["refresh_token"],
+        access_token_expires_at=timezone.now() + timedelta(seconds=tokens["expires_in"]),
+        scopes=tokens.get("scope", ""),
+    )
+    from xero_integration.tasks import sync_master_data
+
+    sync_master_data.delay_on_commit(organisation.pk)
+    return connection
+
+
+def xero_access_token(*, organisation_id: int) -> tuple[str, XeroConnection]:
+    """A valid access token. Refreshes hold the connection's row lock, so two processes never
+    spend the same refresh token (Xero rotates it and the loser would lose the connection)."""
+    connection = XeroConnection.objects.filter(organisation_id=organisation_id).first()
+    if connection is None:
+        raise XeroNotConnected("This organisation is not connected to Xero.")
+    if connection.status != XeroConnection.Status.CONNECTED:
+        raise XeroNotConnected("The Xero connection needs reconnecting by an administrator.")
+    if connection.access_token_expires_at - REFRESH_MARGIN > timezone.now():
+        return connection.access_token, connection
+    return _refresh(connection.pk)
+
+
+def _refresh(connection_pk: int) -> tuple[str, XeroConnection]:
+    try:
+        return _refresh_locked(connection_pk)
+    except XeroAuthError:
+        # Outside the refresh's transaction, so the mark survives its rollback.
+        XeroConnection.objects.filter(pk=connection_pk).update(
+            status=XeroConnection.Status.NEEDS_RECONNECTING,
+            problem="Xero refused to refresh the connection. An administrator must reconnect Xero.",
+        )
+        raise
+
+
+@transaction.atomic
+def _refresh_locked(connection_pk: int) -> tuple[str, XeroConnection]:
+    connection = XeroConnection.objects.select_for_update().get(pk=connection_pk)
+    if connection.access_token_expires_at - REFRESH_MARGIN > timezone.now():
+        return connection.access_token, connection
+    tokens = XeroIdentity().refresh(refresh_token=connection.refresh_token)
+    connection.access_token = tokens.access_token
+    connection.refresh_token = tokens.refresh_token
+    connection.access_token_expires_at = timezone.now() + timedelta(seconds=tokens.expires_in)
+    connection.scopes = tokens.scope or connection.scopes
+    connection.save(update_fields=["access_token", "refresh_token", "access_token_expires_at", "scopes"])
+    return connection.access_token, connection
+
+
+def accounting_for(*, organisation_id: int) -> tuple[XeroAccounting, XeroConnection]:
+    token, connection = xero_access_token(organisation_id=organisation_id)
+    return XeroAccounting(access_token=token, tenant_id=str(connection.tenant_id)), connection
+
+
+def xero_connection_delete(*, organisation: Organisation) -> None:
+    """Revoke the grant at Xero, then forget it. A revocation Xero cannot take still disconnects here."""
+    connection = XeroConnection.objects.filter(organisation=organisation).first()
+    if connection is None:
+        return
+    try:
+        XeroIdentity().revoke(refresh_token=connection.refresh_token)
+    except XeroError:
+        logger.warning("Revoking the Xero grant failed; deleting the connection anyway.")
+    connection.delete()

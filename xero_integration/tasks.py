@@ -1,0 +1,58 @@
+"""Celery tasks: take ids, call one service, safe to run twice."""
+
+import logging
+import random
+
+from celery import shared_task
+
+from xero_integration.exceptions import XeroAuthError, XeroNotConnected, XeroRateLimited, XeroUnavailable
+from xero_integration.services.publishing import request_publish
+from xero_integration.services.sync import master_data_sync
+
+logger = logging.getLogger(__name__)
+
+
+def _backoff(retries: int, base: float = 5.0, cap: float = 900.0) -> float:
+    """Exponential backoff with full jitter."""
+    return random.uniform(0, min(cap, base * 2**retries))
+
+
+def _retry_delay(task, exc: Exception) -> float:
+    if isinstance(exc, XeroRateLimited):
+        # A day breach is hours away; honour Xero's Retry-After either way.
+        return exc.retry_after
+    if isinstance(exc, XeroAuthError):
+        return 900.0
+    return _backoff(task.request.retries)
+
+
+@shared_task(bind=True, name="xero.publish_request", max_retries=12, acks_late=True,
+             soft_time_limit=240, time_limit=300)
+def publish_request(self, request_id: int) -> None:
+    try:
+        request_publish(request_id=request_id)
+    except (XeroUnavailable, XeroRateLimited, XeroAuthError) as exc:
+        logger.warning("Publishing request %s postponed: %s", request_id, exc)
+        raise self.retry(exc=exc, countdown=_retry_delay(self, exc))
+
+
+@shared_task(bind=True, name="xero.sync_master_data", max_retries=6, acks_late=True,
+             soft_time_limit=240, time_limit=300)
+def sync_master_data(self, organisation_id: int) -> None:
+    try:
+        master_data_sync(organisation_id=organisation_id)
+    except XeroNotConnected:
+        logger.info("Organisation %s is not connected to Xero; nothing to sync.", organisation_id)
+    except (XeroUnavailable, XeroRateLimited) as exc:
+        raise self.retry(exc=exc, countdown=_retry_delay(self, exc))
+
+
+@shared_task(name="xero.daily_master_data_sync", soft_time_limit=60, time_limit=120)
+def daily_master_data_sync() -> int:
+    """Run hourly by beat; syncs the organisations for which it is now the configured local hour."""
+    from xero_integration.selectors import organisations_due_for_daily_sync
+
+    due = organisations_due_for_daily_sync()
+    for organisation_id in due:
+        sync_master_data.delay(organisation_id)
+    return len(due)
