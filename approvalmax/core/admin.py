@@ -1,0 +1,84 @@
+from django.contrib import admin
+
+from approvalmax.core.models import (
+    Account,
+    Membership,
+    Organisation,
+    Supplier,
+    TaxRate,
+    TrackingCategory,
+    TrackingOption,
+)
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Organisation)
+class OrganisationAdmin(admin.ModelAdmin):
+    list_display = ["name", "slug", "base_currency", "timezone", "created_at"]
+    search_fields = ["name", "slug"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [MembershipInline]
+
+
+class MirroredFromXeroAdmin(admin.ModelAdmin):
+    """Master data is Xero's: it changes only through a sync, so the admin only shows it."""
+
+    list_filter = ["status", "organisation"]
+    list_select_related = ["organisation"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Supplier)
+class SupplierAdmin(MirroredFromXeroAdmin):
+    list_display = ["name", "organisation", "is_supplier", "email", "status", "updated_at"]
+    list_filter = ["status", "is_supplier", "organisation"]
+    search_fields = ["name", "email", "xero_contact_id"]
+
+
+@admin.register(Account)
+class AccountAdmin(MirroredFromXeroAdmin):
+    list_display = ["code", "name", "type", "tax_type", "organisation", "status", "updated_at"]
+    list_filter = ["status", "type", "organisation"]
+    search_fields = ["code", "name", "bank_account_number"]
+
+
+@admin.register(TaxRate)
+class TaxRateAdmin(MirroredFromXeroAdmin):
+    list_display = ["name", "tax_type", "effective_rate", "organisation", "status", "updated_at"]
+    search_fields = ["name", "tax_type"]
+
+
+class TrackingOptionInline(admin.TabularInline):
+    model = TrackingOption
+    fields = ["name", "status", "xero_tracking_option_id", "updated_at"]
+    readonly_fields = fields
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(TrackingCategory)
+class TrackingCategoryAdmin(MirroredFromXeroAdmin):
+    list_display = ["name", "organisation", "status", "updated_at"]
+    search_fields = ["name", "options__name"]
+    inlines = [TrackingOptionInline]

@@ -1,0 +1,449 @@
+"""The approvers' pages, through Django's test client."""
+
+from dataclasses import replace
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from tests.builders import MINIMAL_PNG, bill_content, pdf_document
+from tests.workflows.helpers import reload
+from workflows import services
+from workflows.content import DocumentContent
+from workflows.models import ApprovalRequest, AuditEvent, Decision
+
+State = ApprovalRequest.State
+
+
+def url(name: str, request: ApprovalRequest) -> str:
+    return reverse(f"workflows:{name}", kwargs={"public_id": request.public_id})
+
+
+@pytest.fixture
+def approver_client(client, approver):
+    client.force_login(approver)
+    return client
+
+
+@pytest.mark.parametrize("name", ["request_detail", "request_document"])
+def test_request_pages_need_a_login(name, client, create_request):
+    request = create_request()
+
+    response = client.get(url(name, request))
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login") + "?next=")
+
+
+@pytest.mark.parametrize("path", ["/requests/awaiting/", "/requests/", "/"])
+def test_list_pages_need_a_login(path, client, db):
+    response = client.get(path, follow=True)
+
+    assert response.redirect_chain[-1][0].startswith("/login/?next=")
+    assert b"<h1>Log in</h1>" in response.content
+
+
+@pytest.mark.parametrize("name", ["request_approve", "request_reject"])
+def test_decisions_need_a_login(name, client, create_request):
+    request = create_request()
+
+    response = client.post(url(name, request), {"comment": "Fine."})
+
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+    assert reload(request).state == State.ON_APPROVAL
+
+
+def test_login_page_logs_an_approver_in(client, approver):
+    page = client.get("/login/")
+    assert b'<label for="id_username">' in page.content
+
+    response = client.post("/login/", {"username": approver.username, "password": "pass-word-123"})
+
+    assert response.status_code == 302
+    assert response.url == reverse("workflows:inbox")
+
+
+def test_login_page_says_when_the_password_is_wrong(client, approver):
+    response = client.post("/login/", {"username": approver.username, "password": "wrong"})
+
+    assert response.status_code == 200
+    assert b"Could not log in" in response.content
+
+
+def test_inbox_lists_what_waits_for_me(approver_client, create_request, approver, second_approver, workflow):
+    waiting = create_request(invoice_number="INV-0001", supplier_name="Paper & Co <Ltd>")
+    decided = create_request(invoice_number="INV-0002")
+    services.request_reject(request_id=decided.pk, user=approver, comment="Duplicate.")
+
+    response = approver_client.get(reverse("workflows:inbox"))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<h1>Awaiting my decision</h1>" in html
+    assert "INV-0001" in html
+    assert "Paper &amp; Co &lt;Ltd&gt;" in html
+    assert "54.00&nbsp;<abbr" in html and ">GBP</abbr>" in html
+    assert "2 Nov 2026" in html
+    assert url("request_detail", waiting) in html
+    assert "INV-0002" not in html
+
+
+def test_inbox_leaves_out_what_i_already_approved(client, create_request, workflow, approver, second_approver):
+    step = workflow.steps.get()
+    step.mode = "all"
+    step.save()
+    step.approvers.add(second_approver)
+    request = create_request(invoice_number="INV-ALL")
+    services.request_approve(request_id=request.pk, user=approver)
+
+    client.force_login(approver)
+    assert "INV-ALL" not in client.get(reverse("workflows:inbox")).content.decode()
+    client.force_login(second_approver)
+    assert "INV-ALL" in client.get(reverse("workflows:inbox")).content.decode()
+
+
+def test_inbox_is_empty_for_members_who_approve_nothing(client, create_request, bystander):
+    create_request(invoice_number="INV-0001")
+    client.force_login(bystander)
+
+    response = client.get(reverse("workflows:inbox"))
+
+    assert "INV-0001" not in response.content.decode()
+    assert "Nothing is waiting for your decision." in response.content.decode()
+
+
+def test_inbox_query_count_does_not_grow_with_its_rows(approver_client, create_request):
+    create_request(invoice_number="INV-FIRST")
+    with CaptureQueriesContext(connection) as one_row:
+        response = approver_client.get(reverse("workflows:inbox"))
+    assert response.content.decode().count("INV-") == 1
+
+    for number in range(19):
+        create_request(invoice_number=f"INV-{number:04d}")
+    with CaptureQueriesContext(connection) as twenty_rows:
+        response = approver_client.get(reverse("workflows:inbox"))
+
+    assert response.content.decode().count("<tr>") == 21
+    assert len(twenty_rows.captured_queries) == len(one_row.captured_queries)
+
+
+def test_request_list_shows_every_request_and_filters_by_state(approver_client, create_request, approver):
+    create_request(invoice_number="INV-OPEN")
+    rejected = create_request(invoice_number="INV-REJECTED")
+    services.request_reject(request_id=rejected.pk, user=approver, comment="No.")
+
+    everything = approver_client.get(reverse("workflows:request_list")).content.decode()
+    only_rejected = approver_client.get(reverse("workflows:request_list"), {"state": "rejected"}).content.decode()
+
+    assert "INV-OPEN" in everything and "INV-REJECTED" in everything
+    assert "On approval" in everything and "Rejected" in everything
+    assert "INV-REJECTED" in only_rejected and "INV-OPEN" not in only_rejected
+
+
+def test_request_list_query_count_does_not_grow_with_its_rows(approver_client, create_request):
+    create_request()
+    with CaptureQueriesContext(connection) as one_row:
+        approver_client.get(reverse("workflows:request_list"))
+    for _ in range(10):
+        create_request()
+    with CaptureQueriesContext(connection) as more_rows:
+        approver_client.get(reverse("workflows:request_list"))
+
+    assert len(more_rows.captured_queries) == len(one_row.captured_queries)
+
+
+def test_request_list_ignores_an_unknown_state(approver_client, create_request):
+    create_request(invoice_number="INV-OPEN")
+
+    response = approver_client.get(reverse("workflows:request_list"), {"state": "<script>"})
+
+    assert response.status_code == 200
+    assert "INV-OPEN" in response.content.decode()
+    assert "<script>" not in response.content.decode()
+
+
+def test_request_list_hides_other_organisations(client, create_request, outsider):
+    create_request(invoice_number="INV-SECRET")
+    client.force_login(outsider)
+
+    assert "INV-SECRET" not in client.get(reverse("workflows:request_list")).content.decode()
+
+
+def test_detail_shows_the_bill_for_a_current_approver(approver_client, create_request, approver):
+    request = create_request()
+
+    response = approver_client.get(url("request_detail", request))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Bill INV-4411 from Acme Supplies Ltd" in html
+    assert "On approval" in html
+    assert "Step 1, Approval" in html
+    assert f"Waiting for any one of: {approver.get_full_name()}." in " ".join(html.split())
+    assert "Printer paper" in html
+    assert "429 General Expenses" in html
+    assert "20% (VAT on Expenses)" in html
+    assert "Region: North" in html
+    assert "Tax exclusive" in html
+    assert f'<iframe class="document-frame" src="{url("request_document", request)}"' in html
+    dext_link = '<a href="https://app.dext.example/costs/CI-000123" rel="noopener noreferrer">Open original document</a>'
+    assert dext_link in html
+    assert 'action="{}"'.format(url("request_approve", request)) in html
+    assert 'action="{}"'.format(url("request_reject", request)) in html
+    assert "csrfmiddlewaretoken" in html
+    assert "Submitted by Sam Taylor." in html
+    assert "dext CI-000123" in html
+    assert "Step started" in html
+
+
+def test_detail_query_count_does_not_grow_with_lines_or_history(approver_client, create_request, master_data,
+                                                                 approver):
+    one_line = create_request()
+    with CaptureQueriesContext(connection) as small:
+        approver_client.get(url("request_detail", one_line))
+
+    line = bill_content(master_data).lines[0]
+    lines = [replace(line, tracking=[master_data["north"]]) for _ in range(5)]
+    many = create_request(lines=lines)
+    services.request_reject(request_id=many.pk, user=approver, comment="Again.")
+    services.request_resubmit(request_id=many.pk, content=bill_content(master_data, lines=lines),
+                              document=pdf_document())
+    with CaptureQueriesContext(connection) as large:
+        html = approver_client.get(url("request_detail", many)).content.decode()
+
+    assert html.count("Printer paper") == 5
+    assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_detail_hides_decision_forms_from_others(client, create_request, bystander):
+    request = create_request()
+    client.force_login(bystander)
+
+    html = client.get(url("request_detail", request)).content.decode()
+
+    assert "Printer paper" in html
+    assert url("request_approve", request) not in html
+    assert url("request_reject", request) not in html
+
+
+def test_detail_shows_an_image_document_inline(approver_client, create_request):
+    request = create_request(document=DocumentContent("receipt.png", "image/png", MINIMAL_PNG))
+
+    html = approver_client.get(url("request_detail", request)).content.decode()
+
+    image = f'<img class="document-image" src="{url("request_document", request)}" alt="Original document: receipt.png">'
+    assert image in html
+
+
+def test_detail_offers_a_tiff_document_for_download(approver_client, create_request):
+    request = create_request(document=DocumentContent("scan.tiff", "image/tiff", b"II*\x00" + b"\x00" * 8))
+
+    html = approver_client.get(url("request_detail", request)).content.decode()
+
+    assert f'<a href="{url("request_document", request)}" download="scan.tiff">Download scan.tiff</a>' in html
+    assert "<iframe" not in html and '<img class="document-image"' not in html
+
+
+def test_detail_escapes_what_dext_sent(approver_client, create_request):
+    request = create_request(supplier_name='<script>alert("x")</script>', source_url="javascript:alert(1)")
+
+    html = approver_client.get(url("request_detail", request)).content.decode()
+
+    assert '<script>alert("x")</script>' not in html
+    assert "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;" in html
+    assert "javascript:alert(1)" not in html
+
+
+def test_detail_warns_when_a_paid_bill_has_no_bank_account(approver_client, create_request):
+    request = create_request(is_paid=True, payment_method_name="Company card", payment_account=None)
+
+    html = approver_client.get(url("request_detail", request)).content.decode()
+
+    assert ("Paid in Dext, but the payment method has no known bank account: "
+            "the bill will be created awaiting payment") in html
+
+
+def test_detail_shows_the_bank_account_of_a_paid_bill(approver_client, create_request, master_data):
+    request = create_request(is_paid=True, payment_method_name="Company card", payment_account=master_data["bank"])
+
+    html = approver_client.get(url("request_detail", request)).content.decode()
+
+    assert "Company card (bank account 090 - Business Bank Account)" in html
+    assert "no known bank account" not in html
+
+
+def test_approve_by_post_decides_and_returns_to_the_inbox(approver_client, create_request, approver):
+    request = create_request()
+
+    response = approver_client.post(url("request_approve", request), {"comment": "Looks right."}, follow=True)
+
+    assert response.redirect_chain == [(reverse("workflows:inbox"), 302)]
+    assert "You approved INV-4411 from Acme Supplies Ltd." in response.content.decode()
+    assert reload(request).state == State.APPROVED
+    decision = Decision.objects.get(request=request)
+    assert (decision.approver, decision.outcome, decision.comment) == (approver, "approved", "Looks right.")
+
+
+def test_detail_shows_decisions_of_every_revision(approver_client, create_request, approver, master_data):
+    request = create_request()
+    services.request_reject(request_id=request.pk, user=approver, comment="Wrong VAT.")
+    services.request_resubmit(request_id=request.pk, content=bill_content(master_data), document=pdf_document())
+    services.request_approve(request_id=request.pk, user=approver, comment="Now right.")
+
+    html = approver_client.get(url("request_detail", request)).content.decode()
+
+    assert "Wrong VAT." in html and "Now right." in html
+    assert "<td>2 (current)</td>" in html and "<td>1</td>" in html
+    assert "Resubmitted as a new revision" in html
+
+
+def test_reject_without_a_comment_shows_an_error_and_changes_nothing(approver_client, create_request):
+    request = create_request()
+    audit_before = AuditEvent.objects.filter(request=request).count()
+
+    response = approver_client.post(url("request_reject", request), {"comment": "  "})
+
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'role="alert"' in html
+    assert "Error: Say why you reject this request" in html
+    assert reload(request).state == State.ON_APPROVAL
+    assert not Decision.objects.filter(request=request).exists()
+    assert AuditEvent.objects.filter(request=request).count() == audit_before
+
+
+def test_reject_with_a_comment(approver_client, create_request):
+    request = create_request()
+
+    response = approver_client.post(url("request_reject", request), {"comment": "Wrong supplier."}, follow=True)
+
+    assert "You rejected INV-4411 from Acme Supplies Ltd." in response.content.decode()
+    assert reload(request).state == State.REJECTED
+    detail = approver_client.get(url("request_detail", request)).content.decode()
+    assert "Wrong supplier." in detail
+    assert url("request_reject", request) not in detail
+
+
+def test_deciding_again_explains_it_was_already_decided(approver_client, create_request, approver):
+    request = create_request()
+    services.request_approve(request_id=request.pk, user=approver)
+
+    response = approver_client.post(url("request_reject", request), {"comment": "Too late."}, follow=True)
+
+    assert response.redirect_chain == [(url("request_detail", request), 302)]
+    assert "This request has already been decided: it is approved." in response.content.decode()
+    assert reload(request).state == State.APPROVED
+
+
+@pytest.mark.parametrize(
+    ("method", "name"),
+    [
+        ("get", "request_detail"),
+        ("get", "request_document"),
+        ("post", "request_approve"),
+        ("post", "request_reject"),
+    ],
+)
+def test_another_organisations_request_is_not_found(method, name, client, create_request, outsider):
+    request = create_request()
+    client.force_login(outsider)
+
+    response = getattr(client, method)(url(name, request), {"comment": "Sneaky."} if method == "post" else None)
+
+    assert response.status_code == 404
+    assert reload(request).state == State.ON_APPROVAL
+
+
+@pytest.mark.parametrize("name", ["request_approve", "request_reject"])
+def test_a_member_who_is_not_an_approver_is_forbidden(name, client, create_request, bystander):
+    request = create_request()
+    client.force_login(bystander)
+
+    response = client.post(url(name, request), {"comment": "I would like to."})
+
+    assert response.status_code == 403
+    assert "not an approver" in response.content.decode()
+    assert reload(request).state == State.ON_APPROVAL
+
+
+def test_decisions_must_be_posted(approver_client, create_request):
+    request = create_request()
+
+    assert approver_client.get(url("request_approve", request)).status_code == 405
+    assert reload(request).state == State.ON_APPROVAL
+
+
+def test_csrf_token_is_required(create_request, approver):
+    request = create_request()
+    browser = Client(enforce_csrf_checks=True)
+    browser.force_login(approver)
+
+    forged = browser.post(url("request_approve", request), {"comment": "Forged."})
+
+    assert forged.status_code == 403
+    assert reload(request).state == State.ON_APPROVAL
+
+    browser.get(url("request_detail", request))
+    token = browser.cookies["csrftoken"].value
+    genuine = browser.post(url("request_approve", request), {"comment": "Mine.", "csrfmiddlewaretoken": token})
+
+    assert genuine.status_code == 302
+    assert reload(request).state == State.APPROVED
+
+
+def test_document_is_served_inline_and_inert(approver_client, create_request):
+    request = create_request()
+
+    response = approver_client.get(url("request_document", request))
+
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content).startswith(b"%PDF-")
+    assert response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="INV-4411.pdf"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" not in response  # Chromium's PDF viewer refuses sandboxed PDFs.
+    assert response["X-Frame-Options"] == "SAMEORIGIN"
+
+
+def test_document_of_the_current_revision_is_served(approver_client, create_request, approver, master_data):
+    request = create_request()
+    services.request_reject(request_id=request.pk, user=approver, comment="Wrong file.")
+    services.request_resubmit(request_id=request.pk, content=bill_content(master_data),
+                              document=DocumentContent("fixed.png", "image/png", MINIMAL_PNG))
+
+    response = approver_client.get(url("request_document", request))
+
+    assert response["Content-Type"] == "image/png"
+    assert response["Content-Security-Policy"] == "sandbox"
+    assert b"".join(response.streaming_content) == MINIMAL_PNG
+
+
+def test_published_request_links_to_the_bill_in_xero(approver_client, create_request, approver):
+    request = create_request()
+    services.request_approve(request_id=request.pk, user=approver)
+    services.request_mark_published(
+        request_id=request.pk,
+        external_id="7a1c0d5e-0000-4000-8000-000000000001",
+        external_url="https://go.xero.com/AccountsPayable/View.aspx?InvoiceID=7a1c0d5e-0000-4000-8000-000000000001",
+    )
+
+    html = approver_client.get(url("request_detail", request)).content.decode()
+
+    assert "<strong>Published</strong>" in html
+    assert ('<a href="https://go.xero.com/AccountsPayable/View.aspx?InvoiceID=7a1c0d5e-0000-4000-8000-000000000001"'
+            ' rel="noopener noreferrer">Open the bill in Xero</a>') in html
+
+
+def test_publish_failure_is_shown_in_an_alert(approver_client, create_request, approver):
+    request = create_request()
+    services.request_approve(request_id=request.pk, user=approver)
+    services.request_mark_publish_failed(request_id=request.pk, error="Xero said: <Account code '429' is archived>")
+
+    html = approver_client.get(url("request_detail", request)).content.decode()
+
+    assert "Publishing to Xero failed" in html
+    assert 'role="alert"' in html
+    assert "Xero said: &lt;Account code &#x27;429&#x27; is archived&gt;" in html
