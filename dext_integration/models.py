@@ -1,3 +1,5 @@
+import re
+
 from django.db import models
 
 from approvalmax.core.models import Organisation
@@ -15,6 +17,10 @@ class DextConnection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.key_prefix}…"
+
+
+# Dext's id for a cost item also names it in URLs: no whitespace, slashes or control characters.
+DEXT_ID_PATTERN = re.compile(r"[^\s/\x00-\x1f\x7f]{1,100}")
 
 
 class CostItem(models.Model):

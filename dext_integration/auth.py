@@ -1,0 +1,46 @@
+"""`Authorization: Bearer <key>`: the key identifies one organisation's linked Dext account."""
+
+import hashlib
+
+from rest_framework import exceptions
+from rest_framework.authentication import BaseAuthentication, get_authorization_header
+from rest_framework.permissions import BasePermission
+
+from dext_integration.models import DextConnection
+
+KEYWORD = b"bearer"
+
+
+def key_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+class DextKeyAuthentication(BaseAuthentication):
+    """Sets `request.auth` to the key's active DextConnection; there is no user."""
+
+    def authenticate(self, request):
+        parts = get_authorization_header(request).split()
+        if not parts:
+            raise exceptions.NotAuthenticated("Send the API key as 'Authorization: Bearer <key>'.")
+        if parts[0].lower() != KEYWORD or len(parts) != 2:
+            raise exceptions.AuthenticationFailed("The Authorization header must be 'Bearer <key>'.")
+        try:
+            key = parts[1].decode("ascii")
+        except UnicodeDecodeError:
+            raise exceptions.AuthenticationFailed("Unknown API key.") from None
+        connection = (
+            DextConnection.objects.select_related("organisation").filter(key_hash=key_hash(key)).first()
+        )
+        if connection is None:
+            raise exceptions.AuthenticationFailed("Unknown API key.")
+        if connection.revoked_at is not None:
+            raise exceptions.AuthenticationFailed("This API key has been revoked.")
+        return None, connection
+
+    def authenticate_header(self, request) -> str:
+        return "Bearer"
+
+
+class HasDextKey(BasePermission):
+    def has_permission(self, request, view) -> bool:
+        return isinstance(request.auth, DextConnection)

@@ -1,0 +1,336 @@
+"""Writes for the Dext link: API keys, and cost items becoming approval requests."""
+
+import enum
+import hashlib
+import json
+import secrets
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from approvalmax.core.exceptions import NotFound
+from approvalmax.core.models import Account, Organisation, Supplier, TaxRate, TrackingCategory, TrackingOption
+from approvalmax.core.money import bill_totals, line_amount, line_tax
+from dext_integration.auth import key_hash
+from dext_integration.exceptions import AmountsMismatch, ItemLocked, UnknownReferences, UnsupportedType
+from dext_integration.models import DEXT_ID_PATTERN, CostItem, DextConnection
+from workflows import services as workflow_services
+from workflows.content import DocumentContent, LineContent, RequestContent
+from workflows.models import ApprovalRequest
+
+KEY_PREFIX = "amxd_"
+SOURCE_SYSTEM = "dext"
+State = ApprovalRequest.State
+Kind = ApprovalRequest.Kind
+# What the columns hold: 12 digits before the decimal point for amounts.
+MAX_AMOUNT = Decimal(10) ** 12
+
+
+@transaction.atomic
+def dext_connection_create(*, organisation: Organisation, account_name: str = "") -> tuple[DextConnection, str]:
+    """Link a Dext account: a new key, returned in plain text this once and stored only hashed.
+
+    An organisation has one linked Dext account, so earlier keys stop working."""
+    key = KEY_PREFIX + secrets.token_urlsafe(32)
+    DextConnection.objects.filter(organisation=organisation, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    connection = DextConnection.objects.create(
+        organisation=organisation,
+        account_name=account_name,
+        key_prefix=key[: DextConnection._meta.get_field("key_prefix").max_length],
+        key_hash=key_hash(key),
+    )
+    return connection, key
+
+
+@transaction.atomic
+def dext_connection_revoke(*, connection_id: int) -> DextConnection:
+    connection = DextConnection.objects.select_for_update().get(pk=connection_id)
+    if connection.revoked_at is None:
+        connection.revoked_at = timezone.now()
+        connection.save(update_fields=["revoked_at"])
+    return connection
+
+
+class Outcome(enum.Enum):
+    CREATED = "created"  # a new request, on approval
+    BYPASSED = "bypassed"  # a new bank transaction, approved without a workflow
+    REVISED = "revised"  # a new revision of the item's request
+    UNCHANGED = "unchanged"  # the same content again: nothing written
+
+
+@dataclass(frozen=True)
+class PublishResult:
+    item: CostItem
+    outcome: Outcome
+
+
+def _fingerprint(item: dict, document: DocumentContent) -> str:
+    canonical = json.dumps(item, sort_keys=True, separators=(",", ":"), default=str)
+    digest = hashlib.sha256(document.data).hexdigest()
+    return hashlib.sha256(f"{canonical}\n{digest}".encode()).hexdigest()
+
+
+def _kind(item: dict) -> Kind:
+    return Kind.SPEND_MONEY if item["publish_to"] == "bank_transaction" else Kind.BILL
+
+
+def _supplier(organisation: Organisation, item: dict, unknown: dict) -> tuple[str, Supplier | None]:
+    suppliers = Supplier.objects.active().filter(organisation=organisation)
+    if item["type"] == "expense_report":
+        name = f"{item['owner']['name']} - Expense report"
+        return name, suppliers.filter(name=name).order_by("pk").first()
+    given = item["supplier"]
+    if given["xero_contact_id"] is not None:
+        supplier = suppliers.filter(xero_contact_id=given["xero_contact_id"]).first()
+        if supplier is None:
+            unknown["supplier.xero_contact_id"] = f"No active Xero contact {given['xero_contact_id']}."
+            return given["name"], None
+        return supplier.name, supplier
+    # An unknown name is a new supplier: publishing creates the contact in Xero.
+    return given["name"], suppliers.filter(name=given["name"]).order_by("pk").first()
+
+
+def _payment_account(organisation: Organisation, item: dict, unknown: dict) -> Account | None:
+    code = item["payment_method"]["bank_account_code"]
+    account = (
+        Account.objects.active().filter(organisation=organisation, code=code).first() if code else None
+    )
+    if item["publish_to"] == "bank_transaction":
+        if account is None or account.type != "BANK":
+            unknown["payment_method.bank_account_code"] = (
+                f"A bank transaction needs an active bank account; {code!r} is not one."
+                if code
+                else "A bank transaction needs the bank account it was paid from."
+            )
+            return None
+        return account
+    # A paid bill with an unknown account is still accepted: the request page says why it
+    # cannot be paid in Xero.
+    if item["paid"] and account is not None and account.accepts_payments:
+        return account
+    return None
+
+
+def _lines(organisation: Organisation, item: dict, unknown: dict) -> list[dict]:
+    """Each line's master data, or the unknown codes recorded by path."""
+    lines = item["line_items"]
+    accounts = {
+        a.code: a
+        for a in Account.objects.active().filter(organisation=organisation, code__in={x["account_code"] for x in lines})
+    }
+    # A line without a tax type takes its account's default, as in Xero.
+    wanted_tax = {x["tax_type"] for x in lines if x["tax_type"]} | {
+        accounts[x["account_code"]].tax_type for x in lines if not x["tax_type"] and x["account_code"] in accounts
+    }
+    tax_rates = {
+        t.tax_type: t
+        for t in TaxRate.objects.active().filter(
+            organisation=organisation, can_apply_to_expenses=True, tax_type__in=wanted_tax - {""}
+        )
+    }
+    category_names = {entry["category"] for x in lines for entry in x["tracking"]}
+    categories = {
+        c.name: c
+        for c in TrackingCategory.objects.active().filter(organisation=organisation, name__in=category_names)
+    }
+    options = {
+        (o.category_id, o.name): o
+        for o in TrackingOption.objects.active().filter(category__in=categories.values())
+    }
+    resolved = []
+    for index, line in enumerate(lines):
+        path = f"line_items[{index}]"
+        account = accounts.get(line["account_code"])
+        if account is None:
+            unknown[f"{path}.account_code"] = f"Unknown account code {line['account_code']!r}."
+        elif account.type == "BANK":
+            unknown[f"{path}.account_code"] = f"{line['account_code']!r} is a bank account; a line cannot use it."
+        tax_type = line["tax_type"] or (account.tax_type if account else "")
+        tax_rate = tax_rates.get(tax_type)
+        if tax_type and tax_rate is None:
+            source = "" if line["tax_type"] else f" (the default of account {line['account_code']!r})"
+            unknown[f"{path}.tax_type"] = f"Unknown tax type {tax_type!r}{source} for expenses."
+        tracking = []
+        for position, entry in enumerate(line["tracking"]):
+            category = categories.get(entry["category"])
+            if category is None:
+                unknown[f"{path}.tracking[{position}].category"] = (
+                    f"Unknown tracking category {entry['category']!r}."
+                )
+                continue
+            option = options.get((category.pk, entry["option"]))
+            if option is None:
+                unknown[f"{path}.tracking[{position}].option"] = (
+                    f"Unknown option {entry['option']!r} of tracking category {category.name!r}."
+                )
+                continue
+            tracking.append(option)
+        resolved.append({"account": account, "tax_rate": tax_rate, "tracking": tracking})
+    return resolved
+
+
+def _line_contents(item: dict, resolved: list[dict]) -> list[LineContent]:
+    """Xero's arithmetic, then a check that the item's totals agree with it."""
+    kind = item["line_amount_types"]
+    contents, problems = [], {}
+    for index, (line, refs) in enumerate(zip(item["line_items"], resolved, strict=True)):
+        amount = line_amount(line["quantity"], line["unit_amount"])
+        rate = refs["tax_rate"].effective_rate if refs["tax_rate"] else Decimal(0)
+        tax = line_tax(amount, rate, kind)
+        if abs(amount) >= MAX_AMOUNT:
+            problems[f"line_items[{index}]"] = f"The line amount {amount} is too large."
+        contents.append(
+            LineContent(
+                description=line["description"],
+                quantity=line["quantity"],
+                unit_amount=line["unit_amount"],
+                account=refs["account"],
+                tax_rate=refs["tax_rate"],
+                line_amount=amount,
+                tax_amount=tax,
+                tracking=refs["tracking"],
+            )
+        )
+    _, tax_total, total = bill_totals([(c.line_amount, c.tax_amount) for c in contents], kind)
+    if tax_total != item["tax_total"]:
+        problems["tax_total"] = f"Expected {tax_total} from the lines, got {item['tax_total']}."
+    if total != item["total"]:
+        problems["total"] = f"Expected {total} from the lines, got {item['total']}."
+    if problems:
+        raise AmountsMismatch(
+            "The amounts do not agree with the lines (Xero rounds tax per line to 2 places): "
+            + ", ".join(problems) + ".",
+            fields=problems,
+        )
+    return contents
+
+
+def _content(organisation: Organisation, item: dict) -> RequestContent:
+    """The request content, or a 422 naming everything unknown or inconsistent."""
+    if item["type"] == "credit_note":
+        raise UnsupportedType(
+            "Credit notes are not supported yet: publish them to Xero directly.", fields={"type": "Not supported yet."}
+        )
+    unknown: dict[str, str] = {}
+    supplier_name, supplier = _supplier(organisation, item, unknown)
+    payment_account = _payment_account(organisation, item, unknown)
+    resolved = _lines(organisation, item, unknown)
+    if unknown:
+        raise UnknownReferences(
+            "Not among the organisation's active Xero data (as last synced): " + ", ".join(unknown) + ".",
+            fields=unknown,
+        )
+    lines = _line_contents(item, resolved)
+    sub_total, tax_total, total = bill_totals([(x.line_amount, x.tax_amount) for x in lines], item["line_amount_types"])
+    return RequestContent(
+        kind=_kind(item),
+        supplier_name=supplier_name,
+        supplier=supplier,
+        invoice_number=item["invoice_number"],
+        date=item["date"],
+        due_date=item["due_date"],
+        currency=item["currency"],
+        line_amount_types=item["line_amount_types"],
+        lines=lines,
+        sub_total=sub_total,
+        tax_total=tax_total,
+        total=total,
+        is_paid=item["paid"],
+        payment_method_name=item["payment_method"]["name"],
+        payment_account=payment_account,
+        source_system=SOURCE_SYSTEM,
+        source_reference=item["dext_id"],
+        source_url=item["document_url"],
+        requester_name=item["owner"]["name"],
+        requester_email=item["owner"]["email"],
+    )
+
+
+def _queue_behind_other_pushes(*, organisation: Organisation, dext_id: str) -> None:
+    """Pushes of one item wait for each other, so a duplicate finds the first push's item
+    instead of storing its document again. SQLite's immediate transactions serialise anyway."""
+    database = transaction.get_connection()
+    if database.vendor != "postgresql":
+        return
+    digest = hashlib.sha256(f"dext-item:{organisation.pk}:{dext_id}".encode()).digest()
+    with database.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)])
+
+
+def _locked_item(*, organisation: Organisation, dext_id: str) -> CostItem | None:
+    return (
+        CostItem.objects.select_for_update()
+        .select_related("request")
+        .filter(organisation=organisation, dext_id=dext_id)
+        .first()
+    )
+
+
+@transaction.atomic(durable=True)
+def _publish(*, organisation: Organisation, item: dict, document: DocumentContent) -> PublishResult:
+    fingerprint = _fingerprint(item, document)
+    _queue_behind_other_pushes(organisation=organisation, dext_id=item["dext_id"])
+    existing = _locked_item(organisation=organisation, dext_id=item["dext_id"])
+    if existing is None:
+        content = _content(organisation, item)
+        request = workflow_services.request_create(organisation=organisation, content=content, document=document)
+        created = CostItem.objects.create(
+            organisation=organisation, dext_id=item["dext_id"], request=request, fingerprint=fingerprint
+        )
+        return PublishResult(created, Outcome.BYPASSED if content.kind == Kind.SPEND_MONEY else Outcome.CREATED)
+
+    # A retry of what was accepted before is answered as before, even if master data has
+    # changed since; a changed item must be valid now.
+    request = existing.request
+    republished = request.state in (State.REJECTED, State.CANCELLED)
+    if existing.fingerprint == fingerprint and not republished:
+        return PublishResult(existing, Outcome.UNCHANGED)
+    if request.state != State.ON_APPROVAL and not republished:
+        raise ItemLocked(
+            f"The item's request is {request.get_state_display().lower()} and can no longer change."
+        )
+    if request.kind != _kind(item):
+        raise ItemLocked(
+            f"This item was published as a {request.get_kind_display().lower()}; it cannot become a "
+            f"{_kind(item).label.lower()}. Publish it under a new dext_id."
+        )
+    content = _content(organisation, item)
+    existing.request = workflow_services.request_resubmit(request_id=request.pk, content=content, document=document)
+    existing.fingerprint = fingerprint
+    existing.save(update_fields=["fingerprint", "updated_at"])
+    return PublishResult(existing, Outcome.REVISED)
+
+
+def cost_item_publish(*, organisation: Organisation, item: dict, document: DocumentContent) -> PublishResult:
+    """A cost item Dext publishes: a new request, a new revision of its request, or nothing new.
+
+    `item` is validated by `serializers.item_parse`; this checks it against the organisation's
+    master data and arithmetic before writing anything."""
+    try:
+        return _publish(organisation=organisation, item=item, document=document)
+    except IntegrityError:
+        # A concurrent push created the same dext_id first (on a database without the
+        # advisory lock): this push now finds that item and is answered as a re-push of it.
+        return _publish(organisation=organisation, item=item, document=document)
+
+
+@transaction.atomic(durable=True)
+def cost_item_withdraw(*, organisation: Organisation, dext_id: str) -> CostItem:
+    """Dext deleted the item: cancel its request unless it is approved or published.
+
+    A rejected or cancelled request already will not reach Xero, so withdrawing it is a no-op."""
+    item = _locked_item(organisation=organisation, dext_id=dext_id) if DEXT_ID_PATTERN.fullmatch(dext_id) else None
+    if item is None:
+        raise NotFound(f"No cost item {dext_id!r}.")
+    if item.request.state in (State.REJECTED, State.CANCELLED):
+        return item
+    if item.request.state != State.ON_APPROVAL:
+        raise ItemLocked(
+            f"The item's request is {item.request.get_state_display().lower()} and can no longer be withdrawn."
+        )
+    item.request = workflow_services.request_cancel(request_id=item.request_id, actor_label="Dext")
+    return item
