@@ -1,13 +1,7 @@
 """Xero JSON for an approval request, in the dialect of XERO_FACTS.md."""
 
-from django.conf import settings
-from django.urls import reverse
-
 from workflows.models import ApprovalRequest, RequestLine
-
-
-def request_page_url(request: ApprovalRequest) -> str:
-    return settings.PUBLIC_BASE_URL + reverse("workflows:request_detail", kwargs={"public_id": request.public_id})
+from workflows.selectors import request_page_url
 
 
 def contact(request: ApprovalRequest) -> dict:
@@ -47,7 +41,7 @@ def bill(request: ApprovalRequest) -> dict:
         "CurrencyCode": request.currency,
         "LineAmountTypes": request.line_amount_types,
         "Status": "AUTHORISED",
-        "Url": request_page_url(request),
+        "Url": request_page_url(request=request),
         "LineItems": _lines(request),
     }
     if request.due_date:
@@ -75,6 +69,6 @@ def spend_money(request: ApprovalRequest) -> dict:
         "CurrencyCode": request.currency,
         "LineAmountTypes": request.line_amount_types,
         "Status": "AUTHORISED",
-        "Url": request_page_url(request),
+        "Url": request_page_url(request=request),
         "LineItems": _lines(request),
     }
