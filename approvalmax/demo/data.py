@@ -1,0 +1,56 @@
+"""The demo organisation, its people and its workflow. Idempotent."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from approvalmax.core.models import Membership, Organisation
+from workflows.models import Workflow, WorkflowStep
+
+PASSWORD = "demo-pass-2026"
+
+
+@dataclass(frozen=True)
+class DemoPerson:
+    username: str
+    first_name: str
+    last_name: str
+    role: str
+
+
+ADMINISTRATOR = DemoPerson("admin", "Ada", "Admin", Membership.Role.ADMINISTRATOR)
+APPROVERS = [
+    DemoPerson("amy", "Amy", "Approver", Membership.Role.APPROVER),
+    DemoPerson("ben", "Ben", "Approver", Membership.Role.APPROVER),
+]
+
+
+def _person(organisation: Organisation, person: DemoPerson):
+    user, created = get_user_model().objects.get_or_create(
+        username=person.username,
+        defaults={"first_name": person.first_name, "last_name": person.last_name,
+                  "email": f"{person.username}@demo.example", "is_staff": person is ADMINISTRATOR,
+                  "is_superuser": person is ADMINISTRATOR},
+    )
+    if created:
+        user.set_password(PASSWORD)
+        user.save()
+    Membership.objects.get_or_create(organisation=organisation, user=user, defaults={"role": person.role})
+    return user
+
+
+@transaction.atomic
+def demo_organisation_load() -> Organisation:
+    organisation, _ = Organisation.objects.get_or_create(
+        slug="demo", defaults={"name": "Demo Trading Ltd", "base_currency": "GBP"}
+    )
+    _person(organisation, ADMINISTRATOR)
+    approvers = [_person(organisation, person) for person in APPROVERS]
+    workflow, _ = Workflow.objects.get_or_create(organisation=organisation)
+    step, created = WorkflowStep.objects.get_or_create(
+        workflow=workflow, position=1, defaults={"name": "Approval", "mode": WorkflowStep.Mode.ANY}
+    )
+    if created:
+        step.approvers.set(approvers)
+    return organisation
