@@ -5,6 +5,8 @@ import pytest
 
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, chart_of_accounts, one_step_workflow
 
+pytest_plugins = ["tests.xero_fixtures"]
+
 _real_connect = socket.socket.connect
 
 

@@ -38,6 +38,8 @@ class XeroPublication(models.Model):
     bank_transaction_id = models.UUIDField(null=True, blank=True)
     document_attached = models.BooleanField(default=False)
     report_attached = models.BooleanField(default=False)
+    # Rendered once: a retry must send the very same bytes under the same Idempotency-Key.
+    audit_report = models.FileField(upload_to="audit-reports/%Y/%m/", blank=True, max_length=300)
     payment_id = models.UUIDField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

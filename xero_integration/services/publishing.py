@@ -4,6 +4,7 @@ call carries a deterministic Idempotency-Key, so a retry resumes rather than rep
 
 import logging
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 
 from workflows import services as workflow_services
@@ -40,7 +41,11 @@ def _attach(client: XeroAccounting, request: ApprovalRequest, publication: XeroP
                               content_type=document.content_type, idempotency_key=_key(request, "document"))
         _record(publication, document_attached=True)
     if not publication.report_attached:
-        report = render_audit_report(request=request)
+        if not publication.audit_report:
+            publication.audit_report.save(f"{request.public_id}-r{request.revision}.pdf",
+                                          ContentFile(render_audit_report(request=request)))
+        with publication.audit_report.open("rb") as handle:
+            report = handle.read()
         client.put_attachment(endpoint=endpoint, object_id=object_id,
                               filename=f"Approval audit report {request.invoice_number or request.public_id}.pdf"[:120],
                               data=report, content_type="application/pdf", idempotency_key=_key(request, "report"))

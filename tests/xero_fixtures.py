@@ -1,3 +1,5 @@
+"""Fixtures for tests that talk to the Xero sandbox over real HTTP (shared by several test folders)."""
+
 import pytest
 from django.core.management import call_command
 
