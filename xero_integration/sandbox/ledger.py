@@ -1,0 +1,205 @@
+"""Writes to the sandbox ledger. Each function is one transaction; validation has been done before."""
+
+from django.db import transaction
+
+from xero_integration.sandbox.models import (
+    Attachment,
+    BankTransaction,
+    Contact,
+    Invoice,
+    LineItem,
+    Organisation,
+    Payment,
+)
+from xero_integration.sandbox.validation import (
+    CleanBankTransaction,
+    CleanInvoice,
+    CleanLine,
+    CleanPayment,
+    ContactChoice,
+    ValidationFailed,
+)
+
+MAX_ATTACHMENTS = 10
+_CLOSED_STATUSES = ("VOIDED", "DELETED")
+
+
+class TooManyAttachments(Exception):
+    pass
+
+
+def contact_create(*, organisation: Organisation, data: dict) -> Contact:
+    return Contact.objects.create(organisation=organisation, **_contact_fields(data))
+
+
+def contact_update(*, contact: Contact, data: dict) -> Contact:
+    for name, value in _contact_fields(data).items():
+        setattr(contact, name, value)
+    contact.save()
+    return contact
+
+
+def invoice_create(*, organisation: Organisation, clean: CleanInvoice) -> Invoice:
+    with transaction.atomic():
+        contact = _contact_for(organisation, clean.contact)
+        invoice = Invoice(organisation=organisation, contact=contact)
+        _invoice_fill(invoice, clean)
+        if clean.type == "ACCREC" and not invoice.invoice_number:
+            count = organisation.invoices.filter(type="ACCREC").count()
+            invoice.invoice_number = f"INV-{count + 1:04d}"
+        invoice.save()
+        _lines_create(clean.lines, invoice=invoice)
+        _mark_contact_role(contact, clean.type)
+    return invoice
+
+
+def invoice_update(*, invoice: Invoice, clean: CleanInvoice) -> Invoice:
+    with transaction.atomic():
+        locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
+        if locked.payments.exists():
+            raise ValidationFailed(
+                ["This document cannot be edited as it has a payment or credit note allocated to it."]
+            )
+        locked.contact = _contact_for(locked.organisation, clean.contact)
+        _invoice_fill(locked, clean)
+        locked.save()
+        locked.line_items.all().delete()
+        _lines_create(clean.lines, invoice=locked)
+        _mark_contact_role(locked.contact, clean.type)
+    return locked
+
+
+def bank_transaction_create(*, organisation: Organisation, clean: CleanBankTransaction) -> BankTransaction:
+    with transaction.atomic():
+        bank_transaction = BankTransaction.objects.create(
+            organisation=organisation,
+            type=clean.type,
+            contact=_contact_for(organisation, clean.contact),
+            bank_account=clean.bank_account,
+            date=clean.date,
+            reference=clean.reference,
+            url=clean.url,
+            status=clean.status,
+            line_amount_types=clean.line_amount_types,
+            currency_code=clean.currency_code,
+            sub_total=clean.totals.sub_total,
+            total_tax=clean.totals.total_tax,
+            total=clean.totals.total,
+        )
+        _lines_create(clean.lines, bank_transaction=bank_transaction)
+    return bank_transaction
+
+
+def payment_create(*, organisation: Organisation, clean: CleanPayment) -> Payment:
+    """Checks the invoice's state under its row lock, so two payments cannot both take the last amount."""
+    with transaction.atomic():
+        invoices = Invoice.objects.select_for_update().filter(organisation=organisation)
+        if clean.invoice_id:
+            invoice = invoices.filter(invoice_id=clean.invoice_id).first()
+        else:
+            invoice = invoices.filter(invoice_number=clean.invoice_number).order_by("created_at").first()
+        if invoice is None:
+            raise ValidationFailed(["The document with the supplied id was not found for this endpoint."])
+        if invoice.status != "AUTHORISED":
+            raise ValidationFailed(["Payments can only be made against Authorised documents"])
+        if clean.amount > invoice.amount_due:
+            raise ValidationFailed(["Payment amount exceeds the amount outstanding on this document"])
+        payment = Payment.objects.create(
+            organisation=organisation,
+            invoice=invoice,
+            account=clean.account,
+            date=clean.date,
+            amount=clean.amount,
+            reference=clean.reference,
+        )
+        invoice.amount_paid += clean.amount
+        invoice.amount_due -= clean.amount
+        if invoice.amount_due == 0:
+            invoice.status = "PAID"
+            invoice.fully_paid_on_date = clean.date
+        invoice.save()
+    return payment
+
+
+def attachment_put(
+    *,
+    parent: Invoice | BankTransaction,
+    file_name: str,
+    mime_type: str,
+    content: bytes,
+    include_online: bool,
+) -> Attachment:
+    """The same file name replaces the earlier file; a new name counts against the limit."""
+    parent_field = "invoice" if isinstance(parent, Invoice) else "bank_transaction"
+    with transaction.atomic():
+        type(parent).objects.select_for_update().filter(pk=parent.pk).exists()
+        attachment = Attachment.objects.filter(**{parent_field: parent}, file_name=file_name).first()
+        if attachment is None:
+            if Attachment.objects.filter(**{parent_field: parent}).count() >= MAX_ATTACHMENTS:
+                raise TooManyAttachments
+            attachment = Attachment(**{parent_field: parent}, file_name=file_name)
+        attachment.mime_type = mime_type
+        attachment.content = content
+        attachment.content_length = len(content)
+        attachment.include_online = include_online
+        attachment.save()
+    return attachment
+
+
+def _contact_fields(data: dict) -> dict:
+    names = {
+        "Name": "name",
+        "FirstName": "first_name",
+        "LastName": "last_name",
+        "EmailAddress": "email_address",
+        "AccountNumber": "account_number",
+        "TaxNumber": "tax_number",
+        "ContactStatus": "status",
+    }
+    return {model_name: data[api_name] or "" for api_name, model_name in names.items() if api_name in data}
+
+
+def _contact_for(organisation: Organisation, choice: ContactChoice) -> Contact:
+    return choice.existing or Contact.objects.create(organisation=organisation, name=choice.new_name)
+
+
+def _mark_contact_role(contact: Contact, invoice_type: str) -> None:
+    role = "is_supplier" if invoice_type == "ACCPAY" else "is_customer"
+    if not getattr(contact, role):
+        setattr(contact, role, True)
+        contact.save(update_fields=[role, "updated_at"])
+
+
+def _invoice_fill(invoice: Invoice, clean: CleanInvoice) -> None:
+    invoice.type = clean.type
+    invoice.invoice_number = clean.invoice_number or invoice.invoice_number
+    invoice.reference = clean.reference
+    invoice.url = clean.url
+    invoice.date = clean.date
+    invoice.due_date = clean.due_date
+    invoice.status = clean.status
+    invoice.line_amount_types = clean.line_amount_types
+    invoice.currency_code = clean.currency_code
+    invoice.currency_rate = clean.currency_rate
+    invoice.sub_total = clean.totals.sub_total
+    invoice.total_tax = clean.totals.total_tax
+    invoice.total = clean.totals.total
+    invoice.amount_due = 0 if clean.status in _CLOSED_STATUSES else clean.totals.total
+
+
+def _lines_create(lines: list[CleanLine], **parent) -> None:
+    LineItem.objects.bulk_create(
+        LineItem(
+            **parent,
+            position=position,
+            description=line.description,
+            quantity=line.quantity,
+            unit_amount=line.unit_amount,
+            account=line.account,
+            tax_type=line.tax_type,
+            tax_amount=line.tax_amount,
+            line_amount=line.line_amount,
+            tracking=line.tracking,
+        )
+        for position, line in enumerate(lines)
+    )

@@ -1,0 +1,96 @@
+"""The demo organisation, created once: running the seed again changes nothing."""
+
+from decimal import Decimal
+
+from django.db import transaction
+
+from xero_integration.sandbox.models import (
+    Account,
+    Contact,
+    Currency,
+    Organisation,
+    TaxRate,
+    TrackingCategory,
+    TrackingOption,
+)
+
+DEMO_NAME = "Demo Trading Ltd"
+DEMO_SHORT_CODE = "!dEm0x"
+
+# (code, name, type, tax type, status)
+ACCOUNTS = [
+    ("090", "Business Bank Account", "BANK", "NONE", "ACTIVE"),
+    ("091", "Business Savings Account", "BANK", "NONE", "ACTIVE"),
+    ("200", "Sales", "REVENUE", "OUTPUT2", "ACTIVE"),
+    ("310", "Cost of Goods Sold", "DIRECTCOSTS", "INPUT2", "ACTIVE"),
+    ("400", "Advertising", "EXPENSE", "INPUT2", "ACTIVE"),
+    ("429", "General Expenses", "EXPENSE", "INPUT2", "ACTIVE"),
+    ("453", "Office Expenses", "EXPENSE", "INPUT2", "ACTIVE"),
+    ("461", "Printing & Stationery", "EXPENSE", "INPUT2", "ACTIVE"),
+    ("489", "Telephone & Internet", "EXPENSE", "INPUT2", "ACTIVE"),
+    ("800", "Accounts Payable", "CURRLIAB", "NONE", "ACTIVE"),
+    ("999", "Old Expenses", "EXPENSE", "INPUT2", "ARCHIVED"),
+]
+BANK_ACCOUNT_NUMBERS = {"090": "20-00-00 12345678", "091": "20-00-00 87654321"}
+
+_EXPENSES_ONLY = {"can_apply_to_revenue": False}
+_REVENUE_ONLY = {"can_apply_to_expenses": False}
+# (tax type, name, rate, report tax type, where it applies)
+TAX_RATES = [
+    ("INPUT2", "20% (VAT on Expenses)", Decimal("20"), "INPUT", _EXPENSES_ONLY),
+    ("ZERORATEDINPUT", "Zero Rated Expenses", Decimal("0"), "INPUT", _EXPENSES_ONLY),
+    ("EXEMPTINPUT", "Exempt Expenses", Decimal("0"), "EXEMPTINPUT", _EXPENSES_ONLY),
+    ("NONE", "No VAT", Decimal("0"), "NONE", {}),
+    ("OUTPUT2", "20% (VAT on Income)", Decimal("20"), "OUTPUT", _REVENUE_ONLY),
+]
+
+TRACKING = {
+    "Region": ["North", "South", "East", "West"],
+    "Department": ["Sales", "Operations", "Administration"],
+}
+
+SUPPLIERS = ["Acme Supplies Ltd", "Office World", "City Telecom", "Northern Couriers"]
+CUSTOMERS = ["Bright Ideas Retail"]
+CURRENCIES = [("GBP", "British Pound"), ("EUR", "Euro"), ("USD", "United States Dollar")]
+
+
+@transaction.atomic
+def seed_demo_tenant() -> Organisation:
+    organisation, _ = Organisation.objects.get_or_create(
+        short_code=DEMO_SHORT_CODE,
+        defaults={
+            "name": DEMO_NAME,
+            "base_currency": "GBP",
+            "country_code": "GB",
+            "timezone": "GMTSTANDARDTIME",
+        },
+    )
+    for code, description in CURRENCIES:
+        Currency.objects.get_or_create(organisation=organisation, code=code, defaults={"description": description})
+    for tax_type, name, rate, report_tax_type, applies in TAX_RATES:
+        TaxRate.objects.get_or_create(
+            organisation=organisation,
+            tax_type=tax_type,
+            defaults={"name": name, "rate": rate, "report_tax_type": report_tax_type, **applies},
+        )
+    for code, name, account_type, tax_type, status in ACCOUNTS:
+        Account.objects.get_or_create(
+            organisation=organisation,
+            code=code,
+            defaults={
+                "name": name,
+                "type": account_type,
+                "tax_type": tax_type,
+                "status": status,
+                "bank_account_number": BANK_ACCOUNT_NUMBERS.get(code, ""),
+            },
+        )
+    for category_name, option_names in TRACKING.items():
+        category, _ = TrackingCategory.objects.get_or_create(organisation=organisation, name=category_name)
+        for option_name in option_names:
+            TrackingOption.objects.get_or_create(category=category, name=option_name)
+    for name in SUPPLIERS:
+        Contact.objects.get_or_create(organisation=organisation, name=name, defaults={"is_supplier": True})
+    for name in CUSTOMERS:
+        Contact.objects.get_or_create(organisation=organisation, name=name, defaults={"is_customer": True})
+    return organisation
