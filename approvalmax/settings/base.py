@@ -123,11 +123,10 @@ REST_FRAMEWORK = {
 # Celery: a server-less filesystem broker unless CELERY_BROKER_URL says otherwise.
 CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="filesystem://")
 _CELERY_QUEUE_DIR = BASE_DIR / "var" / "celery-queue"
-CELERY_BROKER_TRANSPORT_OPTIONS = (
-    {"data_folder_in": str(_CELERY_QUEUE_DIR), "data_folder_out": str(_CELERY_QUEUE_DIR)}
-    if CELERY_BROKER_URL.startswith("filesystem")
-    else {}
-)
+CELERY_BROKER_TRANSPORT_OPTIONS = {}
+if CELERY_BROKER_URL.startswith("filesystem"):
+    _CELERY_QUEUE_DIR.mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_CELERY_QUEUE_DIR), "data_folder_out": str(_CELERY_QUEUE_DIR)}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True

@@ -140,3 +140,41 @@ def test_tokens_are_encrypted_at_rest(organisation):
         cursor.execute("SELECT access_token, refresh_token FROM xero_integration_xeroconnection")
         access, refresh = cursor.fetchone()
     assert "old-access" not in access and "old-refresh" not in refresh
+
+
+@pytest.mark.django_db(transaction=True)
+@responses.activate
+def test_two_processes_refreshing_at_once_spend_the_refresh_token_once(organisation, xero_urls):
+    """Xero rotates refresh tokens: a second refresh with the old one would lose the connection."""
+    import threading
+    import time
+
+    from django.db import connection as db
+
+    _connection(organisation, timedelta(seconds=0))
+
+    def slow_token(request):
+        time.sleep(0.3)
+        return 200, {}, json.dumps({"access_token": "new-access", "refresh_token": "new-refresh",
+                                    "expires_in": 1800, "scope": ""})
+
+    responses.add_callback(responses.POST, TOKEN, callback=slow_token)
+    tokens, errors = [], []
+
+    def refresh():
+        try:
+            tokens.append(xero_access_token(organisation_id=organisation.pk)[0])
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+        finally:
+            db.close()
+
+    threads = [threading.Thread(target=refresh) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    assert errors == []
+    assert tokens == ["new-access"] * 4
+    assert len(responses.calls) == 1

@@ -9,6 +9,7 @@ from datetime import timedelta
 from django.db import transaction
 from django.utils import timezone
 
+from approvalmax.core.locks import exclusive
 from approvalmax.core.models import Organisation
 from xero_integration.client import XeroAccounting, XeroIdentity
 from xero_integration.exceptions import XeroAuthError, XeroError, XeroNotConnected
@@ -46,7 +47,6 @@ def xero_grant_tenants(*, code: str, redirect_uri: str, code_verifier: str) -> t
     return tokens.__dict__, tenants
 
 
-@transaction.atomic
 def xero_connection_create(
     *, organisation: Organisation, tokens: dict, tenants: list[dict], tenant_id: str | None = None
 ) -> XeroConnection:
@@ -57,21 +57,22 @@ def xero_connection_create(
         short_code = details.get("ShortCode", "")
     except XeroError:
         logger.warning("Could not read the Xero organisation's short code; the next sync will.")
-    XeroConnection.objects.filter(organisation=organisation).delete()
-    connection = XeroConnection.objects.create(
-        organisation=organisation,
-        tenant_id=tenant["tenantId"],
-        tenant_name=tenant.get("tenantName", ""),
-        connection_id=tenant.get("id"),
-        short_code=short_code,
-        access_token=tokens["access_token"],
-        refresh_token=tokens["refresh_token"],
-        access_token_expires_at=timezone.now() + timedelta(seconds=tokens["expires_in"]),
-        scopes=tokens.get("scope", ""),
-    )
     from xero_integration.tasks import sync_master_data
 
-    sync_master_data.delay_on_commit(organisation.pk)
+    with transaction.atomic():
+        XeroConnection.objects.filter(organisation=organisation).delete()
+        connection = XeroConnection.objects.create(
+            organisation=organisation,
+            tenant_id=tenant["tenantId"],
+            tenant_name=tenant.get("tenantName", ""),
+            connection_id=tenant.get("id"),
+            short_code=short_code,
+            access_token=tokens["access_token"],
+            refresh_token=tokens["refresh_token"],
+            access_token_expires_at=timezone.now() + timedelta(seconds=tokens["expires_in"]),
+            scopes=tokens.get("scope", ""),
+        )
+        sync_master_data.delay_on_commit(organisation.pk)
     return connection
 
 
@@ -89,29 +90,26 @@ def xero_access_token(*, organisation_id: int) -> tuple[str, XeroConnection]:
 
 
 def _refresh(connection_pk: int) -> tuple[str, XeroConnection]:
-    try:
-        return _refresh_locked(connection_pk)
-    except XeroAuthError:
-        # Outside the refresh's transaction, so the mark survives its rollback.
-        XeroConnection.objects.filter(pk=connection_pk).update(
-            status=XeroConnection.Status.NEEDS_RECONNECTING,
-            problem="Xero refused to refresh the connection. An administrator must reconnect Xero.",
-        )
-        raise
-
-
-@transaction.atomic
-def _refresh_locked(connection_pk: int) -> tuple[str, XeroConnection]:
-    connection = XeroConnection.objects.select_for_update().get(pk=connection_pk)
-    if connection.access_token_expires_at - REFRESH_MARGIN > timezone.now():
+    """One refresh at a time per connection, across processes, and no transaction held while
+    Xero answers."""
+    with exclusive(f"xero-refresh-{connection_pk}"):
+        connection = XeroConnection.objects.get(pk=connection_pk)
+        if connection.access_token_expires_at - REFRESH_MARGIN > timezone.now():
+            return connection.access_token, connection
+        try:
+            tokens = XeroIdentity().refresh(refresh_token=connection.refresh_token)
+        except XeroAuthError:
+            XeroConnection.objects.filter(pk=connection_pk).update(
+                status=XeroConnection.Status.NEEDS_RECONNECTING,
+                problem="Xero refused to refresh the connection. An administrator must reconnect Xero.",
+            )
+            raise
+        connection.access_token = tokens.access_token
+        connection.refresh_token = tokens.refresh_token
+        connection.access_token_expires_at = timezone.now() + timedelta(seconds=tokens.expires_in)
+        connection.scopes = tokens.scope or connection.scopes
+        connection.save(update_fields=["access_token", "refresh_token", "access_token_expires_at", "scopes"])
         return connection.access_token, connection
-    tokens = XeroIdentity().refresh(refresh_token=connection.refresh_token)
-    connection.access_token = tokens.access_token
-    connection.refresh_token = tokens.refresh_token
-    connection.access_token_expires_at = timezone.now() + timedelta(seconds=tokens.expires_in)
-    connection.scopes = tokens.scope or connection.scopes
-    connection.save(update_fields=["access_token", "refresh_token", "access_token_expires_at", "scopes"])
-    return connection.access_token, connection
 
 
 def accounting_for(*, organisation_id: int) -> tuple[XeroAccounting, XeroConnection]:
