@@ -150,3 +150,27 @@ class TrackingOption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.category.name}: {self.name}"
+
+
+class MasterDataList(models.TextChoices):
+    SUPPLIERS = "suppliers", "Suppliers"
+    ACCOUNTS = "accounts", "Accounts"
+    TAX_RATES = "tax-rates", "Tax rates"
+    TRACKING_CATEGORIES = "tracking-categories", "Tracking categories"
+    BANK_ACCOUNTS = "bank-accounts", "Bank accounts"
+
+
+class MasterDataListState(models.Model):
+    """When each list was last synced from the accounting system, and when it last changed."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="master_data_lists")
+    name = models.CharField(max_length=30, choices=MasterDataList.choices)
+    synced_at = models.DateTimeField(null=True, blank=True)
+    changed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="one_state_per_list")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_name_display()}"
