@@ -1,23 +1,230 @@
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin.options import InlineModelAdmin
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.html import format_html_join
 
-from workflows.models import ApprovalRequest, AuditEvent, Decision, RequestDocument, RequestLine, Workflow, WorkflowStep
+from approvalmax.core.models import Account, Supplier, TaxRate, TrackingCategory, TrackingOption
+from workflows import services
+from workflows.exceptions import InvalidSubstitution
+from workflows.models import (
+    ApprovalRequest,
+    AuditEvent,
+    Decision,
+    MatrixRule,
+    RequestDocument,
+    RequestLine,
+    Substitution,
+    Workflow,
+    WorkflowStep,
+)
 
 
-class WorkflowStepInline(admin.StackedInline):
+def _members(organisation_id):
+    return get_user_model().objects.filter(memberships__organisation_id=organisation_id).order_by("username")
+
+
+class StepForm(forms.ModelForm):
+    editable_fields = forms.MultipleChoiceField(
+        label="Approvers may edit",
+        choices=WorkflowStep.EditableField.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Reviewers may edit all of it. The total can never change.",
+    )
+
+    class Meta:
+        model = WorkflowStep
+        fields = ["position", "name", "kind", "mode", "approvers", "editable_fields"]
+
+
+class VersionLockMixin:
+    """A workflow version that requests run on is history: it is shown, not edited."""
+
+    def _locked(self, obj) -> bool:
+        workflow = obj.workflow if isinstance(obj, WorkflowStep) else obj
+        return workflow is not None and services.workflow_in_use(workflow=workflow)
+
+    def has_change_permission(self, request, obj=None):
+        return super().has_change_permission(request, obj) and not (obj is not None and self._locked(obj))
+
+    def has_delete_permission(self, request, obj=None):
+        return super().has_delete_permission(request, obj) and not (obj is not None and self._locked(obj))
+
+    def has_add_permission(self, request, obj=None):
+        if not isinstance(self, InlineModelAdmin):
+            return super().has_add_permission(request)
+        return super().has_add_permission(request, obj) and not (obj is not None and self._locked(obj))
+
+
+class WorkflowStepInline(VersionLockMixin, admin.StackedInline):
     model = WorkflowStep
+    form = StepForm
     extra = 0
-    fields = ["position", "name", "mode", "approvers"]
     filter_horizontal = ["approvers"]
+    show_change_link = True
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None and "approvers" in formset.form.base_fields:
+            formset.form.base_fields["approvers"].queryset = _members(obj.organisation_id)
+        return formset
+
+
+def _matrix(workflow: Workflow):
+    steps = workflow.steps.prefetch_related("rules__approver", "rules__supplier", "rules__account",
+                                            "rules__tax_rate", "rules__tracking_option__category",
+                                            "rules__requester", "approvers")  # fmt: skip
+    rows = []
+    for step in steps.order_by("position"):
+        defaults = ", ".join(u.get_full_name() or u.get_username() for u in step.approvers.all()) or "none"
+        rules = "; ".join(rule.describe() for rule in step.rules.all()) or "no rules"
+        rows.append((step.position, step.name, step.get_kind_display(), step.get_mode_display().lower(), rules,
+                     defaults))
+    return format_html_join(
+        "", "<p><strong>{}. {}</strong> ({}, {}): {}. Default: {}.</p>", rows
+    ) or "No steps yet."
 
 
 @admin.register(Workflow)
-class WorkflowAdmin(admin.ModelAdmin):
-    list_display = ["name", "organisation", "created_at"]
+class WorkflowAdmin(VersionLockMixin, admin.ModelAdmin):
+    list_display = ["name", "organisation", "version", "created_by", "created_at"]
     list_filter = ["organisation"]
-    list_select_related = ["organisation"]
+    list_select_related = ["organisation", "created_by"]
     search_fields = ["name", "organisation__name"]
+    filter_horizontal = ["required_tracking_categories"]
+    readonly_fields = ["version", "created_by", "created_at", "approval_matrix"]
+    fields = ["organisation", "name", "version", "requester_may_approve", "approve_all_steps_at_once",
+              "required_tracking_categories", "approval_matrix", "created_by", "created_at"]  # fmt: skip
     inlines = [WorkflowStepInline]
+    actions = ["publish_new_version"]
+
+    @admin.display(description="Approval matrix")
+    def approval_matrix(self, obj):
+        return _matrix(obj) if obj.pk else "Save the workflow, then add steps and their rules."
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "required_tracking_categories" in form.base_fields:
+            form.base_fields["required_tracking_categories"].queryset = TrackingCategory.objects.filter(
+                organisation_id=obj.organisation_id)  # fmt: skip
+        return form
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            latest = Workflow.objects.filter(organisation=obj.organisation).order_by("-version").first()
+            obj.version = latest.version + 1 if latest else 1
+            obj.created_by = request.user
+        super().save_model(request, obj, form, change)
+
+    @admin.action(description="Publish a new version (a copy to edit; running requests keep theirs)")
+    def publish_new_version(self, request, queryset):
+        for workflow in queryset:
+            copy = services.workflow_publish_new_version(workflow_id=workflow.pk, user=request.user)
+            self.message_user(request, f"{copy} is published: new requests run on it.", messages.SUCCESS)
+
+
+class MatrixRuleForm(forms.ModelForm):
+    class Meta:
+        model = MatrixRule
+        fields = "__all__"
+
+    def clean(self):
+        data = super().clean()
+        operator, amount, amount_to = data.get("amount_operator"), data.get("amount"), data.get("amount_to")
+        if operator and amount is None:
+            self.add_error("amount", "Give the amount the total is compared with.")
+        if operator == MatrixRule.AmountOperator.BETWEEN and (amount_to is None or (amount is not None
+                                                                                   and amount_to <= amount)):
+            self.add_error("amount_to", "Give an upper bound above the amount.")
+        step = self.instance.step if self.instance.step_id else None
+        if step is not None:
+            if step.kind == WorkflowStep.Kind.AUTO_APPROVAL and data.get("approver"):
+                self.add_error("approver", "An auto-approval rule approves by itself: leave the approver empty.")
+            if step.kind != WorkflowStep.Kind.AUTO_APPROVAL and not data.get("approver"):
+                self.add_error("approver", "Name who approves when the rule matches.")
+        return data
+
+
+class MatrixRuleInline(VersionLockMixin, admin.TabularInline):
+    model = MatrixRule
+    form = MatrixRuleForm
+    extra = 1
+    fields = ["name", "approver", "amount_operator", "amount", "amount_to", "amount_negated", "supplier",
+              "supplier_negated", "requester", "requester_negated", "account", "account_negated", "tracking_option",
+              "tracking_option_negated", "tax_rate", "tax_rate_negated"]  # fmt: skip
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        if obj is not None:
+            organisation_id = obj.workflow.organisation_id
+            limits = {
+                "approver": _members(organisation_id),
+                "requester": _members(organisation_id),
+                "supplier": Supplier.objects.active().filter(organisation_id=organisation_id),
+                "account": Account.objects.active().filter(organisation_id=organisation_id).exclude(type="BANK"),
+                "tax_rate": TaxRate.objects.active().filter(organisation_id=organisation_id),
+                "tracking_option": TrackingOption.objects.active()
+                .filter(category__organisation_id=organisation_id)
+                .select_related("category"),
+            }
+            for name, queryset in limits.items():
+                if name in formset.form.base_fields:
+                    formset.form.base_fields[name].queryset = queryset
+        return formset
+
+
+@admin.register(WorkflowStep)
+class WorkflowStepAdmin(VersionLockMixin, admin.ModelAdmin):
+    """A step and its approval matrix: one rule per row, all its conditions must hold."""
+
+    form = StepForm
+    list_display = ["__str__", "workflow", "kind", "mode"]
+    list_select_related = ["workflow__organisation"]
+    list_filter = ["workflow__organisation", "kind"]
+    filter_horizontal = ["approvers"]
+    inlines = [MatrixRuleInline]
+
+    def get_fields(self, request, obj=None):
+        return ["workflow", *StepForm.Meta.fields]
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        if obj is not None and "approvers" in form.base_fields:
+            form.base_fields["approvers"].queryset = _members(obj.workflow.organisation_id)
+        return form
+
+
+class SubstitutionAdminForm(forms.ModelForm):
+    class Meta:
+        model = Substitution
+        fields = ["organisation", "user", "substitute", "starts_on", "ends_on"]
+
+    def clean(self):
+        data = super().clean()
+        if self.instance.pk is None and not self.errors:
+            try:
+                services.substitution_validate(**data)
+            except InvalidSubstitution as exc:
+                raise ValidationError(exc.message) from exc
+        return data
+
+
+@admin.register(Substitution)
+class SubstitutionAdmin(admin.ModelAdmin):
+    form = SubstitutionAdminForm
+    list_display = ["user", "substitute", "starts_on", "ends_on", "organisation"]
+    list_filter = ["organisation"]
+    list_select_related = ["user", "substitute", "organisation"]
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        created = services.substitution_create(**{name: getattr(obj, name) for name in form.Meta.fields})
+        obj.pk = created.pk
 
 
 class ReadOnlyInline(admin.TabularInline):
@@ -50,7 +257,8 @@ class RequestDocumentInline(ReadOnlyInline):
 
 class DecisionInline(ReadOnlyInline):
     model = Decision
-    fields = ["revision", "step", "approver", "outcome", "comment", "decided_at"]
+    fields = ["revision", "step", "approver", "on_behalf_of", "outcome", "forced", "comment", "decided_at",
+              "revoked_at"]  # fmt: skip
     readonly_fields = fields
 
 

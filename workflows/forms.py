@@ -5,7 +5,14 @@ from workflows.models import ApprovalRequest
 COMMENT_MAX_LENGTH = 2000
 
 
-class ApproveForm(forms.Form):
+class DecisionForm(forms.Form):
+    """Every decision form names the step the approver saw, so a decision on a request that
+    moved on meanwhile is answered "already decided" instead of landing on another step."""
+
+    step = forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
+class ApproveForm(DecisionForm):
     """Both decision forms are on one page: distinct element ids, the same field name."""
 
     def __init__(self, *args, **kwargs):
@@ -20,7 +27,7 @@ class ApproveForm(forms.Form):
     )
 
 
-class RejectForm(forms.Form):
+class RejectForm(DecisionForm):
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("auto_id", "reject-%s")
         super().__init__(*args, **kwargs)
@@ -31,6 +38,108 @@ class RejectForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         error_messages={"required": "Say why you reject this request: the requester sees your comment."},
     )
+
+
+class ReturnToReviewForm(DecisionForm):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "review-%s")
+        super().__init__(*args, **kwargs)
+
+    comment = forms.CharField(
+        label="What should the reviewer look at again? (required)",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say what the reviewer should look at again."},
+    )
+
+
+class OverrideForm(forms.Form):
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("auto_id", "override-%s")
+        super().__init__(*args, **kwargs)
+
+    decision = forms.ChoiceField(
+        label="Override", choices=[("approve", "Force-approve"), ("reject", "Force-reject")], widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label="Reason for the override (required)",
+        max_length=COMMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": "Say why you override the workflow."},
+    )
+
+
+class LineEditForm(DecisionForm):
+    """One line's coding. Choices come from the page, read once for all lines; only the
+    fields the step allows are shown and taken."""
+
+    description = forms.CharField(label="Description", required=False, max_length=4000,
+                                  widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
+    account = forms.TypedChoiceField(label="Account", coerce=int)
+    tax_rate = forms.TypedChoiceField(label="Tax rate", coerce=int)
+
+    def __init__(self, *args, allowed: set[str], choices, line=None, **kwargs):
+        prefix = f"line-{line.pk}" if line is not None else None
+        kwargs.setdefault("prefix", prefix)
+        super().__init__(*args, **kwargs)
+        self.allowed = allowed
+        self.fields["account"].choices = [(a.pk, str(a)) for a in choices.accounts]
+        self.fields["tax_rate"].choices = [(t.pk, str(t)) for t in choices.tax_rates]
+        self.tracking_fields = []
+        for category in choices.categories:
+            name = f"tracking_{category.pk}"
+            self.fields[name] = forms.TypedChoiceField(
+                label=category.name, required=False, coerce=int, empty_value=None,
+                choices=[("", "—"), *((o.pk, o.name) for o in category.options.all())],
+            )  # fmt: skip
+            self.tracking_fields.append(name)
+        for name in ["description", "account", "tax_rate"]:
+            if name not in allowed:
+                del self.fields[name]
+        if "tracking" not in allowed:
+            for name in self.tracking_fields:
+                del self.fields[name]
+            self.tracking_fields = []
+        if line is not None and not self.is_bound:
+            self.initial = {**self.initial, "description": line.description, "account": line.account_id,
+                            "tax_rate": line.tax_rate_id}  # fmt: skip
+            for option in line.tracking.all():
+                self.initial[f"tracking_{option.category_id}"] = option.pk
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        changes = {}
+        if "description" in self.fields:
+            changes["description"] = data["description"]
+        if "account" in self.fields:
+            changes["account_id"] = data["account"]
+        if "tax_rate" in self.fields:
+            changes["tax_rate_id"] = data["tax_rate"]
+        if self.tracking_fields:
+            changes["tracking_option_ids"] = [data[name] for name in self.tracking_fields if data[name]]
+        return changes
+
+
+class LineSplitForm(DecisionForm):
+    amount = forms.DecimalField(label="Amount of the new line", max_digits=14, decimal_places=2)
+
+    def __init__(self, *args, line=None, **kwargs):
+        kwargs.setdefault("prefix", f"split-{line.pk}" if line is not None else None)
+        super().__init__(*args, **kwargs)
+
+
+class SubstitutionForm(forms.Form):
+    organisation = forms.TypedChoiceField(label="Organisation", coerce=int)
+    substitute = forms.TypedChoiceField(label="Substitute", coerce=int)
+    starts_on = forms.DateField(label="From", widget=forms.DateInput(attrs={"type": "date"}))
+    ends_on = forms.DateField(label="Until (included)", widget=forms.DateInput(attrs={"type": "date"}))
+
+    def __init__(self, *args, organisations, colleagues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [(o.pk, o.name) for o in organisations]
+        self.fields["substitute"].choices = [
+            (u.pk, u.get_full_name() or u.get_username()) for u in colleagues
+        ]
 
 
 class RequestFilterForm(forms.Form):

@@ -3,19 +3,59 @@ from pathlib import PurePath
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from approvalmax.core.models import Account, Organisation, Supplier, TaxRate, TrackingOption
+from approvalmax.core.models import (
+    Account,
+    Membership,
+    Organisation,
+    Supplier,
+    TaxRate,
+    TrackingCategory,
+    TrackingOption,
+)
 
 
 class Workflow(models.Model):
+    """One version of an organisation's "Bill creation, review and approval" workflow.
+
+    A version is immutable once a request runs on it: administrators publish a new version
+    (a copy they then edit), new requests take the latest, and a request keeps its own."""
+
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="workflows")
     name = models.CharField(max_length=200, default="Bill creation, review and approval")
+    version = models.PositiveIntegerField(default=1)
+    requester_may_approve = models.BooleanField(
+        "the requester may approve their own request",
+        default=False,
+        help_text="Switches segregation of duties off for the organisation. Leave unticked unless you must.",
+    )
+    approve_all_steps_at_once = models.BooleanField(
+        "an approver in several steps approves them all at once",
+        default=False,
+        help_text="When the next step waits for someone who has just approved, their approval counts there too.",
+    )
+    required_tracking_categories = models.ManyToManyField(
+        TrackingCategory,
+        blank=True,
+        related_name="+",
+        help_text="Every line of a cost item must carry an option of these categories; Dext is told which is missing.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
+    class Meta:
+        ordering = ["organisation", "-version"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "version"], name="one_workflow_per_version")]
+
     def __str__(self) -> str:
-        return f"{self.name} ({self.organisation})"
+        return f"{self.name} ({self.organisation}), version {self.version}"
 
 
 class WorkflowStep(models.Model):
@@ -23,11 +63,35 @@ class WorkflowStep(models.Model):
         ANY = "any", "Any one of the approvers"
         ALL = "all", "All of the approvers"
 
+    class Kind(models.TextChoices):
+        APPROVAL = "approval", "Approval"
+        REVIEW = "review", "Review (reviewers may change the coding)"
+        AUTO_APPROVAL = "auto_approval", "Auto-approval (evaluated first)"
+
+    class EditableField(models.TextChoices):
+        DESCRIPTION = "description", "Description"
+        ACCOUNT = "account", "Account"
+        TAX_RATE = "tax_rate", "Tax rate"
+        TRACKING = "tracking", "Tracking"
+        SPLIT = "split", "Split a line"
+
     workflow = models.ForeignKey(Workflow, on_delete=models.CASCADE, related_name="steps")
     position = models.PositiveSmallIntegerField(default=1)
     name = models.CharField(max_length=100, default="Approval")
+    kind = models.CharField(max_length=15, choices=Kind.choices, default=Kind.APPROVAL)
     mode = models.CharField(max_length=3, choices=Mode.choices, default=Mode.ANY)
-    approvers = models.ManyToManyField(settings.AUTH_USER_MODEL, related_name="+", blank=True)
+    approvers = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        related_name="+",
+        blank=True,
+        verbose_name="default approvers",
+        help_text="Take the request when no rule of the step's matrix matches.",
+    )
+    editable_fields = models.JSONField(
+        default=list,
+        blank=True,
+        help_text="What this step's approvers may change; reviewers may change all of it. Never the total.",
+    )
 
     class Meta:
         ordering = ["workflow", "position"]
@@ -36,25 +100,151 @@ class WorkflowStep(models.Model):
     def __str__(self) -> str:
         return f"{self.position}. {self.name}"
 
+    @property
+    def is_review(self) -> bool:
+        return self.kind == self.Kind.REVIEW
 
-def _is_current_approver(instance: "ApprovalRequest", user) -> bool:
-    return user is not None and instance.current_approver_ids().__contains__(user.pk)
+    def allowed_edits(self) -> set[str]:
+        if self.is_review:
+            return set(self.EditableField.values)
+        return set(self.editable_fields or []) & set(self.EditableField.values)
+
+
+class MatrixRule(models.Model):
+    """One row of a step's approval matrix: its approver, when all its conditions hold.
+
+    Conditions left empty do not apply; several rules for one approver are alternatives.
+    Line conditions hold when any line of the request satisfies them."""
+
+    class AmountOperator(models.TextChoices):
+        UNDER = "under", "under"
+        AT_OR_OVER = "at_or_over", "at or over"
+        BETWEEN = "between", "between (upper bound excluded)"
+
+    step = models.ForeignKey(WorkflowStep, on_delete=models.CASCADE, related_name="rules")
+    name = models.CharField(max_length=100, blank=True)
+    approver = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="Who approves (or reviews) when the rule matches. Empty on an auto-approval step.",
+    )  # fmt: skip
+    amount_operator = models.CharField("total", max_length=10, choices=AmountOperator.choices, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
+                                 help_text="In the bill's currency.")  # fmt: skip
+    amount_to = models.DecimalField("up to", max_digits=14, decimal_places=2, null=True, blank=True)
+    amount_negated = models.BooleanField("total does not match", default=False)
+    supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    supplier_negated = models.BooleanField("supplier does not match", default=False)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    requester_negated = models.BooleanField("requester does not match", default=False)
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    account_negated = models.BooleanField("account does not match", default=False)
+    tracking_option = models.ForeignKey(
+        TrackingOption, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    tracking_option_negated = models.BooleanField("tracking option does not match", default=False)
+    tax_rate = models.ForeignKey(TaxRate, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    tax_rate_negated = models.BooleanField("tax rate does not match", default=False)
+
+    class Meta:
+        ordering = ["step", "pk"]
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def conditions(self) -> list[str]:
+        """The rule in words, one condition each, for the admin and the audit trail."""
+
+        def phrase(label: str, negated: bool, value) -> str:
+            return f"{label} {'is not' if negated else 'is'} {value}"
+
+        parts = []
+        if self.amount_operator:
+            if self.amount_operator == self.AmountOperator.BETWEEN:
+                bound = f"between {self.amount} and {self.amount_to} ({self.amount_to} excluded)"
+            else:
+                bound = f"{self.get_amount_operator_display()} {self.amount}"
+            parts.append(f"total {'is not' if self.amount_negated else 'is'} {bound}")
+        if self.supplier_id:
+            parts.append(phrase("supplier", self.supplier_negated, self.supplier))
+        if self.requester_id:
+            parts.append(phrase("requester", self.requester_negated, _person(self.requester)))
+        if self.account_id:
+            parts.append(phrase("a line's account", self.account_negated, self.account))
+        if self.tracking_option_id:
+            parts.append(phrase("a line's tracking", self.tracking_option_negated, self.tracking_option))
+        if self.tax_rate_id:
+            parts.append(phrase("a line's tax rate", self.tax_rate_negated, self.tax_rate))
+        return parts
+
+    def describe(self) -> str:
+        conditions = " and ".join(self.conditions()) or "always"
+        who = f" → {_person(self.approver)}" if self.approver_id else ""
+        label = f"“{self.name}”: " if self.name else ""
+        return f"{label}{conditions}{who}"
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+class Substitution(models.Model):
+    """While `user` is away, `substitute` decides on their behalf."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="substitutions")
+    substitute = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    starts_on = models.DateField()
+    ends_on = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["organisation", "starts_on", "pk"]
+        constraints = [
+            models.CheckConstraint(condition=Q(ends_on__gte=models.F("starts_on")), name="substitution_dates_in_order"),
+            models.CheckConstraint(condition=~Q(user=models.F("substitute")), name="substitute_is_someone_else"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_person(self.substitute)} for {_person(self.user)}, {self.starts_on} to {self.ends_on}"
+
+
+def _may_decide(instance: "ApprovalRequest", user) -> bool:
+    """The user is, or substitutes today for, an approver the current step still waits for,
+    and is not the requester (unless the workflow allows it)."""
+    return user is not None and instance.decides_for(user) is not None
+
+
+def _may_return_to_review(instance: "ApprovalRequest", user) -> bool:
+    return _may_decide(instance, user) and instance.has_review_step_before_current()
+
+
+def _is_administrator(instance: "ApprovalRequest", user) -> bool:
+    if user is None or not user.is_authenticated:
+        return False
+    return Membership.objects.filter(
+        organisation_id=instance.organisation_id, user=user, role=Membership.Role.ADMINISTRATOR
+    ).exists()
 
 
 def _is_system(instance: "ApprovalRequest", user) -> bool:
-    """Publishing outcomes and Dext's own actions are reported by the system, not a person."""
+    """Routing, publishing outcomes and Dext's own actions are the system's, not a person's."""
     return user is None
 
 
 class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"
+        ON_REVIEW = "on_review", "On review"
         ON_APPROVAL = "on_approval", "On approval"
         APPROVED = "approved", "Approved"
         PUBLISHED = "published", "Published"
         PUBLISH_FAILED = "publish_failed", "Publish failed"
         REJECTED = "rejected", "Rejected"
         CANCELLED = "cancelled", "Cancelled"
+
+    OPEN_STATES = (State.ON_REVIEW, State.ON_APPROVAL)
 
     class Kind(models.TextChoices):
         BILL = "bill", "Bill"
@@ -92,6 +282,10 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
     source_url = models.URLField(max_length=1000, blank=True)
     requester_name = models.CharField(max_length=200, blank=True)
     requester_email = models.EmailField(blank=True)
+    requester = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+",
+        help_text="The member of the organisation whose email is the requester's.",
+    )  # fmt: skip
 
     external_id = models.CharField(max_length=100, blank=True)
     external_url = models.URLField(max_length=1000, blank=True)
@@ -117,21 +311,45 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
     def bypass(self) -> None:
         pass
 
-    @transition(field=state, source=State.ON_APPROVAL, target=State.APPROVED, permission=_is_current_approver)
+    @transition(field=state, source=State.ON_APPROVAL, target=State.ON_REVIEW, permission=_is_system)
+    def start_review(self) -> None:
+        pass
+
+    @transition(field=state, source=State.ON_REVIEW, target=State.ON_APPROVAL, permission=_may_decide)
+    def complete_review(self) -> None:
+        pass
+
+    @transition(field=state, source=State.ON_APPROVAL, target=State.ON_REVIEW, permission=_may_return_to_review)
+    def return_to_review(self) -> None:
+        pass
+
+    @transition(field=state, source=State.ON_APPROVAL, target=State.APPROVED, permission=_may_decide)
     def approve(self) -> None:
         pass
 
-    @transition(field=state, source=State.ON_APPROVAL, target=State.REJECTED, permission=_is_current_approver)
+    @transition(field=state, source=State.ON_APPROVAL, target=State.APPROVED, permission=_is_system)
+    def auto_approve(self) -> None:
+        pass
+
+    @transition(field=state, source=list(OPEN_STATES), target=State.REJECTED, permission=_may_decide)
     def reject(self) -> None:
         pass
 
-    @transition(field=state, source=State.ON_APPROVAL, target=State.CANCELLED, permission=_is_system)
+    @transition(field=state, source=list(OPEN_STATES), target=State.APPROVED, permission=_is_administrator)
+    def force_approve(self) -> None:
+        pass
+
+    @transition(field=state, source=list(OPEN_STATES), target=State.REJECTED, permission=_is_administrator)
+    def force_reject(self) -> None:
+        pass
+
+    @transition(field=state, source=list(OPEN_STATES), target=State.CANCELLED, permission=_is_system)
     def cancel(self) -> None:
         pass
 
     @transition(
         field=state,
-        source=[State.ON_APPROVAL, State.REJECTED, State.CANCELLED],
+        source=[*OPEN_STATES, State.REJECTED, State.CANCELLED],
         target=State.ON_APPROVAL,
         permission=_is_system,
     )
@@ -146,23 +364,74 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
     def mark_publish_failed(self) -> None:
         pass
 
+    @property
+    def is_open(self) -> bool:
+        return self.state in self.OPEN_STATES
+
     def current_approver_ids(self) -> set[int]:
-        """Approvers of the current step who have not yet approved it in this revision."""
-        if self.state != self.State.ON_APPROVAL or self.current_step_id is None:
+        """Approvers assigned to the current step who have not yet decided on it in this revision."""
+        if not self.is_open or self.current_step_id is None:
             return set()
-        step_approvers = set(self.current_step.approvers.values_list("pk", flat=True))
-        decided = set(
-            self.decisions.filter(revision=self.revision, step_id=self.current_step_id).values_list(
+        assigned = set(
+            self.assignments.filter(revision=self.revision, step_id=self.current_step_id).values_list(
                 "approver_id", flat=True
             )
         )
-        return step_approvers - decided
+        return assigned - self.decided_ids()
+
+    def decided_ids(self) -> set[int]:
+        """Approvers whose decision on the current step stands (made by them or for them)."""
+        return set(
+            self.decisions.filter(revision=self.revision, step_id=self.current_step_id, revoked_at__isnull=True)
+            .annotate(counts_for=Coalesce("on_behalf_of_id", "approver_id"))
+            .values_list("counts_for", flat=True)
+        )
+
+    def decides_for(self, user) -> int | None:
+        """Whose place the user takes when deciding now: their own, or that of an approver
+        they substitute for today. None when they may not decide."""
+        if not getattr(user, "is_authenticated", False):
+            return None
+        if user.pk == self.requester_id and not (self.workflow and self.workflow.requester_may_approve):
+            return None
+        waiting = self.current_approver_ids()
+        if user.pk in waiting:
+            return user.pk
+        today = timezone.localdate()
+        absent = Substitution.objects.filter(
+            organisation_id=self.organisation_id, substitute=user, user_id__in=waiting,
+            starts_on__lte=today, ends_on__gte=today,
+        )  # fmt: skip
+        return absent.order_by("user_id").values_list("user_id", flat=True).first()
+
+    def has_review_step_before_current(self) -> bool:
+        if self.current_step_id is None or self.workflow_id is None:
+            return False
+        return self.workflow.steps.filter(
+            kind=WorkflowStep.Kind.REVIEW, position__lt=self.current_step.position
+        ).exists()
 
     def current_lines(self):
         return self.lines.filter(revision=self.revision)
 
     def current_document(self) -> "RequestDocument | None":
         return self.documents.filter(revision=self.revision).first()
+
+
+class Assignment(models.Model):
+    """Who a step of a revision waits for, and why: the matrix rule or the step's default."""
+
+    request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="assignments")
+    revision = models.PositiveIntegerField()
+    step = models.ForeignKey(WorkflowStep, on_delete=models.PROTECT, related_name="+")
+    approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rule = models.ForeignKey(MatrixRule, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+
+    class Meta:
+        ordering = ["request", "revision", "step", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "revision", "step", "approver"], name="one_assignment_per_step")
+        ]
 
 
 class RequestLine(models.Model):
@@ -214,6 +483,7 @@ class RequestDocument(models.Model):
 class Decision(models.Model):
     class Outcome(models.TextChoices):
         APPROVED = "approved", "Approved"
+        REVIEWED = "reviewed", "Reviewed"
         REJECTED = "rejected", "Rejected"
 
     request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="decisions")
@@ -221,16 +491,33 @@ class Decision(models.Model):
     step = models.ForeignKey(WorkflowStep, on_delete=models.PROTECT, related_name="+")
     approver = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     outcome = models.CharField(max_length=10, choices=Outcome.choices)
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        help_text="The approver a substitute decided for.",
+    )  # fmt: skip
+    forced = models.BooleanField(default=False, help_text="An administrator overrode the workflow.")
     comment = models.TextField(blank=True)
     decided_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["decided_at", "pk"]
         constraints = [
             models.UniqueConstraint(
-                fields=["request", "revision", "step", "approver"], name="one_decision_per_approver_and_step"
-            )
+                fields=["request", "revision", "step", "approver"],
+                condition=Q(revoked_at__isnull=True, on_behalf_of__isnull=True),
+                name="one_decision_per_approver_and_step",
+            ),
+            models.UniqueConstraint(
+                fields=["request", "revision", "step", "on_behalf_of"],
+                condition=Q(revoked_at__isnull=True, on_behalf_of__isnull=False),
+                name="one_decision_per_absent_approver_and_step",
+            ),
         ]
+
+    @property
+    def counts_for_id(self) -> int:
+        return self.on_behalf_of_id or self.approver_id
 
 
 class AuditEventQuerySet(models.QuerySet):
@@ -249,10 +536,19 @@ class AuditEvent(models.Model):
         RESUBMITTED = "resubmitted", "Resubmitted as a new revision"
         BYPASSED = "bypassed", "Bypassed approval"
         STEP_STARTED = "step_started", "Step started"
+        STEP_SKIPPED = "step_skipped", "Step skipped"
         APPROVED = "approved", "Approved"
+        REVIEWED = "reviewed", "Reviewed"
+        RETURNED_TO_REVIEW = "returned_to_review", "Sent back to review"
+        LINE_EDITED = "line_edited", "Line edited"
+        LINE_SPLIT = "line_split", "Line split"
+        DECISION_REVOKED = "decision_revoked", "Decision revoked"
         STEP_COMPLETED = "step_completed", "Step completed"
+        AUTO_APPROVED = "auto_approved", "Auto-approved"
         FULLY_APPROVED = "fully_approved", "Fully approved"
+        FORCE_APPROVED = "force_approved", "Force-approved by an administrator"
         REJECTED = "rejected", "Rejected"
+        FORCE_REJECTED = "force_rejected", "Force-rejected by an administrator"
         CANCELLED = "cancelled", "Cancelled"
         PUBLISHED = "published", "Published"
         PUBLISH_FAILED = "publish_failed", "Publishing failed"

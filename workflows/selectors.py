@@ -6,13 +6,23 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, F, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 from django.urls import reverse
+from django.utils import timezone
 
 from approvalmax.core.exceptions import NotFound
-from approvalmax.core.models import Membership, TrackingOption
-from workflows.models import ApprovalRequest, AuditEvent, Decision, RequestDocument, RequestLine, WorkflowStep
+from approvalmax.core.models import Account, Membership, TaxRate, TrackingCategory, TrackingOption
+from workflows.models import (
+    ApprovalRequest,
+    Assignment,
+    AuditEvent,
+    Decision,
+    RequestDocument,
+    RequestLine,
+    Substitution,
+    Workflow,
+)
 
 State = ApprovalRequest.State
 
@@ -37,20 +47,30 @@ def requests_visible_to(*, user: AbstractBaseUser) -> QuerySet[ApprovalRequest]:
     )
 
 
+def absent_colleagues_of(*, user: AbstractBaseUser) -> QuerySet[Substitution]:
+    """Whom the user substitutes for today."""
+    today = timezone.localdate()
+    return Substitution.objects.filter(substitute=user, starts_on__lte=today, ends_on__gte=today)
+
+
 def inbox_for_user(*, user: AbstractBaseUser) -> QuerySet[ApprovalRequest]:
-    """Requests waiting for this user: on approval, at a step the user approves, not yet
-    approved by the user in the current revision (the query form of `current_approver_ids`)."""
-    step_approvers = WorkflowStep.approvers.through.objects.filter(
-        workflowstep_id=OuterRef("current_step_id"), user=user
-    )
-    already_decided = Decision.objects.filter(
-        request=OuterRef("pk"), revision=OuterRef("revision"), step=OuterRef("current_step_id"), approver=user
+    """Requests waiting for this user, or for someone they substitute for today: open, at a
+    step assigned to them, without a standing decision (the query form of `decides_for`)."""
+    standing = Decision.objects.filter(
+        request=OuterRef("request"), revision=OuterRef("revision"), step=OuterRef("step"), revoked_at__isnull=True
+    ).filter(Q(approver=OuterRef("approver"), on_behalf_of__isnull=True) | Q(on_behalf_of=OuterRef("approver")))
+    waiting = (
+        Assignment.objects.filter(
+            request=OuterRef("pk"), revision=OuterRef("revision"), step=OuterRef("current_step_id")
+        )
+        .filter(Q(approver=user) | Q(approver__in=absent_colleagues_of(user=user).values("user_id")))
+        .exclude(Exists(standing))
     )
     return (
         requests_visible_to(user=user)
-        .filter(state=State.ON_APPROVAL)
-        .filter(Exists(step_approvers))
-        .exclude(Exists(already_decided))
+        .filter(state__in=ApprovalRequest.OPEN_STATES)
+        .filter(Exists(waiting))
+        .exclude(requester=user, workflow__requester_may_approve=False)
         .select_related("organisation", "current_step")
         .annotate(submitted_at=Coalesce(_submitted_at(), "created_at"))
         .order_by("submitted_at", "pk")
@@ -97,6 +117,11 @@ class RequestRecord:
     decisions: list[Decision]
     audit_events: list[AuditEvent]
     waiting_for: list[AbstractBaseUser]
+    assignments: list[Assignment]
+
+    @property
+    def assigned(self) -> list[AbstractBaseUser]:
+        return [assignment.approver for assignment in self.assignments]
 
 
 def request_record(*, request: ApprovalRequest) -> RequestRecord:
@@ -110,12 +135,17 @@ def request_record(*, request: ApprovalRequest) -> RequestRecord:
     )
     decisions = list(
         Decision.objects.filter(request=request)
-        .select_related("approver", "step")
+        .select_related("approver", "on_behalf_of", "step")
         .order_by("revision", "decided_at", "pk")
     )
     audit_events = list(AuditEvent.objects.filter(request=request).select_related("actor").order_by("created_at", "pk"))
     waiting_ids = request.current_approver_ids()
     waiting_for = list(get_user_model().objects.filter(pk__in=waiting_ids).order_by("first_name", "last_name", "pk"))
+    assignments = list(
+        Assignment.objects.filter(request=request, revision=request.revision, step_id=request.current_step_id)
+        .select_related("approver", "rule")
+        .order_by("approver__first_name", "approver__last_name", "pk")
+    ) if request.is_open else []
     return RequestRecord(
         request=request,
         lines=lines,
@@ -123,6 +153,7 @@ def request_record(*, request: ApprovalRequest) -> RequestRecord:
         decisions=decisions,
         audit_events=audit_events,
         waiting_for=waiting_for,
+        assignments=assignments,
     )
 
 
@@ -136,3 +167,68 @@ def document_get_for_user(*, user: AbstractBaseUser, public_id: uuid.UUID) -> Re
     if document is None:
         raise NotFound("There is no such document.")
     return document
+
+
+@dataclass(frozen=True)
+class CodingChoices:
+    """What a line may be recoded with, read once per page whatever the number of lines."""
+
+    accounts: list[Account]
+    tax_rates: list[TaxRate]
+    categories: list[TrackingCategory]
+
+
+def coding_choices(*, request: ApprovalRequest) -> CodingChoices:
+    return CodingChoices(
+        accounts=list(Account.objects.active().filter(organisation=request.organisation).exclude(type="BANK")
+                      .exclude(code="").order_by("code")),
+        tax_rates=list(TaxRate.objects.active().filter(organisation=request.organisation,
+                                                       can_apply_to_expenses=True).order_by("name")),
+        categories=list(TrackingCategory.objects.active().filter(organisation=request.organisation)
+                        .prefetch_related(Prefetch("options", queryset=TrackingOption.objects.active()))
+                        .order_by("name")),
+    )  # fmt: skip
+
+
+def required_tracking_categories(*, organisation) -> list[TrackingCategory]:
+    """Tracking categories every line must carry under the organisation's latest workflow."""
+    workflow = Workflow.objects.filter(organisation=organisation).order_by("-version").first()
+    if workflow is None:
+        return []
+    return list(workflow.required_tracking_categories.order_by("name"))
+
+
+def substitutions_for_user(*, user: AbstractBaseUser) -> QuerySet[Substitution]:
+    return (
+        Substitution.objects.filter(Q(user=user) | Q(substitute=user))
+        .select_related("user", "substitute", "organisation")
+        .order_by("-starts_on", "pk")
+    )
+
+
+def colleagues_of(*, user: AbstractBaseUser) -> QuerySet:
+    """Members of the user's organisations, the user excepted: who may substitute for them."""
+    return (
+        get_user_model()
+        .objects.filter(memberships__organisation__memberships__user=user)
+        .exclude(pk=user.pk)
+        .distinct()
+        .order_by("first_name", "last_name", "pk")
+    )
+
+
+def request_line_for_edit(*, request: ApprovalRequest, line_id: int) -> RequestLine:
+    line = request.current_lines().filter(pk=line_id).first()
+    if line is None:
+        raise NotFound("There is no such line.")
+    return line
+
+
+def revocable_decision(*, request: ApprovalRequest, user: AbstractBaseUser) -> Decision | None:
+    """The user's standing decision on the step the request is still at, if any."""
+    if not request.is_open or not user.is_authenticated:
+        return None
+    return request.decisions.filter(
+        revision=request.revision, step_id=request.current_step_id, approver=user, revoked_at__isnull=True,
+        forced=False,
+    ).first()  # fmt: skip

@@ -2,21 +2,43 @@
 announces, in one transaction; side effects run on commit."""
 
 import hashlib
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
 from django_fsm import has_transition_perm
 
-from approvalmax.core.models import Organisation
+from approvalmax.core.models import Account, Membership, Organisation, TaxRate, TrackingOption
+from approvalmax.core.money import bill_totals, line_tax
+from workflows import routing
 from workflows.content import DocumentContent, RequestContent
-from workflows.exceptions import AlreadyDecided, CommentRequired, NotAnApprover, RequestLocked
+from workflows.exceptions import (
+    AlreadyDecided,
+    CommentRequired,
+    EditNotAllowed,
+    InvalidSubstitution,
+    NotAnAdministrator,
+    NotAnApprover,
+    NothingToRevoke,
+    RequestLocked,
+    SelfApprovalRefused,
+    TotalWouldChange,
+)
 from workflows.models import (
     ApprovalRequest,
+    Assignment,
     AuditEvent,
     Decision,
+    MatrixRule,
     RequestDocument,
     RequestLine,
+    Substitution,
     Workflow,
     WorkflowStep,
 )
@@ -65,9 +87,19 @@ CONTENT_FIELDS = [
 ]  # fmt: skip
 
 
+def _requester(organisation_id: int, email: str) -> AbstractBaseUser | None:
+    """The member of the organisation with the requester's email (Dext's `owner.email`)."""
+    if not email:
+        return None
+    members = Membership.objects.filter(organisation_id=organisation_id, user__email__iexact=email)
+    member = members.select_related("user").order_by("user_id").first()
+    return member.user if member else None
+
+
 def _write_content(request: ApprovalRequest, content: RequestContent, document: DocumentContent) -> None:
     for name in CONTENT_FIELDS:
         setattr(request, name, getattr(content, name))
+    request.requester = _requester(request.organisation_id, content.requester_email)
     request.save()
     for position, line in enumerate(content.lines, start=1):
         row = RequestLine.objects.create(
@@ -95,35 +127,144 @@ def _write_content(request: ApprovalRequest, content: RequestContent, document: 
     stored.save()
 
 
-def _first_step(workflow: Workflow | None) -> WorkflowStep | None:
-    return workflow.steps.order_by("position").first() if workflow else None
+def workflow_for(*, organisation: Organisation) -> Workflow:
+    """The organisation's latest workflow version: what new requests and revisions run on."""
+    workflow = Workflow.objects.filter(organisation=organisation).order_by("-version").first()
+    return workflow or Workflow.objects.create(organisation=organisation)
 
 
-def _start_workflow(request: ApprovalRequest) -> None:
-    """Route the request to its first step, or approve it when the workflow has none."""
-    step = _first_step(request.workflow)
-    request.current_step = step
-    request.save()
-    if step is None:
-        request.approve()
-        request.save()
-        _audit(request, AuditEvent.Action.FULLY_APPROVED, message="The workflow has no steps.")
-        request_approved.send(sender=ApprovalRequest, request=request)
-        return
-    _audit(
-        request,
-        AuditEvent.Action.STEP_STARTED,
-        message=f"Step {step.position}, {step.name}: waiting for "
-        + ("any one" if step.mode == WorkflowStep.Mode.ANY else "all")
-        + " of "
-        + ", ".join(_actor_label(u) for u in step.approvers.all()),
-        data={"step": step.pk},
+def _waiting_message(step: WorkflowStep, route: routing.Route) -> str:
+    verb = "review" if step.is_review else "approval"
+    if route.is_empty:
+        return f"Step {step.position}, {step.name}: nobody but the requester may decide; an administrator must. " + (
+            route.explanation
+        )
+    users = get_user_model().objects.in_bulk([pk for pk, _ in route.approvers])
+    names = ", ".join(_actor_label(users[pk]) for pk, _ in route.approvers)
+    return f"Step {step.position}, {step.name}: waiting for {verb} by " + (
+        f"{'any one' if step.mode == WorkflowStep.Mode.ANY else 'all'} of {names}. {route.explanation}"
+        if names
+        else route.explanation
     )
 
 
-def workflow_for(*, organisation: Organisation) -> Workflow:
-    workflow, _ = Workflow.objects.get_or_create(organisation=organisation)
-    return workflow
+def _step_complete(request: ApprovalRequest) -> bool:
+    step = request.current_step
+    assigned = set(
+        Assignment.objects.filter(request=request, revision=request.revision, step=step).values_list(
+            "approver_id", flat=True
+        )
+    )
+    decided = request.decided_ids()
+    if step.mode == WorkflowStep.Mode.ANY:
+        return bool(decided & assigned)
+    return bool(assigned) and assigned <= decided
+
+
+@dataclass(frozen=True)
+class _Decider:
+    """Who pressed the button, and whose place their decision takes."""
+
+    user: AbstractBaseUser
+    for_id: int
+
+    @property
+    def on_behalf_of_id(self) -> int | None:
+        return None if self.for_id == self.user.pk else self.for_id
+
+
+def _record_decision(request: ApprovalRequest, decider: _Decider, outcome: str, comment: str, *,
+                     at_once: bool = False) -> Decision:  # fmt: skip
+    step = request.current_step
+    decision = Decision.objects.create(
+        request=request, revision=request.revision, step=step, approver=decider.user,
+        on_behalf_of_id=decider.on_behalf_of_id, outcome=outcome, comment=comment,
+    )  # fmt: skip
+    notes = []
+    if decider.on_behalf_of_id:
+        absent = get_user_model().objects.get(pk=decider.on_behalf_of_id)
+        notes.append(f"On behalf of {_actor_label(absent)} (substitute).")
+    if at_once:
+        notes.append("Approved at once: the workflow lets an approver in several steps approve them all together.")
+    if decider.for_id == request.requester_id:
+        notes.append("The requester approved their own request: segregation of duties is off for this organisation.")
+    action = AuditEvent.Action.REVIEWED if outcome == Decision.Outcome.REVIEWED else AuditEvent.Action.APPROVED
+    if outcome == Decision.Outcome.REJECTED:
+        action = AuditEvent.Action.REJECTED
+    _audit(request, action, actor=decider.user, message=" ".join([comment, *notes]).strip(),
+           data={"step": step.pk, "step_name": step.name, "on_behalf_of": decider.on_behalf_of_id})
+    return decision
+
+
+def _finish(request: ApprovalRequest, *, by_people: bool) -> None:
+    request.current_step = None
+    if by_people:
+        request.approve()
+        message = "All steps are complete."
+    else:
+        request.auto_approve()
+        message = "Every step was skipped: nobody needed to approve."
+    request.save()
+    _audit(request, AuditEvent.Action.FULLY_APPROVED, message=message)
+    request_approved.send(sender=ApprovalRequest, request=request)
+
+
+def _advance(request: ApprovalRequest, *, after: int, decider: _Decider | None = None) -> None:
+    """Start the first step after position `after` that has someone to decide, skipping (and
+    saying why) those without; approve the request when none is left."""
+    facts = routing.request_facts(request)
+    workflow = request.workflow
+    steps = workflow.steps.exclude(kind=WorkflowStep.Kind.AUTO_APPROVAL).filter(position__gt=after)
+    decided_by_people = decider is not None or request.decisions.filter(revision=request.revision).exists()
+    for step in steps.order_by("position"):
+        route = routing.step_route(step, facts, requester_may_approve=workflow.requester_may_approve)
+        if route.is_empty and not route.excluded_requester:
+            _audit(request, AuditEvent.Action.STEP_SKIPPED,
+                   message=f"Step {step.position}, {step.name}, is skipped. {route.explanation}",
+                   data={"step": step.pk})  # fmt: skip
+            continue
+        request.current_step = step
+        if step.is_review and request.state == State.ON_APPROVAL:
+            request.start_review()
+        request.save()
+        Assignment.objects.filter(request=request, revision=request.revision, step=step).delete()
+        Assignment.objects.bulk_create(
+            Assignment(request=request, revision=request.revision, step=step, approver_id=pk, rule=rule)
+            for pk, rule in route.approvers
+        )
+        _audit(request, AuditEvent.Action.STEP_STARTED, message=_waiting_message(step, route),
+               data={"step": step.pk, "approvers": [pk for pk, _ in route.approvers],
+                     "rules": [rule.pk for _, rule in route.approvers if rule]})  # fmt: skip
+        at_once = (
+            decider is not None
+            and workflow.approve_all_steps_at_once
+            and not step.is_review
+            and any(pk == decider.for_id for pk, _ in route.approvers)
+        )
+        if not at_once:
+            return
+        _record_decision(request, decider, Decision.Outcome.APPROVED, "", at_once=True)
+        if not _step_complete(request):
+            return
+        _audit(request, AuditEvent.Action.STEP_COMPLETED, message=f"Step {step.position}, {step.name}, is complete.",
+               data={"step": step.pk})
+    _finish(request, by_people=decided_by_people)
+
+
+def _start_workflow(request: ApprovalRequest) -> None:
+    """Auto-approval rules first; otherwise route the request to its first step with approvers."""
+    rule = routing.auto_approval_rule(request.workflow, routing.request_facts(request))
+    if rule is not None:
+        request.current_step = None
+        request.auto_approve()
+        request.save()
+        _audit(request, AuditEvent.Action.AUTO_APPROVED,
+               message=f"Approved automatically by the rule {rule.describe()} of step {rule.step.position}, "
+               f"{rule.step.name}.", data={"rule": rule.pk, "step": rule.step_id})  # fmt: skip
+        _audit(request, AuditEvent.Action.FULLY_APPROVED, message="Auto-approved.")
+        request_approved.send(sender=ApprovalRequest, request=request)
+        return
+    _advance(request, after=0)
 
 
 @transaction.atomic
@@ -145,7 +286,8 @@ def request_create(
     request.submit()
     request.save()
     _audit(request, AuditEvent.Action.SUBMITTED, actor_label=source,
-           message=f"Submitted by {content.requester_name or content.requester_email or source}.")
+           message=f"Submitted by {content.requester_name or content.requester_email or source}. "
+           f"Workflow version {request.workflow.version}.")
     _start_workflow(request)
     return request
 
@@ -154,9 +296,9 @@ def request_create(
 def request_resubmit(
     *, request_id: int, content: RequestContent, document: DocumentContent
 ) -> ApprovalRequest:
-    """A changed or republished item: a new revision that starts the workflow again."""
+    """A changed or republished item: a new revision that starts the latest workflow again."""
     request = _lock(request_id)
-    if request.state not in (State.ON_APPROVAL, State.REJECTED, State.CANCELLED):
+    if request.state not in (*ApprovalRequest.OPEN_STATES, State.REJECTED, State.CANCELLED):
         raise RequestLocked(f"The request is {request.get_state_display().lower()} and can no longer change.")
     previous = {"revision": request.revision, "state": request.state,
                 "total": str(request.total), "invoice_number": request.invoice_number}
@@ -168,71 +310,161 @@ def request_resubmit(
     _audit(request, AuditEvent.Action.RESUBMITTED,
            actor_label=f"{content.source_system} {content.source_reference}",
            message=f"Revision {request.revision} replaces revision {previous['revision']} "
-           f"({previous['state'].replace('_', ' ')}).", data={"previous": previous})
+           f"({previous['state'].replace('_', ' ')}). Workflow version {request.workflow.version}.",
+           data={"previous": previous})
     _start_workflow(request)
     return request
 
 
-def _require_decidable(request: ApprovalRequest, user: AbstractBaseUser) -> None:
-    if request.state != State.ON_APPROVAL:
+def _require_current(request: ApprovalRequest, step_id: int | None) -> None:
+    if not request.is_open:
         raise AlreadyDecided(f"This request has already been decided: it is {request.get_state_display().lower()}.")
-    if not has_transition_perm(request.approve, user):
-        if request.decisions.filter(revision=request.revision, step=request.current_step, approver=user).exists():
-            raise AlreadyDecided("You have already approved this step.")
-        raise NotAnApprover("You are not an approver of this request at its current step.")
+    if step_id is not None and step_id != request.current_step_id:
+        raise AlreadyDecided(
+            "This request has already been decided at the step you saw: it moved on while you were deciding, "
+            f"and is now at step {request.current_step.position}, {request.current_step.name}."
+        )
 
 
-def _step_complete(request: ApprovalRequest) -> bool:
-    step = request.current_step
-    approved = set(
-        request.decisions.filter(
-            revision=request.revision, step=step, outcome=Decision.Outcome.APPROVED
-        ).values_list("approver_id", flat=True)
-    )
-    if step.mode == WorkflowStep.Mode.ANY:
-        return bool(approved)
-    return set(step.approvers.values_list("pk", flat=True)) <= approved
+def _decider(request: ApprovalRequest, user: AbstractBaseUser, step_id: int | None) -> _Decider:
+    """The user's place at the current step, or why they have none."""
+    _require_current(request, step_id)
+    for_id = request.decides_for(user)
+    if for_id is not None:
+        return _Decider(user=user, for_id=for_id)
+    standing = request.decisions.filter(revision=request.revision, step=request.current_step, revoked_at__isnull=True)
+    if standing.filter(Q(approver=user) | Q(on_behalf_of=user)).exists():
+        raise AlreadyDecided("You have already decided on this step.")
+    may_self = request.workflow is not None and request.workflow.requester_may_approve
+    if user.pk == request.requester_id and not may_self:
+        raise SelfApprovalRefused(
+            "You requested this bill, so you cannot approve it: segregation of duties asks someone else to."
+        )
+    raise NotAnApprover("You are not an approver of this request at its current step.")
 
 
 @transaction.atomic
-def request_approve(*, request_id: int, user: AbstractBaseUser, comment: str = "") -> ApprovalRequest:
+def request_approve(*, request_id: int, user: AbstractBaseUser, comment: str = "",
+                    step_id: int | None = None) -> ApprovalRequest:  # fmt: skip
+    """Approve the current step (or complete its review). `step_id` is the step the user saw:
+    if the request moved on meanwhile, the answer is "already decided"."""
     request = _lock(request_id)
-    _require_decidable(request, user)
+    decider = _decider(request, user, step_id)
     step = request.current_step
-    Decision.objects.create(request=request, revision=request.revision, step=step, approver=user,
-                            outcome=Decision.Outcome.APPROVED, comment=comment)
-    _audit(request, AuditEvent.Action.APPROVED, actor=user, message=comment,
-           data={"step": step.pk, "step_name": step.name})
+    outcome = Decision.Outcome.REVIEWED if step.is_review else Decision.Outcome.APPROVED
+    _record_decision(request, decider, outcome, comment)
     if not _step_complete(request):
         return request
     _audit(request, AuditEvent.Action.STEP_COMPLETED, message=f"Step {step.position}, {step.name}, is complete.",
            data={"step": step.pk})
-    next_step = request.workflow.steps.filter(position__gt=step.position).order_by("position").first()
-    if next_step is not None:
-        request.current_step = next_step
-        request.save()
-        _audit(request, AuditEvent.Action.STEP_STARTED, message=f"Step {next_step.position}, {next_step.name}.",
-               data={"step": next_step.pk})
-        return request
-    request.approve()
+    if request.state == State.ON_REVIEW:
+        request.complete_review()
+    _advance(request, after=step.position, decider=decider)
+    return request
+
+
+def _required_comment(comment: str, message: str) -> str:
+    comment = (comment or "").strip()
+    if not comment:
+        raise CommentRequired(message, fields={"comment": "Say why."})
+    return comment
+
+
+@transaction.atomic
+def request_reject(*, request_id: int, user: AbstractBaseUser, comment: str,
+                   step_id: int | None = None) -> ApprovalRequest:  # fmt: skip
+    comment = (comment or "").strip()
+    if not comment:
+        raise CommentRequired("A rejection needs a comment.", fields={"comment": "Say why you reject it."})
+    request = _lock(request_id)
+    decider = _decider(request, user, step_id)
+    _record_decision(request, decider, Decision.Outcome.REJECTED, comment)
+    request.reject()
     request.save()
-    _audit(request, AuditEvent.Action.FULLY_APPROVED, message="All steps are complete.")
+    return request
+
+
+@transaction.atomic
+def request_revoke_decision(*, request_id: int, user: AbstractBaseUser) -> ApprovalRequest:
+    """Take back one's own decision on the current step, while the request has not moved on."""
+    request = _lock(request_id)
+    decision = None
+    if request.is_open:
+        decision = request.decisions.filter(
+            revision=request.revision, step=request.current_step, approver=user, revoked_at__isnull=True
+        ).first()
+    if decision is None:
+        raise NothingToRevoke("There is no decision of yours to revoke: the request has moved on since.")
+    decision.revoked_at = timezone.now()
+    decision.save(update_fields=["revoked_at"])
+    _audit(request, AuditEvent.Action.DECISION_REVOKED, actor=user,
+           message=f"Revoked their {decision.get_outcome_display().lower()} of step {decision.step.position}, "
+           f"{decision.step.name}.", data={"decision": decision.pk, "step": decision.step_id})  # fmt: skip
+    return request
+
+
+@transaction.atomic
+def request_return_to_review(*, request_id: int, user: AbstractBaseUser, comment: str,
+                             step_id: int | None = None) -> ApprovalRequest:  # fmt: skip
+    """A later approver sends the request back to its review step, without rejecting it.
+    The review and every step after it are decided again."""
+    comment = _required_comment(comment, "Say what the reviewer should look at again.")
+    request = _lock(request_id)
+    _decider(request, user, step_id)
+    if not has_transition_perm(request.return_to_review, user):
+        raise NotAnApprover("There is no review step before this one to send the request back to.")
+    review = request.workflow.steps.filter(
+        kind=WorkflowStep.Kind.REVIEW, position__lt=request.current_step.position
+    ).order_by("-position").first()
+    request.decisions.filter(
+        revision=request.revision, step__position__gte=review.position, revoked_at__isnull=True
+    ).update(revoked_at=timezone.now())
+    Assignment.objects.filter(request=request, revision=request.revision,
+                              step__position__gt=review.position).delete()  # fmt: skip
+    request.return_to_review()
+    request.current_step = review
+    request.save()
+    _audit(request, AuditEvent.Action.RETURNED_TO_REVIEW, actor=user, message=comment,
+           data={"step": review.pk})  # fmt: skip
+    return request
+
+
+def _require_administrator(request: ApprovalRequest, user: AbstractBaseUser, transition_method) -> None:
+    if not request.is_open:
+        raise AlreadyDecided(f"This request has already been decided: it is {request.get_state_display().lower()}.")
+    if not has_transition_perm(transition_method, user):
+        raise NotAnAdministrator("Only an administrator of the organisation can override the workflow.")
+
+
+@transaction.atomic
+def request_force_approve(*, request_id: int, user: AbstractBaseUser, comment: str) -> ApprovalRequest:
+    """An administrator approves the request outright, whatever step it is at."""
+    comment = _required_comment(comment, "Force-approving needs a comment.")
+    request = _lock(request_id)
+    _require_administrator(request, user, request.force_approve)
+    Decision.objects.create(request=request, revision=request.revision, step=request.current_step, approver=user,
+                            outcome=Decision.Outcome.APPROVED, comment=comment, forced=True)  # fmt: skip
+    request.force_approve()
+    step = request.current_step
+    request.current_step = None
+    request.save()
+    _audit(request, AuditEvent.Action.FORCE_APPROVED, actor=user, message=comment,
+           data={"step": step.pk if step else None})  # fmt: skip
+    _audit(request, AuditEvent.Action.FULLY_APPROVED, message=f"Force-approved by {_actor_label(user)}.")
     request_approved.send(sender=ApprovalRequest, request=request)
     return request
 
 
 @transaction.atomic
-def request_reject(*, request_id: int, user: AbstractBaseUser, comment: str) -> ApprovalRequest:
-    comment = (comment or "").strip()
-    if not comment:
-        raise CommentRequired("A rejection needs a comment.", fields={"comment": "Say why you reject it."})
+def request_force_reject(*, request_id: int, user: AbstractBaseUser, comment: str) -> ApprovalRequest:
+    comment = _required_comment(comment, "Force-rejecting needs a comment.")
     request = _lock(request_id)
-    _require_decidable(request, user)
-    Decision.objects.create(request=request, revision=request.revision, step=request.current_step,
-                            approver=user, outcome=Decision.Outcome.REJECTED, comment=comment)
-    request.reject()
+    _require_administrator(request, user, request.force_reject)
+    Decision.objects.create(request=request, revision=request.revision, step=request.current_step, approver=user,
+                            outcome=Decision.Outcome.REJECTED, comment=comment, forced=True)  # fmt: skip
+    request.force_reject()
     request.save()
-    _audit(request, AuditEvent.Action.REJECTED, actor=user, message=comment,
+    _audit(request, AuditEvent.Action.FORCE_REJECTED, actor=user, message=comment,
            data={"step": request.current_step_id})
     return request
 
@@ -242,7 +474,7 @@ def request_cancel(*, request_id: int, actor_label: str) -> ApprovalRequest:
     request = _lock(request_id)
     if request.state == State.CANCELLED:
         return request
-    if request.state != State.ON_APPROVAL:
+    if not request.is_open:
         raise RequestLocked(f"The request is {request.get_state_display().lower()} and cannot be withdrawn.")
     request.cancel()
     request.save()
@@ -275,3 +507,203 @@ def request_mark_publish_failed(*, request_id: int, error: str) -> ApprovalReque
     _audit(request, AuditEvent.Action.PUBLISH_FAILED, message=error)
     return request
 
+
+
+# Editing on review and on approval: coding may change, the total never does.
+
+NOT_SET = object()
+
+
+def _editable_line(request: ApprovalRequest, user: AbstractBaseUser, line_id: int, step_id: int | None,
+                   wanted: set[str]) -> RequestLine:  # fmt: skip
+    _decider(request, user, step_id)
+    refused = wanted - request.current_step.allowed_edits()
+    if refused:
+        raise EditNotAllowed(
+            f"At step {request.current_step.position}, {request.current_step.name}, you may not change: "
+            + ", ".join(sorted(refused)) + "."
+        )
+    line = request.current_lines().filter(pk=line_id).select_related("account", "tax_rate").first()
+    if line is None:
+        raise EditNotAllowed("There is no such line in the current revision.")
+    return line
+
+
+def _retotal(request: ApprovalRequest) -> None:
+    """New tax per line can only move tax between sub total and tax: the total must stay."""
+    lines = list(request.current_lines())
+    sub_total, tax_total, total = bill_totals([(x.line_amount, x.tax_amount) for x in lines],
+                                              request.line_amount_types)  # fmt: skip
+    if total != request.total:
+        raise TotalWouldChange(
+            f"The total would change from {request.total} to {total}: edits may change the coding, never the total."
+        )
+    request.sub_total, request.tax_total = sub_total, tax_total
+    request.save(update_fields=["sub_total", "tax_total", "updated_at"])
+
+
+def _tracking_label(options) -> str:
+    return ", ".join(f"{o.category.name}: {o.name}" for o in sorted(options, key=lambda o: o.category.name)) or "none"
+
+
+@transaction.atomic
+def request_line_edit(*, request_id: int, user: AbstractBaseUser, line_id: int, step_id: int | None = None,
+                      description=NOT_SET, account_id=NOT_SET, tax_rate_id=NOT_SET,
+                      tracking_option_ids=NOT_SET) -> RequestLine:  # fmt: skip
+    """Change a line's coding, as far as the current step allows; each changed field is
+    recorded in the audit trail on its own."""
+    request = _lock(request_id)
+    line = RequestLine.objects.filter(pk=line_id, request=request).select_related("account", "tax_rate").first()
+    current_tracking = list(line.tracking.select_related("category")) if line else []
+    changes: list[tuple[str, str, str]] = []
+    if description is not NOT_SET and line and description != line.description:
+        changes.append(("description", line.description, description))
+    if account_id is not NOT_SET and line and account_id != line.account_id:
+        account = Account.objects.active().filter(organisation=request.organisation, pk=account_id).exclude(
+            type="BANK").first()  # fmt: skip
+        if account is None:
+            raise EditNotAllowed("Choose an active expense account of the organisation.")
+        changes.append(("account", str(line.account), str(account)))
+    if tax_rate_id is not NOT_SET and line and tax_rate_id != line.tax_rate_id:
+        tax_rate = TaxRate.objects.active().filter(organisation=request.organisation, pk=tax_rate_id).first()
+        if tax_rate is None:
+            raise EditNotAllowed("Choose an active tax rate of the organisation.")
+        changes.append(("tax_rate", str(line.tax_rate or "none"), str(tax_rate)))
+    new_tracking = None
+    if tracking_option_ids is not NOT_SET and line:
+        new_tracking = list(TrackingOption.objects.active().filter(
+            category__organisation=request.organisation, pk__in=tracking_option_ids).select_related("category"))
+        if len(new_tracking) != len(set(tracking_option_ids)) or len({o.category_id for o in new_tracking}) != len(
+                new_tracking):  # fmt: skip
+            raise EditNotAllowed("Choose at most one active option of each tracking category.")
+        required = request.workflow.required_tracking_categories.exclude(
+            pk__in=[o.category_id for o in new_tracking]).order_by("name").first() if request.workflow else None
+        if required is not None:
+            raise EditNotAllowed(f"Tracking category {required.name!r} is required on every line.")
+        if {o.pk for o in new_tracking} != {o.pk for o in current_tracking}:
+            changes.append(("tracking", _tracking_label(current_tracking), _tracking_label(new_tracking)))
+    line = _editable_line(request, user, line_id, step_id, {field for field, _, _ in changes})
+    for field, _, _ in changes:
+        if field == "description":
+            line.description = description
+        elif field == "account":
+            line.account = account
+        elif field == "tax_rate":
+            line.tax_rate = tax_rate
+            line.tax_amount = line_tax(line.line_amount, tax_rate.effective_rate, request.line_amount_types)
+    line.save()
+    if new_tracking is not None:
+        line.tracking.set(new_tracking)
+    _retotal(request)
+    for field, before, after in changes:
+        _audit(request, AuditEvent.Action.LINE_EDITED, actor=user,
+               message=f"Line {line.position}, {field.replace('_', ' ')}: "
+               f"{before or '(empty)'} → {after or '(empty)'}.",
+               data={"line": line.position, "field": field, "from": before, "to": after})  # fmt: skip
+    return line
+
+
+@transaction.atomic
+def request_line_split(*, request_id: int, user: AbstractBaseUser, line_id: int, amount: Decimal,
+                       step_id: int | None = None) -> RequestLine:  # fmt: skip
+    """Split `amount` off a line into a new line with the same coding, right after it."""
+    request = _lock(request_id)
+    line = _editable_line(request, user, line_id, step_id, {WorkflowStep.EditableField.SPLIT})
+    whole = line.line_amount
+    if not (0 < abs(amount) < abs(whole)) or (amount > 0) != (whole > 0):
+        raise EditNotAllowed(f"Split off part of the line's amount, between 0 and {whole}, both excluded.")
+    rate = line.tax_rate.effective_rate if line.tax_rate else Decimal(0)
+    tracking = list(line.tracking.all())
+    request.current_lines().filter(position__gt=line.position).update(position=F("position") + 1)
+    remainder = whole - amount
+    line.quantity, line.unit_amount, line.line_amount = Decimal(1), remainder, remainder
+    line.tax_amount = line_tax(remainder, rate, request.line_amount_types)
+    line.save()
+    new_line = RequestLine.objects.create(
+        request=request, revision=request.revision, position=line.position + 1, description=line.description,
+        quantity=Decimal(1), unit_amount=amount, account=line.account, tax_rate=line.tax_rate, line_amount=amount,
+        tax_amount=line_tax(amount, rate, request.line_amount_types),
+    )  # fmt: skip
+    new_line.tracking.set(tracking)
+    _retotal(request)
+    _audit(request, AuditEvent.Action.LINE_SPLIT, actor=user,
+           message=f"Line {line.position} ({whole}) split into line {line.position} ({remainder}) "
+           f"and line {new_line.position} ({amount}).",
+           data={"line": line.position, "from": str(whole), "to": [str(remainder), str(amount)]})  # fmt: skip
+    return new_line
+
+
+# Substitutes.
+
+
+def substitution_validate(*, organisation: Organisation, user: AbstractBaseUser, substitute: AbstractBaseUser,
+                          starts_on: date, ends_on: date) -> None:  # fmt: skip
+    """Why `substitute` may not decide for `user` on these dates, if they may not. Chains are
+    refused: a substitute may not be away themselves, nor substitute for someone, meanwhile."""
+    if substitute.pk == user.pk:
+        raise InvalidSubstitution("Name someone else as your substitute.", fields={"substitute": "Not yourself."})
+    if ends_on < starts_on:
+        raise InvalidSubstitution("The end date is before the start date.", fields={"ends_on": "Before the start."})
+    members = Membership.objects.filter(organisation=organisation, user__in=[user, substitute])
+    if members.count() != 2:
+        raise InvalidSubstitution("Both people must be members of the organisation.",
+                                  fields={"substitute": "Not a member."})  # fmt: skip
+    overlapping = Substitution.objects.filter(organisation=organisation, starts_on__lte=ends_on,
+                                              ends_on__gte=starts_on)  # fmt: skip
+    if overlapping.filter(user=substitute).exists():
+        raise InvalidSubstitution(
+            f"{_actor_label(substitute)} is away then and has a substitute: chains of substitutes are not allowed.",
+            fields={"substitute": "Away at the same time."},
+        )
+    if overlapping.filter(substitute=user).exists():
+        raise InvalidSubstitution(
+            f"{_actor_label(user)} substitutes for someone then: chains of substitutes are not allowed.",
+            fields={"substitute": "You are someone's substitute at the same time."},
+        )
+    if overlapping.filter(user=user).exists():
+        raise InvalidSubstitution("There is already a substitute for part of these dates.",
+                                  fields={"starts_on": "Overlaps another substitution."})  # fmt: skip
+
+
+@transaction.atomic
+def substitution_create(*, organisation: Organisation, user: AbstractBaseUser, substitute: AbstractBaseUser,
+                        starts_on: date, ends_on: date) -> Substitution:  # fmt: skip
+    """`substitute` decides for `user` from `starts_on` to `ends_on` (both included)."""
+    # One organisation's substitutions are named one at a time, so two cannot form a chain.
+    Organisation.objects.select_for_update().get(pk=organisation.pk)
+    substitution_validate(organisation=organisation, user=user, substitute=substitute, starts_on=starts_on,
+                          ends_on=ends_on)  # fmt: skip
+    return Substitution.objects.create(organisation=organisation, user=user, substitute=substitute,
+                                       starts_on=starts_on, ends_on=ends_on)  # fmt: skip
+
+
+# Workflow versions.
+
+
+@transaction.atomic
+def workflow_publish_new_version(*, workflow_id: int, user: AbstractBaseUser | None = None) -> Workflow:
+    """A copy of a workflow version, steps and matrix included, as the organisation's latest
+    version. Requests already running keep the version they started on."""
+    source = Workflow.objects.select_for_update().get(pk=workflow_id)
+    latest = Workflow.objects.filter(organisation_id=source.organisation_id).order_by("-version").first()
+    copy = Workflow.objects.create(
+        organisation_id=source.organisation_id, name=source.name, version=latest.version + 1,
+        requester_may_approve=source.requester_may_approve,
+        approve_all_steps_at_once=source.approve_all_steps_at_once, created_by=user,
+    )  # fmt: skip
+    copy.required_tracking_categories.set(source.required_tracking_categories.all())
+    for step in source.steps.order_by("position"):
+        approvers, rules = list(step.approvers.all()), list(step.rules.order_by("pk"))
+        step.pk = None
+        step.workflow = copy
+        step.save()
+        step.approvers.set(approvers)
+        for rule in rules:
+            rule.pk = None
+            rule.step = step
+        MatrixRule.objects.bulk_create(rules)
+    return copy
+
+
+def workflow_in_use(*, workflow: Workflow) -> bool:
+    return ApprovalRequest.objects.filter(workflow=workflow).exists()

@@ -11,4 +11,12 @@ urlpatterns = [
     path("requests/<uuid:public_id>/document/", views.request_document, name="request_document"),
     path("requests/<uuid:public_id>/approve/", views.request_approve, name="request_approve"),
     path("requests/<uuid:public_id>/reject/", views.request_reject, name="request_reject"),
+    path("requests/<uuid:public_id>/return-to-review/", views.request_return_to_review,
+         name="request_return_to_review"),
+    path("requests/<uuid:public_id>/revoke/", views.request_revoke, name="request_revoke"),
+    path("requests/<uuid:public_id>/override/", views.request_override, name="request_override"),
+    path("requests/<uuid:public_id>/lines/<int:line_id>/", views.request_line_edit, name="request_line_edit"),
+    path("requests/<uuid:public_id>/lines/<int:line_id>/split/", views.request_line_split,
+         name="request_line_split"),
+    path("substitutes/", views.substitutes, name="substitutes"),
 ]

@@ -9,12 +9,22 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from approvalmax.core.exceptions import ApplicationError, NotFound
+from approvalmax.core.selectors import is_administrator, organisations_for_user
 from workflows import selectors, services
 from workflows.exceptions import CommentRequired, NotAnApprover
-from workflows.forms import ApproveForm, RejectForm, RequestFilterForm
+from workflows.forms import (
+    ApproveForm,
+    LineEditForm,
+    LineSplitForm,
+    OverrideForm,
+    RejectForm,
+    RequestFilterForm,
+    ReturnToReviewForm,
+    SubstitutionForm,
+)
 from workflows.models import ApprovalRequest
 
 REQUESTS_PER_PAGE = 50
@@ -38,15 +48,42 @@ def _render_detail(
     *,
     approve_form: ApproveForm | None = None,
     reject_form: RejectForm | None = None,
+    review_form: ReturnToReviewForm | None = None,
+    override_form: OverrideForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
     record = selectors.request_record(request=approval_request)
+    step = approval_request.current_step
+    decides_for = approval_request.decides_for(request.user)
+    can_decide = decides_for is not None
+    step_initial = {"step": approval_request.current_step_id}
+    allowed_edits = step.allowed_edits() if can_decide and step else set()
+    line_forms = []
+    if allowed_edits:
+        choices = selectors.coding_choices(request=approval_request)
+        line_forms = [
+            (line,
+             LineEditForm(allowed=allowed_edits, choices=choices, line=line, initial=step_initial)
+             if allowed_edits - {"split"} else None,
+             LineSplitForm(line=line, initial=step_initial) if "split" in allowed_edits else None)
+            for line in record.lines
+        ]  # fmt: skip
     context = {
         "record": record,
         "approval_request": approval_request,
-        "can_decide": any(user.pk == request.user.pk for user in record.waiting_for),
-        "approve_form": approve_form or ApproveForm(),
-        "reject_form": reject_form or RejectForm(),
+        "can_decide": can_decide,
+        "on_behalf_of": next((u for u in record.assigned if u.pk == decides_for), None)
+        if can_decide and decides_for != request.user.pk else None,
+        "is_review": bool(step and step.is_review),
+        "can_return_to_review": can_decide and approval_request.has_review_step_before_current(),
+        "revocable": selectors.revocable_decision(request=approval_request, user=request.user),
+        "can_override": approval_request.is_open
+        and is_administrator(user=request.user, organisation=approval_request.organisation),
+        "line_forms": line_forms,
+        "approve_form": approve_form or ApproveForm(initial=step_initial),
+        "reject_form": reject_form or RejectForm(initial=step_initial),
+        "review_form": review_form or ReturnToReviewForm(initial=step_initial),
+        "override_form": override_form or OverrideForm(),
         "State": ApprovalRequest.State,
         "source_url": _web_link(approval_request.source_url),
         "xero_url": _web_link(approval_request.external_url),
@@ -105,45 +142,164 @@ def request_document(request: HttpRequest, public_id: uuid.UUID) -> FileResponse
     return response
 
 
-@require_POST
-@login_required
-def request_approve(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+def _decide(request: HttpRequest, public_id: uuid.UUID, form_class, form_name: str, service, done: str, *,
+            review_done: str = ""):  # fmt: skip
+    """Parse a decision form, call its service, and answer as a person would expect: a
+    decision that came too late is a message on the request page, not an error page."""
     approval_request = _visible_request(request, public_id)
-    form = ApproveForm(request.POST)
+    step = approval_request.current_step
+    if review_done and step is not None and step.is_review:
+        done = review_done
+    form = form_class(request.POST)
     if not form.is_valid():
-        return _render_detail(request, approval_request, approve_form=form, status=400)
+        return _render_detail(request, approval_request, **{form_name: form}, status=400)
     try:
-        services.request_approve(
-            request_id=approval_request.pk, user=request.user, comment=form.cleaned_data["comment"]
-        )
+        service(request_id=approval_request.pk, user=request.user, comment=form.cleaned_data["comment"],
+                step_id=form.cleaned_data["step"])  # fmt: skip
     except NotAnApprover as exc:
         raise PermissionDenied(exc.message) from exc
+    except CommentRequired as exc:
+        form.add_error("comment", exc.fields.get("comment", exc.message))
+        return _render_detail(request, approval_request, **{form_name: form}, status=400)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("workflows:request_detail", public_id=public_id)
-    messages.success(request, f"You approved {_describe(approval_request)}.")
+    messages.success(request, f"You {done} {_describe(approval_request)}.")
     return redirect("workflows:inbox")
+
+
+@require_POST
+@login_required
+def request_approve(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return _decide(request, public_id, ApproveForm, "approve_form", services.request_approve, "approved",
+                   review_done="completed the review of")
 
 
 @require_POST
 @login_required
 def request_reject(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return _decide(request, public_id, RejectForm, "reject_form", services.request_reject, "rejected")
+
+
+@require_POST
+@login_required
+def request_return_to_review(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    return _decide(request, public_id, ReturnToReviewForm, "review_form", services.request_return_to_review,
+                   "sent back to review")  # fmt: skip
+
+
+@require_POST
+@login_required
+def request_revoke(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     approval_request = _visible_request(request, public_id)
-    form = RejectForm(request.POST)
-    if not form.is_valid():
-        return _render_detail(request, approval_request, reject_form=form, status=400)
     try:
-        services.request_reject(request_id=approval_request.pk, user=request.user, comment=form.cleaned_data["comment"])
-    except NotAnApprover as exc:
-        raise PermissionDenied(exc.message) from exc
-    except CommentRequired as exc:
-        form.add_error("comment", exc.fields.get("comment", exc.message))
-        return _render_detail(request, approval_request, reject_form=form, status=400)
+        services.request_revoke_decision(request_id=approval_request.pk, user=request.user)
     except ApplicationError as exc:
         messages.error(request, exc.message)
+    else:
+        messages.success(request, "You revoked your decision: the step waits for you again.")
+    return redirect("workflows:request_detail", public_id=public_id)
+
+
+@require_POST
+@login_required
+def request_override(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    approval_request = _visible_request(request, public_id)
+    form = OverrideForm(request.POST)
+    if not form.is_valid():
+        return _render_detail(request, approval_request, override_form=form, status=400)
+    service = (services.request_force_approve if form.cleaned_data["decision"] == "approve"
+               else services.request_force_reject)  # fmt: skip
+    try:
+        service(request_id=approval_request.pk, user=request.user, comment=form.cleaned_data["comment"])
+    except NotAnApprover as exc:
+        raise PermissionDenied(exc.message) from exc
+    except ApplicationError as exc:
+        if exc.status_code == 403:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
         return redirect("workflows:request_detail", public_id=public_id)
-    messages.success(request, f"You rejected {_describe(approval_request)}.")
-    return redirect("workflows:inbox")
+    done = "force-approved" if form.cleaned_data["decision"] == "approve" else "force-rejected"
+    messages.success(request, f"You {done} {_describe(approval_request)}.")
+    return redirect("workflows:request_detail", public_id=public_id)
+
+
+def _line_change(request: HttpRequest, public_id: uuid.UUID, line_id: int, call) -> HttpResponse:
+    approval_request = _visible_request(request, public_id)
+    try:
+        line = selectors.request_line_for_edit(request=approval_request, line_id=line_id)
+        call(approval_request, line)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    except ApplicationError as exc:
+        if exc.status_code == 403:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    return redirect("workflows:request_detail", public_id=public_id)
+
+
+@require_POST
+@login_required
+def request_line_edit(request: HttpRequest, public_id: uuid.UUID, line_id: int) -> HttpResponse:
+    def call(approval_request, line):
+        step = approval_request.current_step
+        # Someone the step does not wait for gets the service's refusal, not a form error.
+        allowed = step.allowed_edits() if step and approval_request.decides_for(request.user) else set()
+        form = LineEditForm(request.POST, allowed=allowed, line=line,
+                            choices=selectors.coding_choices(request=approval_request))  # fmt: skip
+        if not form.is_valid():
+            messages.error(request, "Nothing was changed: " + "; ".join(
+                f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()))  # fmt: skip
+            return
+        services.request_line_edit(request_id=approval_request.pk, user=request.user, line_id=line.pk,
+                                   step_id=form.cleaned_data["step"], **form.changes())  # fmt: skip
+        messages.success(request, f"Line {line.position} was saved.")
+
+    return _line_change(request, public_id, line_id, call)
+
+
+@require_POST
+@login_required
+def request_line_split(request: HttpRequest, public_id: uuid.UUID, line_id: int) -> HttpResponse:
+    def call(approval_request, line):
+        form = LineSplitForm(request.POST, line=line)
+        if not form.is_valid():
+            messages.error(request, "Nothing was split: give the amount of the new line.")
+            return
+        services.request_line_split(request_id=approval_request.pk, user=request.user, line_id=line.pk,
+                                    amount=form.cleaned_data["amount"], step_id=form.cleaned_data["step"])  # fmt: skip
+        messages.success(request, f"Line {line.position} was split in two.")
+
+    return _line_change(request, public_id, line_id, call)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def substitutes(request: HttpRequest) -> HttpResponse:
+    """Name a substitute for the days one is away; see whom one substitutes for."""
+    organisations = list(organisations_for_user(user=request.user))
+    form = SubstitutionForm(request.POST or None, organisations=organisations,
+                            colleagues=selectors.colleagues_of(user=request.user))  # fmt: skip
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.substitution_create(
+                    organisation=next(o for o in organisations if o.pk == data["organisation"]),
+                    user=request.user,
+                    substitute=selectors.colleagues_of(user=request.user).get(pk=data["substitute"]),
+                    starts_on=data["starts_on"],
+                    ends_on=data["ends_on"],
+                )
+            except ApplicationError as exc:
+                form.add_error(None, exc.message)
+            else:
+                messages.success(request, "Your substitute is named.")
+                return redirect("workflows:substitutes")
+        status = 400
+    context = {"form": form, "substitutions": selectors.substitutions_for_user(user=request.user)}
+    return render(request, "workflows/substitutes.html", context, status=status)
 
 
 def _web_link(url: str) -> str:

@@ -6,7 +6,8 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from approvalmax.core.models import Membership, Organisation
-from workflows.models import Workflow, WorkflowStep
+from workflows.models import WorkflowStep
+from workflows.services import workflow_for
 
 PASSWORD = "demo-pass-2026"
 
@@ -47,10 +48,8 @@ def demo_organisation_load() -> Organisation:
     )
     _person(organisation, ADMINISTRATOR)
     approvers = [_person(organisation, person) for person in APPROVERS]
-    workflow, _ = Workflow.objects.get_or_create(organisation=organisation)
-    step, created = WorkflowStep.objects.get_or_create(
-        workflow=workflow, position=1, defaults={"name": "Approval", "mode": WorkflowStep.Mode.ANY}
-    )
-    if created:
+    workflow = workflow_for(organisation=organisation)
+    if not workflow.steps.exists():
+        step = WorkflowStep.objects.create(workflow=workflow, position=1, name="Approval", mode=WorkflowStep.Mode.ANY)
         step.approvers.set(approvers)
     return organisation

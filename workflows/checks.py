@@ -1,0 +1,28 @@
+"""Checks that run before a request's final approval, so the last approver sees a problem before
+approving rather than after. The engine knows no adapter: adapters register their checks here
+(from their AppConfig.ready) and the request page asks `problems_before_approval`."""
+
+from collections.abc import Callable
+
+from workflows.models import ApprovalRequest
+
+Check = Callable[[ApprovalRequest], list[str]]
+
+_checks: list[Check] = []
+
+
+def register(check: Check) -> Check:
+    """Register a check (usable as a decorator); registering the same one twice has no effect."""
+    if check not in _checks:
+        _checks.append(check)
+    return check
+
+
+def unregister(check: Check) -> None:
+    if check in _checks:
+        _checks.remove(check)
+
+
+def problems_before_approval(request: ApprovalRequest) -> list[str]:
+    """Every registered check's problems, in plain words, in registration order."""
+    return [problem for check in _checks for problem in check(request)]

@@ -1,0 +1,133 @@
+"""The approval matrix: which rules of a step match a request, and who the step waits for.
+
+A rule is an AND of its conditions; rules are alternatives. Header conditions look at the
+total (in the bill's currency), the supplier and the requester; line conditions hold when any
+line satisfies them ("does not match" is applied line by line, then "any line")."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from decimal import Decimal
+
+from workflows.models import ApprovalRequest, MatrixRule, RequestLine, WorkflowStep
+
+
+@dataclass(frozen=True)
+class LineFacts:
+    account_id: int | None
+    tax_rate_id: int | None
+    tracking_option_ids: frozenset[int]
+
+
+@dataclass(frozen=True)
+class RequestFacts:
+    total: Decimal
+    supplier_id: int | None
+    requester_id: int | None
+    lines: tuple[LineFacts, ...]
+
+
+def request_facts(request: ApprovalRequest) -> RequestFacts:
+    lines = RequestLine.objects.filter(request=request, revision=request.revision).prefetch_related("tracking")
+    return RequestFacts(
+        total=request.total,
+        supplier_id=request.supplier_id,
+        requester_id=request.requester_id,
+        lines=tuple(
+            LineFacts(line.account_id, line.tax_rate_id, frozenset(option.pk for option in line.tracking.all()))
+            for line in lines
+        ),
+    )
+
+
+def _amount_holds(rule: MatrixRule, total: Decimal) -> bool:
+    if rule.amount_operator == MatrixRule.AmountOperator.UNDER:
+        inside = total < rule.amount
+    elif rule.amount_operator == MatrixRule.AmountOperator.AT_OR_OVER:
+        inside = total >= rule.amount
+    else:
+        inside = rule.amount <= total < rule.amount_to
+    return inside != rule.amount_negated
+
+
+def _any_line(facts: RequestFacts, negated: bool, test: Callable[[LineFacts], bool]) -> bool:
+    return any(test(line) != negated for line in facts.lines)
+
+
+def rule_matches(rule: MatrixRule, facts: RequestFacts) -> bool:
+    if rule.amount_operator and not _amount_holds(rule, facts.total):
+        return False
+    if rule.supplier_id and (facts.supplier_id == rule.supplier_id) == rule.supplier_negated:
+        return False
+    if rule.requester_id and (facts.requester_id == rule.requester_id) == rule.requester_negated:
+        return False
+    line_conditions = [
+        (rule.account_id, rule.account_negated, lambda line: line.account_id == rule.account_id),
+        (rule.tax_rate_id, rule.tax_rate_negated, lambda line: line.tax_rate_id == rule.tax_rate_id),
+        (rule.tracking_option_id, rule.tracking_option_negated,
+         lambda line: rule.tracking_option_id in line.tracking_option_ids),
+    ]  # fmt: skip
+    return all(_any_line(facts, negated, test) for value, negated, test in line_conditions if value)
+
+
+@dataclass(frozen=True)
+class Route:
+    """Who a step waits for: (approver id, the rule that chose them or None for the default)."""
+
+    approvers: list[tuple[int, MatrixRule | None]]
+    excluded_requester: bool
+    explanation: str
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.approvers
+
+
+def _name(user) -> str:
+    return user.get_full_name() or user.get_username()
+
+
+def step_route(step: WorkflowStep, facts: RequestFacts, *, requester_may_approve: bool) -> Route:
+    """The matching rules' approvers; else the step's default approvers; else nobody (the
+    step is skipped). The requester is left out unless the workflow allows self-approval; a
+    step left with nobody but the requester waits for an administrator instead of being skipped."""
+    rules = list(step.rules.select_related("approver").order_by("pk"))
+    barred = None if requester_may_approve else facts.requester_id
+    excluded = False
+    chosen: dict[int, MatrixRule | None] = {}
+    reasons = []
+    for rule in rules:
+        if not rule.approver_id or rule.approver_id in chosen or not rule_matches(rule, facts):
+            continue
+        if rule.approver_id == barred:
+            excluded = True
+            continue
+        chosen[rule.approver_id] = rule
+        reasons.append(f"{_name(rule.approver)} by the rule {rule.describe()}")
+    if not chosen:
+        defaults = list(step.approvers.order_by("first_name", "last_name", "pk"))
+        excluded = excluded or any(user.pk == barred for user in defaults)
+        defaults = [user for user in defaults if user.pk != barred]
+        chosen = {user.pk: None for user in defaults}
+        if defaults:
+            reasons.append(
+                ("No rule of the matrix matches: " if rules else "")
+                + "default approvers "
+                + ", ".join(_name(user) for user in defaults)
+            )
+    if excluded:
+        reasons.append("the requester may not approve their own request (segregation of duties)")
+    if chosen or excluded:
+        explanation = "; ".join(reasons) + "."
+    elif rules:
+        explanation = "No rule of the matrix matches and the step has no default approver."
+    else:
+        explanation = "The step has neither matrix rules nor a default approver."
+    return Route(approvers=list(chosen.items()), excluded_requester=excluded, explanation=explanation)
+
+
+def auto_approval_rule(workflow, facts: RequestFacts) -> MatrixRule | None:
+    """The first matching rule of the workflow's auto-approval steps, if any."""
+    rules = MatrixRule.objects.filter(
+        step__workflow=workflow, step__kind=WorkflowStep.Kind.AUTO_APPROVAL
+    ).select_related("supplier", "account", "tax_rate", "tracking_option__category", "requester")
+    return next((rule for rule in rules.order_by("step__position", "pk") if rule_matches(rule, facts)), None)
