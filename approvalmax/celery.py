@@ -16,4 +16,14 @@ app.conf.beat_schedule = {
         "task": "xero.daily_master_data_sync",
         "schedule": crontab(minute=0),
     },
+    "xero-incremental-master-data-sync": {
+        # What changed in Xero since the last sync; one call per list when nothing did.
+        "task": "xero.incremental_master_data_sync",
+        "schedule": crontab(minute="*/5"),
+    },
+    "dext-master-data-push": {
+        # Master data that changed (by any sync) and that the linked Dext account lacks.
+        "task": "dext.push_pending_master_data",
+        "schedule": crontab(),
+    },
 }

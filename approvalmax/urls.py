@@ -4,6 +4,8 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from dext_integration import urls as dext_urls
+
 urlpatterns = [
     path("", RedirectView.as_view(pattern_name="workflows:inbox", permanent=False)),
     path("admin/", admin.site.urls),
@@ -12,7 +14,9 @@ urlpatterns = [
     path("", include("workflows.urls")),
     path("", include("approvalmax.core.urls")),
     path("xero/", include("xero_integration.urls")),
-    path("api/dext/v1/", include("dext_integration.urls")),
+    path("dext/", include((dext_urls.page_urlpatterns, "dext"))),
+    path("api/schema/", dext_urls.schema_view, name="api_schema"),
+    path("api/dext/v1/", include((dext_urls.api_urlpatterns, "dext_api"))),
 ]
 
 if settings.XERO_SANDBOX:

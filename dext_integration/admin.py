@@ -1,8 +1,9 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
-from dext_integration.models import CostItem, DextConnection
-from dext_integration.selectors import cost_item_status, request_page_url
+from dext_integration.models import CostItem, DextConnection, MasterDataPush
+from dext_integration.selectors import cost_item_status
+from workflows.selectors import request_page_url
 from dext_integration.services import dext_connection_create, dext_connection_revoke
 
 
@@ -76,3 +77,22 @@ class CostItemAdmin(admin.ModelAdmin):
     @admin.display(description="Request")
     def request_page(self, obj: CostItem) -> str:
         return format_html('<a href="{}">{}</a>', request_page_url(request=obj.request), obj.request)
+
+
+@admin.register(MasterDataPush)
+class MasterDataPushAdmin(admin.ModelAdmin):
+    """What the linked Dext account was last sent; written only by the push."""
+
+    list_display = ["organisation", "name", "pushed_at", "row_count", "current_at", "attempted_at", "error"]
+    list_filter = ["name"]
+    search_fields = ["organisation__name"]
+    list_select_related = ["organisation"]
+
+    def has_add_permission(self, request) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False

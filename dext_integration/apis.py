@@ -9,6 +9,10 @@ from urllib.parse import urlencode
 from django.conf import settings
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.negotiation import BaseContentNegotiation
 from rest_framework.parsers import MultiPartParser
@@ -16,11 +20,12 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from approvalmax.core.exceptions import ApplicationError, NotFound
-from dext_integration import selectors
+from dext_integration import master_data, selectors
 from dext_integration.auth import DextKeyAuthentication, HasDextKey
 from dext_integration.models import CostItem
 from dext_integration.parsing import upload_parse
 from dext_integration.services import Outcome, cost_item_publish, cost_item_withdraw
+from workflows.selectors import request_page_url
 
 PUBLISH_STATUS = {
     Outcome.CREATED: status.HTTP_201_CREATED,
@@ -29,7 +34,6 @@ PUBLISH_STATUS = {
     Outcome.BYPASSED: status.HTTP_202_ACCEPTED,
 }
 MASTER_DATA_PAGE_SIZE = 500
-_iso = serializers.DateTimeField().to_representation
 
 
 class JsonOnly(BaseContentNegotiation):
@@ -45,10 +49,60 @@ class JsonOnly(BaseContentNegotiation):
         return renderers[0], renderers[0].media_type
 
 
+class DextKeyScheme(OpenApiAuthenticationExtension):
+    target_class = DextKeyAuthentication
+    name = "DextKey"
+
+    def get_security_definition(self, auto_schema):
+        return {"type": "http", "scheme": "bearer",
+                "description": "The API key an administrator created when linking the Dext account."}
+
+
+# What the OpenAPI schema (/api/schema/) says the answers look like.
+_ERROR = inline_serializer("Error", {"error": inline_serializer("ErrorBody", {
+    "code": serializers.CharField(), "message": serializers.CharField(), "fields": serializers.DictField(),
+})})
+_SUMMARY = inline_serializer("CostItemSummary", {
+    "id": serializers.UUIDField(), "dext_id": serializers.CharField(), "status": serializers.CharField(),
+    "url": serializers.URLField(),
+})
+_DETAIL = inline_serializer("CostItemStatus", {
+    "id": serializers.UUIDField(), "dext_id": serializers.CharField(), "status": serializers.CharField(),
+    "revision": serializers.IntegerField(), "xero_invoice_id": serializers.CharField(allow_null=True),
+    "xero_url": serializers.URLField(allow_null=True),
+    "rejection": inline_serializer("Rejection", {
+        "by": serializers.CharField(), "at": serializers.DateTimeField(), "comment": serializers.CharField(),
+    }, allow_null=True),
+    "url": serializers.URLField(),
+})
+_UPLOAD = inline_serializer("CostItemUpload", {
+    "item": serializers.CharField(help_text="The cost item as a JSON document (INTERFACES.md §3)."),
+    "document": serializers.FileField(help_text="PDF, PNG, JPEG, GIF, TIFF or HEIC, at most 10 MB."),
+})
+_MASTER_DATA = inline_serializer("MasterDataPage", {
+    "results": serializers.ListField(child=serializers.DictField()),
+    "next": serializers.URLField(allow_null=True),
+    "synced_at": serializers.DateTimeField(allow_null=True),
+})
+
+
+def _documented(**kwargs):
+    """`extend_schema` for a view method, on drf-spectacular's AutoSchema whatever DRF's default is."""
+    def decorator(method):
+        method.kwargs = {"schema": AutoSchema}
+        return extend_schema(**kwargs)(method)
+    return decorator
+
+
+def _errors(*codes: int) -> dict:
+    return {code: OpenApiResponse(_ERROR) for code in (401, *codes)}
+
+
 class DextApi(APIView):
     authentication_classes = [DextKeyAuthentication]
     permission_classes = [HasDextKey]
     content_negotiation_class = JsonOnly
+    schema = AutoSchema()
 
     @property
     def organisation(self):
@@ -61,7 +115,7 @@ def _summary(item: CostItem) -> dict:
         "id": str(request.public_id),
         "dext_id": item.dext_id,
         "status": selectors.cost_item_status(request=request),
-        "url": selectors.request_page_url(request=request),
+        "url": request_page_url(request=request),
     }
 
 
@@ -77,68 +131,43 @@ def _detail(item: CostItem) -> dict:
         "xero_url": request.external_url or None,
         "rejection": {
             "by": rejection.approver.get_full_name() or rejection.approver.get_username(),
-            "at": _iso(rejection.decided_at),
+            "at": master_data.iso(rejection.decided_at),
             "comment": rejection.comment,
         }
         if rejection
         else None,
-        "url": selectors.request_page_url(request=request),
+        "url": request_page_url(request=request),
     }
 
 
 class CostItemsApi(DextApi):
     parser_classes = [MultiPartParser]
 
+    @_documented(
+        operation_id="cost_item_publish",
+        request={"multipart/form-data": _UPLOAD},
+        responses={200: _SUMMARY, 201: _SUMMARY, 202: _SUMMARY, **_errors(400, 409, 413, 415, 422)},
+    )
     def post(self, request):
         upload = upload_parse(request)
         result = cost_item_publish(organisation=self.organisation, item=upload.item, document=upload.document)
         return Response(_summary(result.item), status=PUBLISH_STATUS[result.outcome])
 
 
+_DEXT_ID = OpenApiParameter("dext_id", OpenApiTypes.STR, OpenApiParameter.PATH, pattern=r"^[^\s/\x00-\x1f\x7f]{1,100}$")
+
+
 class CostItemApi(DextApi):
+    @_documented(operation_id="cost_item_status", parameters=[_DEXT_ID], responses={200: _DETAIL, **_errors(404)})
     def get(self, request, dext_id: str):
         item = selectors.cost_item_get(organisation=self.organisation, dext_id=dext_id)
         return Response(_detail(item))
 
+    @_documented(operation_id="cost_item_withdraw", parameters=[_DEXT_ID],
+                 responses={204: None, **_errors(404, 409)})
     def delete(self, request, dext_id: str):
         cost_item_withdraw(organisation=self.organisation, dext_id=dext_id)
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def _supplier(row) -> dict:
-    return {"id": str(row.xero_contact_id) if row.xero_contact_id else None, "name": row.name,
-            "email": row.email, "status": row.status, "updated_at": _iso(row.updated_at)}
-
-
-def _account(row) -> dict:
-    return {"id": str(row.xero_account_id), "code": row.code, "name": row.name, "type": row.type,
-            "tax_type": row.tax_type, "status": row.status, "updated_at": _iso(row.updated_at)}
-
-
-def _bank_account(row) -> dict:
-    return {"id": str(row.xero_account_id), "code": row.code, "name": row.name, "type": row.type,
-            "bank_account_number": row.bank_account_number, "currency": row.currency, "status": row.status,
-            "updated_at": _iso(row.updated_at)}
-
-
-def _tax_rate(row) -> dict:
-    return {"tax_type": row.tax_type, "name": row.name, "effective_rate": str(row.effective_rate),
-            "status": row.status, "updated_at": _iso(row.updated_at)}
-
-
-def _tracking_category(row) -> dict:
-    return {"id": str(row.xero_tracking_category_id), "name": row.name, "status": row.status,
-            "options": [{"id": str(o.xero_tracking_option_id), "name": o.name} for o in row.active_options],
-            "updated_at": _iso(row.updated_at)}
-
-
-MASTER_DATA_LISTS = {
-    "suppliers": (selectors.suppliers_list, _supplier),
-    "accounts": (selectors.accounts_list, _account),
-    "tax-rates": (selectors.tax_rates_list, _tax_rate),
-    "tracking-categories": (selectors.tracking_categories_list, _tracking_category),
-    "bank-accounts": (selectors.bank_accounts_list, _bank_account),
-}
 
 
 def _updated_since(value: str | None) -> datetime | None:
@@ -174,14 +203,24 @@ def _etag_matches(header: str, etag: str) -> bool:
 class MasterDataApi(DextApi):
     """`{"results", "next", "synced_at"}` with an ETag; `If-None-Match` answers 304."""
 
+    @_documented(
+        operation_id="master_data_list",
+        parameters=[
+            OpenApiParameter("list_name", OpenApiTypes.STR, OpenApiParameter.PATH, enum=master_data.LIST_NAMES),
+            OpenApiParameter("updated_since", OpenApiTypes.DATETIME, description="Only what changed since then."),
+            OpenApiParameter("page", OpenApiTypes.INT, description="From 1."),
+            OpenApiParameter("If-None-Match", OpenApiTypes.STR, OpenApiParameter.HEADER),
+        ],
+        responses={200: _MASTER_DATA, 304: OpenApiResponse(description="Unchanged since that ETag."),
+                   **_errors(400, 404)},
+    )
     def get(self, request, list_name: str):
-        if list_name not in MASTER_DATA_LISTS:
-            raise NotFound(f"No list {list_name!r}; the lists are: {', '.join(MASTER_DATA_LISTS)}.")
-        select, render = MASTER_DATA_LISTS[list_name]
+        if list_name not in master_data.LISTS:
+            raise NotFound(f"No list {list_name!r}; the lists are: {', '.join(master_data.LIST_NAMES)}.")
         updated_since = _updated_since(request.query_params.get("updated_since"))
         page = _page(request.query_params.get("page"))
         start = (page - 1) * MASTER_DATA_PAGE_SIZE
-        queryset = select(organisation=self.organisation, updated_since=updated_since)
+        queryset = master_data.LISTS[list_name].select(organisation=self.organisation, updated_since=updated_since)
         rows = list(queryset[start : start + MASTER_DATA_PAGE_SIZE + 1])
         next_url = None
         if len(rows) > MASTER_DATA_PAGE_SIZE:
@@ -189,9 +228,9 @@ class MasterDataApi(DextApi):
             next_url = f"{settings.PUBLIC_BASE_URL}{request.path}?{urlencode(query)}"
         synced_at = selectors.master_data_synced_at(organisation=self.organisation)
         body = {
-            "results": [render(row) for row in rows[:MASTER_DATA_PAGE_SIZE]],
+            "results": master_data.rows_render(name=list_name, rows=rows[:MASTER_DATA_PAGE_SIZE]),
             "next": next_url,
-            "synced_at": _iso(synced_at) if synced_at else None,
+            "synced_at": master_data.iso(synced_at) if synced_at else None,
         }
         etag = '"' + hashlib.sha256(json.dumps(body, sort_keys=True).encode()).hexdigest() + '"'
         if _etag_matches(request.headers.get("If-None-Match", ""), etag):
@@ -201,6 +240,8 @@ class MasterDataApi(DextApi):
 
 class UnknownPathApi(DextApi):
     """Anything else under the API's base path: a JSON 404, after authentication."""
+
+    schema = None
 
     def http_method_not_allowed(self, request, *args, **kwargs):
         raise NotFound("There is no such endpoint in the Dext API.")

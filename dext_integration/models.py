@@ -2,7 +2,7 @@ import re
 
 from django.db import models
 
-from approvalmax.core.models import Organisation
+from approvalmax.core.models import MasterDataList, Organisation
 
 
 class DextConnection(models.Model):
@@ -35,3 +35,28 @@ class CostItem(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "dext_id"], name="one_item_per_dext_id")]
+
+
+class MasterDataPush(models.Model):
+    """What the linked Dext account was last sent of one master-data list, and when.
+
+    `version` is a hash of the list's content (timestamps aside). `current_at` is when the list
+    was last known to be what Dext has: pushed then, or found unchanged since the last push. Dext
+    has the list while that was for the organisation's current link and no row changed after."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="dext_pushes")
+    name = models.CharField(max_length=30, choices=MasterDataList.choices)
+    connection = models.ForeignKey(DextConnection, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    version = models.CharField(max_length=64, blank=True)
+    row_count = models.PositiveIntegerField(default=0)
+    pushed_at = models.DateTimeField(null=True, blank=True)
+    current_at = models.DateTimeField(null=True, blank=True)
+    attempted_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["organisation", "name"]
+        constraints = [models.UniqueConstraint(fields=["organisation", "name"], name="one_push_state_per_list")]
+
+    def __str__(self) -> str:
+        return f"{self.organisation}: {self.get_name_display()} for Dext"

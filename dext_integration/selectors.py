@@ -1,14 +1,25 @@
 """Reads for the Dext API: cost items' status, and the master data Dext pulls."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.db.models import Max, Prefetch, Q, QuerySet
-from django.urls import reverse
+from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
+from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
+from django.http import Http404
 
 from approvalmax.core.exceptions import NotFound
-from approvalmax.core.models import Account, Organisation, Supplier, TaxRate, TrackingCategory, TrackingOption
-from dext_integration.models import DEXT_ID_PATTERN, CostItem
+from approvalmax.core.models import (
+    Account,
+    MasterDataList,
+    MasterDataListState,
+    Membership,
+    Organisation,
+    Supplier,
+    TaxRate,
+    TrackingCategory,
+    TrackingOption,
+)
+from dext_integration.models import DEXT_ID_PATTERN, CostItem, DextConnection, MasterDataPush
 from workflows.models import ApprovalRequest, Decision
 
 State = ApprovalRequest.State
@@ -29,11 +40,9 @@ def cost_item_get(*, organisation: Organisation, dext_id: str) -> CostItem:
 def cost_item_status(*, request: ApprovalRequest) -> str:
     if request.kind == ApprovalRequest.Kind.SPEND_MONEY:
         return BYPASS_STATUSES.get(request.state, request.state)
+    if request.state == ApprovalRequest.State.ON_REVIEW:
+        return ApprovalRequest.State.ON_APPROVAL  # review is a step of approval; INTERFACES.md has no on_review
     return request.state
-
-
-def request_page_url(*, request: ApprovalRequest) -> str:
-    return settings.PUBLIC_BASE_URL + reverse("workflows:request_detail", kwargs={"public_id": request.public_id})
 
 
 def request_rejection(*, request: ApprovalRequest) -> Decision | None:
@@ -57,7 +66,17 @@ def _changed(queryset: QuerySet, updated_since: datetime | None) -> QuerySet:
 
 
 def suppliers_list(*, organisation: Organisation, updated_since: datetime | None = None) -> QuerySet[Supplier]:
-    queryset = Supplier.objects.filter(organisation=organisation, is_supplier=True)
+    """Contacts Xero flags as suppliers, and the suppliers Dext introduced before Xero flags them.
+
+    A supplier new to Xero is kept without a contact id until a sync brings its Xero contact
+    (created when its bill is published); from then on the Xero contact stands in its place."""
+    organisation_rows = Supplier.objects.filter(organisation=organisation)
+    introduced = organisation_rows.active().filter(xero_contact_id__isnull=True, is_supplier=True)
+    in_xero = organisation_rows.active().filter(xero_contact_id__isnull=False)
+    queryset = organisation_rows.filter(
+        Q(is_supplier=True)
+        | (Q(xero_contact_id__isnull=False) & Exists(introduced.filter(name__iexact=OuterRef("name"))))
+    ).exclude(Q(xero_contact_id__isnull=True) & Exists(in_xero.filter(name__iexact=OuterRef("name"))))
     return _changed(queryset, updated_since).order_by("name", "pk")
 
 
@@ -105,3 +124,116 @@ def master_data_synced_at(*, organisation: Organisation) -> datetime | None:
         TrackingOption.objects.filter(category__organisation=organisation).aggregate(at=Max("updated_at"))["at"]
     )
     return max((at for at in latest if at is not None), default=None)
+
+
+# What the linked Dext account has of the master data.
+
+# A push that failed is tried again by the periodic check after this long, not every minute; a
+# refusal often means Dext has not been given the new key yet.
+FAILED_PUSH_RETRY_AFTER = timedelta(minutes=10)
+
+
+def dext_connection_active(*, organisation: Organisation) -> DextConnection | None:
+    return (
+        DextConnection.objects.filter(organisation=organisation, revoked_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+
+
+def _latest_changes(organisation_ids: list[int]) -> dict[tuple[int, str], datetime]:
+    """When a row of each list last changed, archived rows included, per organisation."""
+    def per_organisation(queryset, key="organisation_id"):
+        return {
+            row[key]: row["at"]
+            for row in queryset.values(key).annotate(at=Max("updated_at")).order_by()
+        }
+
+    suppliers = per_organisation(Supplier.objects.filter(organisation_id__in=organisation_ids))
+    accounts = per_organisation(Account.objects.filter(organisation_id__in=organisation_ids))
+    tax_rates = per_organisation(TaxRate.objects.filter(organisation_id__in=organisation_ids))
+    categories = per_organisation(TrackingCategory.objects.filter(organisation_id__in=organisation_ids))
+    options = per_organisation(
+        TrackingOption.objects.filter(category__organisation_id__in=organisation_ids), key="category__organisation_id"
+    )
+    latest = {}
+    for organisation_id in organisation_ids:
+        tracking = [at for at in (categories.get(organisation_id), options.get(organisation_id)) if at]
+        for name, at in {
+            MasterDataList.SUPPLIERS: suppliers.get(organisation_id),
+            MasterDataList.ACCOUNTS: accounts.get(organisation_id),
+            MasterDataList.BANK_ACCOUNTS: accounts.get(organisation_id),
+            MasterDataList.TAX_RATES: tax_rates.get(organisation_id),
+            MasterDataList.TRACKING_CATEGORIES: max(tracking) if tracking else None,
+        }.items():
+            if at is not None:
+                latest[organisation_id, str(name)] = at
+    return latest
+
+
+def _dext_has_it(state: MasterDataPush | None, connection: DextConnection, changed_at: datetime | None) -> bool:
+    if state is None or state.connection_id != connection.pk or state.current_at is None:
+        return False
+    return changed_at is None or changed_at <= state.current_at
+
+
+def master_data_pushes_pending(*, now: datetime) -> dict[int, list[str]]:
+    """Linked organisations and the lists their Dext account may lack: never pushed to the
+    current link, or changed since. A list whose push failed lately waits for the task's retries."""
+    connections = {
+        c.organisation_id: c for c in DextConnection.objects.filter(revoked_at__isnull=True).order_by("created_at")
+    }
+    latest = _latest_changes(list(connections))
+    states = {
+        (s.organisation_id, s.name): s for s in MasterDataPush.objects.filter(organisation_id__in=list(connections))
+    }
+    pending: dict[int, list[str]] = {}
+    for organisation_id, connection in connections.items():
+        for name in MasterDataList.values:
+            state = states.get((organisation_id, name))
+            if state and state.error and state.attempted_at and state.attempted_at > now - FAILED_PUSH_RETRY_AFTER:
+                continue
+            if not _dext_has_it(state, connection, latest.get((organisation_id, name))):
+                pending.setdefault(organisation_id, []).append(name)
+    return pending
+
+
+@dataclass(frozen=True)
+class ListForDext:
+    """One master-data list on the settings page: synced from Xero, and whether Dext has it."""
+
+    name: str
+    label: str
+    synced_at: datetime | None
+    changed_at: datetime | None
+    push: MasterDataPush | None
+    dext_has_it: bool
+
+
+def master_data_for_dext(*, organisation: Organisation, connection: DextConnection | None) -> list[ListForDext]:
+    synced = {s.name: s for s in MasterDataListState.objects.filter(organisation=organisation)}
+    pushes = {p.name: p for p in MasterDataPush.objects.filter(organisation=organisation)}
+    latest = _latest_changes([organisation.pk])
+    rows = []
+    for name, label in MasterDataList.choices:
+        state = synced.get(name)
+        changed_at = latest.get((organisation.pk, name))
+        rows.append(ListForDext(
+            name=name,
+            label=label,
+            synced_at=state.synced_at if state else None,
+            changed_at=state.changed_at if state and state.changed_at else changed_at,
+            push=pushes.get(name),
+            dext_has_it=connection is not None and _dext_has_it(pushes.get(name), connection, changed_at),
+        ))
+    return rows
+
+
+def organisation_for_administrator(*, user, slug: str) -> Organisation:
+    """Non-members get 404 (the organisation's existence is not theirs to know); members 403."""
+    membership = Membership.objects.select_related("organisation").filter(user=user, organisation__slug=slug).first()
+    if membership is None:
+        raise Http404
+    if membership.role != Membership.Role.ADMINISTRATOR:
+        raise DjangoPermissionDenied("Only the organisation's administrators manage its Dext link.")
+    return membership.organisation

@@ -8,17 +8,30 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
-from approvalmax.core.exceptions import NotFound
-from approvalmax.core.models import Account, Organisation, Supplier, TaxRate, TrackingCategory, TrackingOption
+from approvalmax.core.exceptions import ApplicationError, NotFound
+from approvalmax.core.models import (
+    Account,
+    MasterDataList,
+    Organisation,
+    Supplier,
+    TaxRate,
+    TrackingCategory,
+    TrackingOption,
+)
 from approvalmax.core.money import bill_totals, line_amount, line_tax
+from approvalmax.core.signals import master_data_changed
+from dext_integration import master_data
 from dext_integration.auth import key_hash
+from dext_integration.client import DextAccount, DextRefused, DextUnavailable
 from dext_integration.exceptions import AmountsMismatch, ItemLocked, UnknownReferences, UnsupportedType
-from dext_integration.models import DEXT_ID_PATTERN, CostItem, DextConnection
+from dext_integration.models import DEXT_ID_PATTERN, CostItem, DextConnection, MasterDataPush
 from workflows import services as workflow_services
 from workflows.content import DocumentContent, LineContent, RequestContent
 from workflows.models import ApprovalRequest
+from workflows.selectors import required_tracking_categories
 
 KEY_PREFIX = "amxd_"
 SOURCE_SYSTEM = "dext"
@@ -78,11 +91,16 @@ def _kind(item: dict) -> Kind:
     return Kind.SPEND_MONEY if item["publish_to"] == "bank_transaction" else Kind.BILL
 
 
+def _by_name(suppliers, name: str) -> Supplier | None:
+    """The Xero contact of that name before one introduced here."""
+    return suppliers.filter(name=name).order_by(F("xero_contact_id").asc(nulls_last=True), "pk").first()
+
+
 def _supplier(organisation: Organisation, item: dict, unknown: dict) -> tuple[str, Supplier | None]:
     suppliers = Supplier.objects.active().filter(organisation=organisation)
     if item["type"] == "expense_report":
         name = f"{item['owner']['name']} - Expense report"
-        return name, suppliers.filter(name=name).order_by("pk").first()
+        return name, _by_name(suppliers, name)
     given = item["supplier"]
     if given["xero_contact_id"] is not None:
         supplier = suppliers.filter(xero_contact_id=given["xero_contact_id"]).first()
@@ -91,7 +109,20 @@ def _supplier(organisation: Organisation, item: dict, unknown: dict) -> tuple[st
             return given["name"], None
         return supplier.name, supplier
     # An unknown name is a new supplier: publishing creates the contact in Xero.
-    return given["name"], suppliers.filter(name=given["name"]).order_by("pk").first()
+    return given["name"], _by_name(suppliers, given["name"])
+
+
+def _supplier_introduce(organisation: Organisation, name: str) -> Supplier:
+    """A supplier Xero does not know yet: kept here, without a contact id, so Dext can code
+    items with it at once; publishing its bill creates the contact in Xero by name."""
+    _transaction_lock(f"dext-new-supplier:{organisation.pk}:{name}")
+    # Another item may have introduced it while this one waited for the lock.
+    existing = _by_name(Supplier.objects.active().filter(organisation=organisation), name)
+    if existing is not None:
+        return existing
+    supplier = Supplier.objects.create(organisation=organisation, name=name, is_supplier=True)
+    master_data_changed.send(sender=Supplier, organisation_id=organisation.pk, lists={MasterDataList.SUPPLIERS})
+    return supplier
 
 
 def _payment_account(organisation: Organisation, item: dict, unknown: dict) -> Account | None:
@@ -209,6 +240,26 @@ def _line_contents(item: dict, resolved: list[dict]) -> list[LineContent]:
     return contents
 
 
+def _require_tracking(organisation: Organisation, item: dict, resolved: list[dict]) -> None:
+    """Bills must carry an option of every tracking category the workflow makes mandatory."""
+    if _kind(item) != Kind.BILL:
+        return
+    missing = [
+        (f"line_items[{index}].tracking", category.name)
+        for category in required_tracking_categories(organisation=organisation)
+        for index, refs in enumerate(resolved)
+        if not any(option.category_id == category.pk for option in refs["tracking"])
+    ]
+    if missing:
+        raise ApplicationError(
+            "Required tracking categories are missing: "
+            + ", ".join(f"{name!r} on {path}" for path, name in missing) + ".",
+            fields={path: f"Tracking category {name!r} is required." for path, name in missing},
+            code="required_tracking_missing",
+            status_code=422,
+        )
+
+
 def _content(organisation: Organisation, item: dict) -> RequestContent:
     """The request content, or a 422 naming everything unknown or inconsistent."""
     if item["type"] == "credit_note":
@@ -224,7 +275,10 @@ def _content(organisation: Organisation, item: dict) -> RequestContent:
             "Not among the organisation's active Xero data (as last synced): " + ", ".join(unknown) + ".",
             fields=unknown,
         )
+    _require_tracking(organisation, item, resolved)
     lines = _line_contents(item, resolved)
+    if supplier is None:
+        supplier = _supplier_introduce(organisation, supplier_name)
     sub_total, tax_total, total = bill_totals([(x.line_amount, x.tax_amount) for x in lines], item["line_amount_types"])
     return RequestContent(
         kind=_kind(item),
@@ -250,15 +304,20 @@ def _content(organisation: Organisation, item: dict) -> RequestContent:
     )
 
 
-def _queue_behind_other_pushes(*, organisation: Organisation, dext_id: str) -> None:
-    """Pushes of one item wait for each other, so a duplicate finds the first push's item
-    instead of storing its document again. SQLite's immediate transactions serialise anyway."""
+def _transaction_lock(name: str) -> None:
+    """Held until the transaction ends. SQLite's immediate transactions serialise anyway."""
     database = transaction.get_connection()
     if database.vendor != "postgresql":
         return
-    digest = hashlib.sha256(f"dext-item:{organisation.pk}:{dext_id}".encode()).digest()
+    digest = hashlib.sha256(name.encode()).digest()
     with database.cursor() as cursor:
         cursor.execute("SELECT pg_advisory_xact_lock(%s)", [int.from_bytes(digest[:8], "big", signed=True)])
+
+
+def _queue_behind_other_pushes(*, organisation: Organisation, dext_id: str) -> None:
+    """Pushes of one item wait for each other, so a duplicate finds the first push's item
+    instead of storing its document again."""
+    _transaction_lock(f"dext-item:{organisation.pk}:{dext_id}")
 
 
 def _locked_item(*, organisation: Organisation, dext_id: str) -> CostItem | None:
@@ -289,7 +348,7 @@ def _publish(*, organisation: Organisation, item: dict, document: DocumentConten
     republished = request.state in (State.REJECTED, State.CANCELLED)
     if existing.fingerprint == fingerprint and not republished:
         return PublishResult(existing, Outcome.UNCHANGED)
-    if request.state != State.ON_APPROVAL and not republished:
+    if not request.is_open and not republished:
         raise ItemLocked(
             f"The item's request is {request.get_state_display().lower()} and can no longer change."
         )
@@ -328,9 +387,81 @@ def cost_item_withdraw(*, organisation: Organisation, dext_id: str) -> CostItem:
         raise NotFound(f"No cost item {dext_id!r}.")
     if item.request.state in (State.REJECTED, State.CANCELLED):
         return item
-    if item.request.state != State.ON_APPROVAL:
+    if not item.request.is_open:
         raise ItemLocked(
             f"The item's request is {item.request.get_state_display().lower()} and can no longer be withdrawn."
         )
     item.request = workflow_services.request_cancel(request_id=item.request_id, actor_label="Dext")
     return item
+
+
+def dext_account_link(*, organisation: Organisation, account_name: str) -> tuple[DextConnection, str]:
+    """Link (or relink, or rotate the key of) the organisation's Dext account from its settings
+    page: the earlier key stops working at once, and the new link is sent the master data."""
+    with transaction.atomic(durable=True):
+        connection, key = dext_connection_create(organisation=organisation, account_name=account_name)
+        master_data_push_enqueue(organisation_id=organisation.pk, force=True)
+    return connection, key
+
+
+def master_data_push_enqueue(*, organisation_id: int, lists: list[str] | None = None, force: bool = False) -> None:
+    """Push on commit, so the task reads what this transaction wrote."""
+    from dext_integration.tasks import push_master_data
+
+    push_master_data.delay_on_commit(organisation_id, lists=lists, force=force)
+
+
+def master_data_refresh_enqueue(*, organisation_id: int) -> None:
+    """Refresh the master data from the accounting system, then push what changed to Dext."""
+    from celery import chain, signature
+
+    from dext_integration.tasks import push_master_data
+
+    transaction.on_commit(
+        lambda: chain(
+            signature("xero.sync_master_data", args=(organisation_id,)), push_master_data.si(organisation_id)
+        ).apply_async()
+    )
+
+
+def _push_state_record(*, organisation_id: int, name: str, **values) -> None:
+    MasterDataPush.objects.update_or_create(organisation_id=organisation_id, name=name, defaults=values)
+
+
+def master_data_push(*, organisation_id: int, lists: list[str] | None = None, force: bool = False) -> list[str]:
+    """Send the linked Dext account each list whose content it does not have yet; returns
+    the names sent. Safe to repeat: a list Dext already has is not sent again unless `force`.
+
+    DextUnavailable propagates (after recording the lists already sent) for the task to retry."""
+    connection = (
+        DextConnection.objects.filter(organisation_id=organisation_id, revoked_at__isnull=True)
+        .order_by("-created_at")
+        .first()
+    )
+    if connection is None:
+        return []
+    account = DextAccount(key_hash=connection.key_hash, key_prefix=connection.key_prefix)
+    states = {s.name: s for s in MasterDataPush.objects.filter(organisation_id=organisation_id)}
+    organisation = connection.organisation
+    sent = []
+    for name in lists or master_data.LIST_NAMES:
+        started_at = timezone.now()
+        listed = master_data.full_list(organisation=organisation, name=name)
+        state = states.get(name)
+        if not force and state and state.connection_id == connection.pk and state.version == listed.version:
+            _push_state_record(organisation_id=organisation_id, name=name, current_at=started_at)
+            continue
+        try:
+            account.put_master_data(name=name, body=listed.body())
+        except (DextUnavailable, DextRefused) as exc:
+            _push_state_record(organisation_id=organisation_id, name=name, attempted_at=started_at, error=str(exc))
+            if isinstance(exc, DextUnavailable):
+                raise
+            continue
+        _push_state_record(
+            organisation_id=organisation_id, name=name, connection=connection, version=listed.version,
+            row_count=len(listed.results), pushed_at=started_at, current_at=started_at, attempted_at=started_at,
+            error="",
+        )
+        sent.append(name)
+    return sent

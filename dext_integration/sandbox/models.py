@@ -59,3 +59,23 @@ class SandboxItem(models.Model):
     @property
     def currency(self) -> str:
         return self.payload.get("currency", "")
+
+
+class SandboxMasterData(models.Model):
+    """A master-data list as ApprovalMax last pushed it to this Dext account."""
+
+    name = models.CharField(max_length=30, unique=True)
+    payload = models.JSONField()
+    row_count = models.PositiveIntegerField(default=0)
+    received_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def names(self) -> list[str]:
+        return [str(row.get("name") or row.get("code") or "") for row in self.payload.get("results", [])
+                if isinstance(row, dict)]

@@ -7,6 +7,7 @@ app_name = "dext_sandbox"
 urlpatterns = [
     path("", views.index, name="index"),
     path("link/", views.link_account, name="link"),
+    path("api/master-data/<str:name>/", views.master_data_put, name="master_data"),
     path("items/<str:dext_id>/", views.item_detail, name="item"),
     path("items/<str:dext_id>/document/", views.item_document, name="item_document"),
     path("items/<str:dext_id>/edit/", views.item_edit, name="item_edit"),

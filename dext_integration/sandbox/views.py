@@ -5,17 +5,19 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.views.decorators.clickjacking import xframe_options_sameorigin
-from django.views.decorators.http import require_POST
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .api_client import ApiAnswer, ApiUnreachable
 from .cost_items import build_item, form_initial
 from .forms import CostItemForm, LinkForm, line_formset
-from .models import SandboxItem, SandboxLink
+from .master_data import Refused, master_data_receive, signature_check
+from .models import SandboxItem, SandboxLink, SandboxMasterData
 from .selectors import item_last_answered, item_statuses, item_stored_document_name, items_recent, link_active
 from .services import item_publish, item_save, item_withdraw, link_save
 
@@ -54,6 +56,24 @@ def index(request):
         form, lines = CostItemForm(stored_document_for=item_stored_document_name), line_formset()
         outcome = _stored_outcome(request.GET.get("item", ""))
     return _render_index(request, link=link, form=form, lines=lines, outcome=outcome)
+
+
+@csrf_exempt
+@require_http_methods(["PUT"])
+def master_data_put(request, name: str):
+    """Where ApprovalMax pushes a master-data list (its DEXT_API_URL + /master-data/<list>/)."""
+    try:
+        signature_check(
+            link=link_active(),
+            timestamp=request.headers.get("X-ApprovalMax-Timestamp", ""),
+            signature=request.headers.get("X-ApprovalMax-Signature", ""),
+            body=request.body,
+        )
+        received = master_data_receive(name=name, body=request.body)
+    except Refused as exc:
+        return JsonResponse({"error": str(exc)}, status=exc.status)
+    return JsonResponse({"list": received.name, "rows": received.row_count,
+                         "received_at": received.received_at.isoformat()})
 
 
 @require_POST
@@ -177,7 +197,8 @@ def _render_index(request, *, link, form, lines, outcome=None, link_form=None):
     return render(
         request,
         "dext_sandbox/index.html",
-        {"link": link, "link_form": link_form, "form": form, "lines": lines, "outcome": outcome, "rows": rows},
+        {"link": link, "link_form": link_form, "form": form, "lines": lines, "outcome": outcome, "rows": rows,
+         "master_data": SandboxMasterData.objects.all()},
     )
 
 

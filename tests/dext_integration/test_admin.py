@@ -45,3 +45,14 @@ def test_cost_items_are_listed_read_only(admin_client, api, ready):
 
     assert listing.status_code == 200 and "CI-000123" in listing.content.decode()
     assert detail.status_code == 200 and "on_approval" in detail.content.decode()
+
+
+def test_the_push_state_is_shown_read_only(admin_client, organisation):
+    from dext_integration.models import MasterDataPush
+
+    MasterDataPush.objects.create(organisation=organisation, name="suppliers", error="Dext answered 503")
+
+    page = admin_client.get("/admin/dext_integration/masterdatapush/").content.decode()
+
+    assert "Dext answered 503" in page
+    assert admin_client.get("/admin/dext_integration/masterdatapush/add/").status_code == 403

@@ -58,3 +58,33 @@ def test_two_identical_pushes_at_once_create_one_request(organisation, master_da
     assert sorted(statuses) == [200, 201]
     assert ApprovalRequest.objects.count() == 1
     assert CostItem.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_items_with_the_same_new_supplier_at_once_introduce_it_once(
+        organisation, master_data, workflow, monkeypatch):
+    from approvalmax.core.models import Supplier
+    from dext_integration import tasks
+
+    monkeypatch.setattr(tasks.push_master_data, "delay", lambda *args, **kwargs: None)
+    _, key = dext_connection_create(organisation=organisation)
+    barrier = threading.Barrier(2)
+    statuses = []
+
+    def push(dext_id):
+        try:
+            client = client_for(key)
+            barrier.wait(timeout=10)
+            item = make_item(dext_id=dext_id, supplier={"name": "Brand New Stationers"})
+            statuses.append(publish(client, item).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=push, args=(f"CI-{n}",)) for n in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert statuses == [201, 201]
+    assert Supplier.objects.filter(name="Brand New Stationers").count() == 1
