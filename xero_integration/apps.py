@@ -6,4 +6,8 @@ class XeroIntegrationConfig(AppConfig):
     verbose_name = "Xero"
 
     def ready(self) -> None:
+        from workflows import checks
         from xero_integration import receivers  # noqa: F401
+        from xero_integration.preflight import xero_problems_before_approval
+
+        checks.register(xero_problems_before_approval)

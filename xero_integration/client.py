@@ -5,14 +5,14 @@ Every URL comes from settings at call time, so pointing XERO_*_URL elsewhere is 
 import base64
 import json
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from urllib.parse import quote, urlencode
 
 import requests
 from django.conf import settings
-from django.utils.http import http_date
 
 from xero_integration.exceptions import (
     XeroAuthError,
@@ -150,10 +150,14 @@ class XeroIdentity:
 
 
 class XeroAccounting:
-    """The Accounting API for one tenant with one access token."""
+    """The Accounting API for one tenant with one access token. With a budget
+    (`xero_integration.ratebudget.TenantBudget`), every call waits for its turn in the tenant's
+    shared budget, and a 429 pauses the tenant for everyone."""
 
-    def __init__(self, *, access_token: str, tenant_id: str, session: requests.Session | None = None) -> None:
+    def __init__(self, *, access_token: str, tenant_id: str, session: requests.Session | None = None,
+                 budget=None) -> None:
         self.session = session or requests.Session()
+        self.budget = budget
         self.headers = {
             "Authorization": f"Bearer {access_token}",
             "xero-tenant-id": str(tenant_id),
@@ -171,14 +175,20 @@ class XeroAccounting:
             headers["Content-Type"] = content_type
         if idempotency_key:
             headers["Idempotency-Key"] = idempotency_key[:128]
-        response = _send(self.session, method, self._url(path), params=params, data=body, headers=headers)
+        with self.budget.call() if self.budget else nullcontext():
+            response = _send(self.session, method, self._url(path), params=params, data=body, headers=headers)
+        if response.status_code == 429 and self.budget:
+            self.budget.refused(retry_after=float(response.headers.get("Retry-After") or 60),
+                                problem=response.headers.get("X-Rate-Limit-Problem", "minute"))
         if response.status_code == 304:
             return {}
         raise_for_status(response)
         return response.json() if response.content else {}
 
     def _get_list(self, path: str, key: str, *, params=None, modified_since: datetime | None = None) -> list[dict]:
-        extra = {"If-Modified-Since": http_date(modified_since.timestamp())} if modified_since else None
+        # ISO 8601 in UTC, as Xero's OpenAPI description and SDKs have it (not an HTTP date).
+        extra = ({"If-Modified-Since": modified_since.astimezone(UTC).isoformat(timespec="seconds")}
+                 if modified_since else None)
         return self._call("GET", path, params=params, extra_headers=extra).get(key, [])
 
     def organisation(self) -> dict:
@@ -204,11 +214,26 @@ class XeroAccounting:
         return self._get_list("TrackingCategories", "TrackingCategories", modified_since=modified_since,
                               params={"includeArchived": "true"})
 
+    def currencies(self, *, modified_since: datetime | None = None) -> list[dict]:
+        return self._get_list("Currencies", "Currencies", modified_since=modified_since)
+
     def _put_batch(self, path: str, key: str, items: list[dict], idempotency_key: str) -> list[dict]:
         """Always summarizeErrors=false: one bad element fails alone and the rest keep their IDs."""
         body = self._call("PUT", path, params={"summarizeErrors": "false"}, body=encode_json({key: items}),
                           idempotency_key=idempotency_key)
         return body.get(key, [])
+
+    def put_contacts(self, contacts: list[dict], *, idempotency_key: str) -> list[dict]:
+        return self._put_batch("Contacts", "Contacts", contacts, idempotency_key)
+
+    def active_contacts(self, *, page_size: int = 1000) -> list[dict]:
+        contacts, page = [], 1
+        while True:
+            batch = self._get_list("Contacts", "Contacts", params={"page": page, "pageSize": page_size})
+            contacts += batch
+            if len(batch) < page_size:
+                return contacts
+            page += 1
 
     def put_invoices(self, invoices: list[dict], *, idempotency_key: str) -> list[dict]:
         return self._put_batch("Invoices", "Invoices", invoices, idempotency_key)
@@ -216,16 +241,43 @@ class XeroAccounting:
     def get_invoices(self, *, ids: list[str]) -> list[dict]:
         return self._get_list("Invoices", "Invoices", params={"IDs": ",".join(ids)})
 
+    def get_invoice(self, invoice_id: str) -> dict:
+        return self._call("GET", f"Invoices/{invoice_id}")["Invoices"][0]
+
+    def _find(self, path: str, key: str, *, params: dict, modified_since: datetime,
+              page_size: int = 1000) -> list[dict]:
+        """Every page of a filtered list; paged so that Xero answers with full documents (their Url)."""
+        found, page = [], 1
+        while True:
+            batch = self._get_list(path, key, modified_since=modified_since,
+                                   params={**params, "page": page, "pageSize": page_size})
+            found += batch
+            if len(batch) < page_size:
+                return found
+            page += 1
+
+    def find_invoices(self, *, modified_since: datetime, invoice_number: str = "", contact_id: str = "") -> list[dict]:
+        params = {}
+        if invoice_number:
+            params["InvoiceNumbers"] = invoice_number
+        if contact_id:
+            params["ContactIDs"] = contact_id
+        return self._find("Invoices", "Invoices", params=params, modified_since=modified_since)
+
+    def find_bank_transactions(self, *, modified_since: datetime) -> list[dict]:
+        return self._find("BankTransactions", "BankTransactions", params={}, modified_since=modified_since)
+
     def put_payments(self, payments: list[dict], *, idempotency_key: str) -> list[dict]:
         return self._put_batch("Payments", "Payments", payments, idempotency_key)
 
     def put_bank_transactions(self, transactions: list[dict], *, idempotency_key: str) -> list[dict]:
         return self._put_batch("BankTransactions", "BankTransactions", transactions, idempotency_key)
 
-    def put_attachment(self, *, endpoint: str, object_id: str, filename: str, data: bytes, content_type: str,
+    def put_attachment(self, *, endpoint: str, object_id: str, filename: str, data: bytes,
                        idempotency_key: str) -> dict:
+        # As Xero's OpenAPI description has it: octet-stream; Xero types the file by its name.
         path = f"{endpoint}/{object_id}/Attachments/{quote(filename, safe='')}"
-        body = self._call("PUT", path, body=data, content_type=content_type or "application/octet-stream",
+        body = self._call("PUT", path, body=data, content_type="application/octet-stream",
                           idempotency_key=idempotency_key)
         return (body.get("Attachments") or [{}])[0]
 

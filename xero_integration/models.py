@@ -23,10 +23,31 @@ class XeroConnection(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONNECTED)
     problem = models.TextField(blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
+    # The Xero organisation's settings, read by every sync; the pre-flight check uses the lock dates.
+    xero_timezone = models.CharField(max_length=64, blank=True)
+    period_lock_date = models.DateField(null=True, blank=True)
+    end_of_year_lock_date = models.DateField(null=True, blank=True)
+    # Codes of the currencies enabled in the Xero organisation (its base currency included).
+    currencies = models.JSONField(default=list, blank=True)
     connected_at = models.DateTimeField(auto_now_add=True)
+    # Xero answered 429: no call to this tenant before `paused_until` (hours, for a day breach).
+    paused_until = models.DateTimeField(null=True, blank=True)
+    paused_problem = models.CharField(max_length=20, blank=True)
 
     def __str__(self) -> str:
         return f"{self.organisation} → {self.tenant_name}"
+
+
+class XeroPendingGrant(models.Model):
+    """A grant covering several Xero organisations, kept (encrypted) while an administrator chooses one."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.CASCADE, related_name="+")
+    access_token = EncryptedTextField()
+    refresh_token = EncryptedTextField()
+    expires_in = models.PositiveIntegerField()
+    scope = models.TextField(blank=True)
+    tenants = models.JSONField()
+    created_at = models.DateTimeField(auto_now_add=True)
 
 
 class XeroPublication(models.Model):
@@ -41,7 +62,30 @@ class XeroPublication(models.Model):
     # Rendered once: a retry must send the very same bytes under the same Idempotency-Key.
     audit_report = models.FileField(upload_to="audit-reports/%Y/%m/", blank=True, max_length=300)
     payment_id = models.UUIDField(null=True, blank=True)
+    # Set before a create (bill or spend money) or payment is sent: if its answer never arrives,
+    # the next run looks it up in Xero before sending it again.
+    create_sent_at = models.DateTimeField(null=True, blank=True)
+    payment_sent_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["request", "revision"], name="one_publication_per_revision")]
+
+
+class XeroRateCounter(models.Model):
+    """Calls to one tenant in one fixed window, when there is no Redis (the single-machine demo)."""
+
+    tenant_id = models.UUIDField()
+    period = models.CharField(max_length=10)
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["tenant_id", "period", "window"], name="one_counter_per_window")]
+
+
+class XeroCallSlot(models.Model):
+    """A call in flight to one tenant, when there is no Redis; stale rows belong to dead processes."""
+
+    tenant_id = models.UUIDField(db_index=True)
+    started_at = models.DateTimeField()

@@ -4,8 +4,10 @@ from workflows.models import ApprovalRequest, RequestLine
 from workflows.selectors import request_page_url
 
 
-def contact(request: ApprovalRequest) -> dict:
-    """By ContactID when the supplier is known to Xero; by name otherwise (Xero creates it)."""
+def contact(request: ApprovalRequest, contact_id: str | None = None) -> dict:
+    """By ContactID when the supplier is known to Xero (or was just created there); by name otherwise."""
+    if contact_id:
+        return {"ContactID": contact_id}
     if request.supplier_id and request.supplier.xero_contact_id:
         return {"ContactID": str(request.supplier.xero_contact_id)}
     return {"Name": request.supplier_name}
@@ -32,10 +34,10 @@ def _lines(request: ApprovalRequest) -> list[dict]:
     return [line_item(line) for line in lines]
 
 
-def bill(request: ApprovalRequest) -> dict:
+def bill(request: ApprovalRequest, contact_id: str | None = None) -> dict:
     payload = {
         "Type": "ACCPAY",
-        "Contact": contact(request),
+        "Contact": contact(request, contact_id),
         "InvoiceNumber": request.invoice_number,
         "Date": request.date.isoformat(),
         "CurrencyCode": request.currency,
@@ -72,3 +74,7 @@ def spend_money(request: ApprovalRequest) -> dict:
         "Url": request_page_url(request=request),
         "LineItems": _lines(request),
     }
+
+
+def new_contact(name: str) -> dict:
+    return {"Name": name}

@@ -25,6 +25,23 @@ def xero_connection_for(*, organisation: Organisation) -> XeroConnection | None:
     return XeroConnection.objects.filter(organisation=organisation).first()
 
 
+def xero_publishing_paused_until(*, connection: XeroConnection) -> datetime | None:
+    """When Xero's 429 told us to stop calling this tenant, and that time is still ahead."""
+    if connection.paused_until and connection.paused_until > timezone.now():
+        return connection.paused_until
+    return None
+
+
+def connected_organisation_ids() -> list[int]:
+    return list(XeroConnection.objects.filter(status=XeroConnection.Status.CONNECTED)
+                .values_list("organisation_id", flat=True))
+
+
+def organisation_ids_for_tenants(*, tenant_ids: set[str]) -> list[int]:
+    return list(XeroConnection.objects.filter(tenant_id__in=tenant_ids, status=XeroConnection.Status.CONNECTED)
+                .values_list("organisation_id", flat=True))
+
+
 def organisations_due_for_daily_sync(*, now: datetime | None = None) -> list[int]:
     """Connected organisations whose local time is within MASTER_DATA_SYNC_HOUR."""
     now = now or timezone.now()

@@ -6,7 +6,7 @@ import random
 from celery import shared_task
 
 from xero_integration.exceptions import XeroAuthError, XeroNotConnected, XeroRateLimited, XeroUnavailable
-from xero_integration.services.publishing import request_publish
+from xero_integration.services.publishing import request_publish, tenant_publish
 from xero_integration.services.sync import master_data_sync
 
 logger = logging.getLogger(__name__)
@@ -36,11 +36,24 @@ def publish_request(self, request_id: int) -> None:
         raise self.retry(exc=exc, countdown=_retry_delay(self, exc))
 
 
+@shared_task(bind=True, name="xero.publish_tenant", max_retries=12, acks_late=True,
+             soft_time_limit=540, time_limit=600)
+def publish_tenant(self, organisation_id: int) -> None:
+    """Publish the organisation's approved requests together; runs again while some still wait."""
+    try:
+        waiting = tenant_publish(organisation_id=organisation_id)
+    except (XeroUnavailable, XeroRateLimited, XeroAuthError) as exc:
+        logger.warning("Publishing for organisation %s postponed: %s", organisation_id, exc)
+        raise self.retry(exc=exc, countdown=_retry_delay(self, exc))
+    if waiting:
+        publish_tenant.delay(organisation_id)
+
+
 @shared_task(bind=True, name="xero.sync_master_data", max_retries=6, acks_late=True,
              soft_time_limit=240, time_limit=300)
-def sync_master_data(self, organisation_id: int) -> None:
+def sync_master_data(self, organisation_id: int, incremental: bool = False) -> None:
     try:
-        master_data_sync(organisation_id=organisation_id)
+        master_data_sync(organisation_id=organisation_id, incremental=incremental)
     except XeroNotConnected:
         logger.info("Organisation %s is not connected to Xero; nothing to sync.", organisation_id)
     except (XeroUnavailable, XeroRateLimited) as exc:
@@ -56,3 +69,14 @@ def daily_master_data_sync() -> int:
     for organisation_id in due:
         sync_master_data.delay(organisation_id)
     return len(due)
+
+
+@shared_task(name="xero.incremental_master_data_sync", soft_time_limit=60, time_limit=120)
+def incremental_master_data_sync() -> int:
+    """Run every few minutes by beat: what changed in Xero since each list's last sync."""
+    from xero_integration.selectors import connected_organisation_ids
+
+    organisation_ids = connected_organisation_ids()
+    for organisation_id in organisation_ids:
+        sync_master_data.delay(organisation_id, incremental=True)
+    return len(organisation_ids)

@@ -6,8 +6,10 @@ app_name = "xero"
 
 urlpatterns = [
     path("callback/", views.callback, name="callback"),
+    path("webhooks/", views.webhooks, name="webhooks"),
     path("<slug:slug>/", views.connection_page, name="connection"),
     path("<slug:slug>/connect/", views.connect, name="connect"),
+    path("<slug:slug>/choose/", views.choose_tenant, name="choose"),
     path("<slug:slug>/disconnect/", views.disconnect, name="disconnect"),
     path("<slug:slug>/sync/", views.sync_now, name="sync"),
 ]

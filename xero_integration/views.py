@@ -1,23 +1,38 @@
+import base64
+import hashlib
+import hmac
+import json
 import logging
 import secrets
+import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import HttpResponseRedirect
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
 from approvalmax.core.exceptions import ApplicationError, PermissionDenied
 from xero_integration.client import XeroIdentity
 from xero_integration.exceptions import XeroError
-from xero_integration.selectors import organisation_for_administrator, xero_connection_for
+from xero_integration.selectors import (
+    organisation_for_administrator,
+    organisation_ids_for_tenants,
+    xero_connection_for,
+    xero_publishing_paused_until,
+)
 from xero_integration.services.connection import (
     pkce_pair,
     xero_connection_create,
     xero_connection_delete,
     xero_grant_tenants,
+    xero_pending_grant_choose,
+    xero_pending_grant_create,
+    xero_pending_grant_for,
 )
 from xero_integration.tasks import sync_master_data
 
@@ -40,9 +55,11 @@ def _redirect_uri(request) -> str:
 @require_GET
 def connection_page(request, slug):
     organisation = _administered(request, slug)
+    connection = xero_connection_for(organisation=organisation)
     return render(request, "xero_integration/connection.html", {
         "organisation": organisation,
-        "connection": xero_connection_for(organisation=organisation),
+        "connection": connection,
+        "paused_until": xero_publishing_paused_until(connection=connection) if connection else None,
     })
 
 
@@ -74,6 +91,9 @@ def callback(request):
     try:
         tokens, tenants = xero_grant_tenants(code=request.GET.get("code", ""), redirect_uri=_redirect_uri(request),
                                              code_verifier=pending["verifier"])
+        if len(tenants) > 1:
+            xero_pending_grant_create(organisation=organisation, tokens=tokens, tenants=tenants)
+            return redirect("xero:choose", slug=organisation.slug)
         connection = xero_connection_create(organisation=organisation, tokens=tokens, tenants=tenants)
     except (XeroError, ApplicationError) as exc:
         logger.warning("Xero connection for %s failed: %s", organisation.slug, exc)
@@ -81,6 +101,24 @@ def callback(request):
         return page
     messages.success(request, f"Connected to {connection.tenant_name}. Master data is being synced.")
     return page
+
+
+@login_required
+def choose_tenant(request, slug):
+    """Several Xero organisations were granted: the administrator picks the one to connect."""
+    organisation = _administered(request, slug)
+    try:
+        if request.method == "POST":
+            connection = xero_pending_grant_choose(organisation=organisation, tenant_id=request.POST.get("tenant", ""))
+        else:
+            grant = xero_pending_grant_for(organisation=organisation)
+            return render(request, "xero_integration/choose_tenant.html",
+                          {"organisation": organisation, "tenants": grant.tenants})
+    except (XeroError, ApplicationError) as exc:
+        messages.error(request, f"Xero was not connected: {getattr(exc, 'message', exc)}")
+        return redirect("xero:connection", slug=organisation.slug)
+    messages.success(request, f"Connected to {connection.tenant_name}. Master data is being synced.")
+    return redirect("xero:connection", slug=organisation.slug)
 
 
 @login_required
@@ -101,3 +139,42 @@ def sync_now(request, slug):
     return redirect("xero:connection", slug=organisation.slug)
 
 
+
+
+# Xero events about these resources can change master data that requests are coded with.
+MASTER_DATA_EVENTS = {"CONTACT"}
+
+
+def _signature_ok(request) -> bool:
+    key = getattr(settings, "XERO_WEBHOOK_KEY", "")
+    if not key:
+        return False
+    expected = base64.b64encode(hmac.new(key.encode(), request.body, hashlib.sha256).digest()).decode()
+    return hmac.compare_digest(expected, request.headers.get("x-xero-signature", ""))
+
+
+def _tenant_ids(events: list) -> set[str]:
+    tenants = set()
+    for event in events:
+        if isinstance(event, dict) and event.get("eventCategory") in MASTER_DATA_EVENTS:
+            try:
+                tenants.add(str(uuid.UUID(str(event.get("tenantId")))))
+            except ValueError:
+                continue
+    return tenants
+
+
+@csrf_exempt
+@require_POST
+def webhooks(request):
+    """Xero's webhooks: 401 for a bad signature, 200 with an empty body otherwise (which also answers
+    Xero's intent-to-receive check). Events carry no data: they trigger an incremental sync."""
+    if not _signature_ok(request):
+        return HttpResponse(status=401)
+    try:
+        events = json.loads(request.body or b"{}").get("events") or []
+    except (ValueError, AttributeError):
+        events = []
+    for organisation_id in organisation_ids_for_tenants(tenant_ids=_tenant_ids(events)):
+        sync_master_data.delay(organisation_id, incremental=True)
+    return HttpResponse(status=200)

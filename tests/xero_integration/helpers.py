@@ -3,7 +3,9 @@ from decimal import Decimal
 import requests
 
 from approvalmax.core.models import Account, Supplier, TaxRate, TrackingOption
-from tests.builders import bill_content
+from tests.builders import bill_content, pdf_document
+from workflows import services as workflow_services
+from workflows.models import ApprovalRequest
 from xero_integration.models import XeroConnection
 
 
@@ -55,3 +57,17 @@ class SandboxReader:
 
 def money(value) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
+
+
+def approved_request(organisation, django_capture_on_commit_callbacks, **overrides) -> ApprovalRequest:
+    """A bill request as the approval engine leaves it once approved. The publisher's tests do not
+    depend on how the workflow routes approvals, so the state is set directly; on-commit work
+    (the publish task) is captured, not run."""
+    with django_capture_on_commit_callbacks(execute=False):
+        request = workflow_services.request_create(
+            organisation=organisation, content=synced_bill_content(organisation, **overrides),
+            document=pdf_document())
+    ApprovalRequest.objects.filter(pk=request.pk).update(state=ApprovalRequest.State.APPROVED)
+    request.refresh_from_db()
+    assert request.state == ApprovalRequest.State.APPROVED
+    return request

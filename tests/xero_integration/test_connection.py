@@ -78,3 +78,28 @@ def test_connect_redirects_to_xero_with_state_and_pkce(client, organisation, adm
         assert part in location
 
 
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_several_organisations_granted_the_administrator_chooses_one(xero_sandbox, demo_organisation):
+    from xero_integration.sandbox.models import Connection as SandboxConnection
+    from xero_integration.sandbox.models import Organisation as SandboxOrganisation
+
+    other = SandboxOrganisation.objects.create(name="Other Holdings Ltd", short_code="!0th3r", base_currency="GBP",
+                                               country_code="GB", timezone="GMTSTANDARDTIME")
+    demo = SandboxOrganisation.objects.get(name="Demo Trading Ltd")
+    admin = WebClient(xero_sandbox.url)
+    admin.log_in(ADMINISTRATOR.username, PASSWORD)
+
+    choice = admin.connect_xero(demo_organisation.slug)
+
+    assert "Choose the Xero organisation" in choice.text
+    assert "Other Holdings Ltd" in choice.text and "Demo Trading Ltd" in choice.text
+    assert not XeroConnection.objects.exists()
+    answer = admin.post_form(choice.url, "/choose/", {"tenant": str(demo.organisation_id)})
+    assert answer.status_code == 200 and "Connected to Demo Trading Ltd" in answer.text
+    connection = XeroConnection.objects.get(organisation=demo_organisation)
+    assert str(connection.tenant_id) == str(demo.organisation_id)
+    # The organisation not chosen is disconnected at Xero.
+    assert not SandboxConnection.objects.filter(organisation=other).exists()
+    assert SandboxConnection.objects.filter(organisation=demo).exists()

@@ -37,3 +37,10 @@ def test_organisations_are_due_at_the_sync_hour_in_their_own_time_zone(db, setti
     assert auckland.pk not in due
     # 14:00 UTC is 03:00 the next day in Auckland (NZDT, UTC+13).
     assert organisations_due_for_daily_sync(now=datetime(2026, 11, 22, 14, 0, tzinfo=UTC)) == [auckland.pk]
+
+
+def test_beat_runs_the_incremental_sync_every_five_minutes():
+    entry = app.conf.beat_schedule["xero-incremental-master-data-sync"]
+    assert entry["task"] == "xero.incremental_master_data_sync"
+    assert entry["schedule"].minute == set(range(0, 60, 5))
+    assert "xero.incremental_master_data_sync" in app.tasks

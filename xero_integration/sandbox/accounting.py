@@ -1,6 +1,7 @@
 """The Accounting API endpoints (`/api.xro/2.0/…`). Each view reads its input and answers as Xero does."""
 
 import math
+import mimetypes
 import uuid
 from datetime import UTC, datetime
 from urllib.parse import quote
@@ -225,7 +226,7 @@ def attachments(call: ApiCall, endpoint: str, parent_id: str, file_name: str | N
             saved = ledger.attachment_put(
                 parent=parent,
                 file_name=file_name,
-                mime_type=(call.request.content_type or "application/octet-stream")[:MAX_FILE_NAME],
+                mime_type=_mime_type(call.request.content_type, file_name)[:MAX_FILE_NAME],
                 content=call.body,
                 include_online=_flag(call, "IncludeOnline"),
             )
@@ -243,6 +244,13 @@ def attachments(call: ApiCall, endpoint: str, parent_id: str, file_name: str | N
             ],
         )
     )
+
+
+def _mime_type(declared: str | None, file_name: str) -> str:
+    """The declared type; for raw octet-stream, the one the file's name implies, as Xero does."""
+    if declared and declared != "application/octet-stream":
+        return declared
+    return mimetypes.guess_type(file_name)[0] or "application/octet-stream"
 
 
 def _attachment_refused(message: str) -> HttpResponse:

@@ -1,10 +1,11 @@
 """What Xero's API gateway does before and after every Accounting call.
 
 In order: the bearer token (401), the token's scopes (401), the `xero-tenant-id` the grant covers
-(403), the call limits (429), the body size (413), `Idempotency-Key` (replay or 400), then the
-endpoint; the limit headers go on every answer. Fault injection belongs here too when it comes.
+(403), the call limits (429), any injected fault, the body size (413), `Idempotency-Key` (replay
+or 400), then the endpoint; the limit headers go on every answer.
 """
 
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +15,8 @@ from django.http import HttpRequest, HttpResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from xero_integration.sandbox import idempotency, oauth, ratelimit
-from xero_integration.sandbox.models import Grant, Organisation
+from xero_integration.sandbox.faults import fault_take
+from xero_integration.sandbox.models import Fault, Grant, Organisation
 from xero_integration.sandbox.xero_json import PostDataInvalid, post_data_invalid, problem
 
 JSON_BODY_MAX_BYTES = 3_500_000
@@ -56,7 +58,7 @@ def accounting_endpoint(
                 response["X-Rate-Limit-Problem"] = limited.problem
                 return _with_quota(response, limited.quota)
             try:
-                response = _answer(view, request, organisation, kwargs, max_body)
+                response = _faulty_answer(view, request, organisation, kwargs, max_body)
             finally:
                 ratelimit.call_end(slot)
             return _with_quota(response, quota)
@@ -64,6 +66,22 @@ def accounting_endpoint(
         return gateway
 
     return decorator
+
+
+def _faulty_answer(view, request: HttpRequest, organisation: Organisation, kwargs: dict, max_body: int):
+    fault = fault_take(request)
+    if fault is None:
+        return _answer(view, request, organisation, kwargs, max_body)
+    if fault.kind == Fault.Kind.ERROR:
+        return problem(500, "Internal Server Error", "An error occurred in Xero (injected fault).")
+    if fault.kind == Fault.Kind.SLOW:
+        time.sleep(fault.delay)
+    response = _answer(view, request, organisation, kwargs, max_body)
+    if fault.kind == Fault.Kind.TIMEOUT:
+        time.sleep(fault.delay)
+    if fault.kind == Fault.Kind.LOST_ANSWER:
+        return problem(502, "Bad Gateway", "The connection to Xero was lost (injected fault).")
+    return response
 
 
 def _answer(view, request: HttpRequest, organisation: Organisation, kwargs: dict, max_body: int) -> HttpResponse:

@@ -400,3 +400,22 @@ class IdempotencyRecord(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["organisation", "key"], name="xs_idempotency_unique_key")]
+
+
+class Fault(models.Model):
+    """A fault switched on at run time (by a test or the benchmark): the next `remaining` calls
+    whose method and path match misbehave as `kind` says. Rows live in the database so that every
+    thread and process serving the sandbox sees them."""
+
+    class Kind(models.TextChoices):
+        ERROR = "error", "Answer 500 without doing anything"
+        LOST_ANSWER = "lost_answer", "Do the work, then answer 502 as a proxy whose upstream dropped"
+        SLOW = "slow", "Wait `delay` seconds, then do the work and answer"
+        TIMEOUT = "timeout", "Do the work, then wait `delay` seconds before answering"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    method = models.CharField(max_length=10, blank=True, help_text="Empty matches every method.")
+    path_contains = models.CharField(max_length=200, blank=True, help_text="Matched ignoring case.")
+    delay = models.FloatField(default=0)
+    remaining = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)

@@ -13,12 +13,15 @@ from approvalmax.core.locks import exclusive
 from approvalmax.core.models import Organisation
 from xero_integration.client import XeroAccounting, XeroIdentity
 from xero_integration.exceptions import XeroAuthError, XeroError, XeroNotConnected
-from xero_integration.models import XeroConnection
+from xero_integration.models import XeroConnection, XeroPendingGrant
+from xero_integration.ratebudget import TenantBudget
 
 logger = logging.getLogger(__name__)
 
 # Refresh a little early so a token never expires in the middle of a publish.
 REFRESH_MARGIN = timedelta(minutes=2)
+# How long a grant for several organisations waits for the administrator's choice.
+PENDING_GRANT_LIFETIME = timedelta(minutes=25)
 
 
 def pkce_pair() -> tuple[str, str]:
@@ -57,6 +60,7 @@ def xero_connection_create(
         short_code = details.get("ShortCode", "")
     except XeroError:
         logger.warning("Could not read the Xero organisation's short code; the next sync will.")
+    _disconnect_others(tokens["access_token"], tenants, chosen=tenant)
     from xero_integration.tasks import sync_master_data
 
     with transaction.atomic():
@@ -73,6 +77,47 @@ def xero_connection_create(
             scopes=tokens.get("scope", ""),
         )
         sync_master_data.delay_on_commit(organisation.pk)
+    return connection
+
+
+def _disconnect_others(access_token: str, tenants: list[dict], *, chosen: dict) -> None:
+    """Xero connected every organisation the person ticked; keep only the chosen one."""
+    identity = XeroIdentity()
+    for tenant in tenants:
+        if tenant is chosen or not tenant.get("id"):
+            continue
+        try:
+            identity.delete_connection(access_token=access_token, connection_id=tenant["id"])
+        except XeroError:
+            logger.warning("Could not disconnect the unchosen Xero organisation %s.", tenant.get("tenantName"))
+
+
+def xero_pending_grant_create(*, organisation: Organisation, tokens: dict, tenants: list[dict]) -> XeroPendingGrant:
+    with transaction.atomic():
+        XeroPendingGrant.objects.filter(organisation=organisation).delete()
+        return XeroPendingGrant.objects.create(
+            organisation=organisation, access_token=tokens["access_token"], refresh_token=tokens["refresh_token"],
+            expires_in=tokens["expires_in"], scope=tokens.get("scope", ""),
+            tenants=[{"tenantId": t["tenantId"], "tenantName": t.get("tenantName", ""), "id": t.get("id")}
+                     for t in tenants])
+
+
+def xero_pending_grant_for(*, organisation: Organisation) -> XeroPendingGrant:
+    grant = XeroPendingGrant.objects.filter(
+        organisation=organisation, created_at__gte=timezone.now() - PENDING_GRANT_LIFETIME).first()
+    if grant is None:
+        raise XeroNotConnected("The choice of Xero organisation has expired. Connect Xero again.")
+    return grant
+
+
+def xero_pending_grant_choose(*, organisation: Organisation, tenant_id: str) -> XeroConnection:
+    """Connect the organisation the administrator chose among those the grant covers."""
+    grant = xero_pending_grant_for(organisation=organisation)
+    tokens = {"access_token": grant.access_token, "refresh_token": grant.refresh_token,
+              "expires_in": grant.expires_in, "scope": grant.scope}
+    connection = xero_connection_create(organisation=organisation, tokens=tokens, tenants=grant.tenants,
+                                        tenant_id=tenant_id)
+    grant.delete()
     return connection
 
 
@@ -114,7 +159,8 @@ def _refresh(connection_pk: int) -> tuple[str, XeroConnection]:
 
 def accounting_for(*, organisation_id: int) -> tuple[XeroAccounting, XeroConnection]:
     token, connection = xero_access_token(organisation_id=organisation_id)
-    return XeroAccounting(access_token=token, tenant_id=str(connection.tenant_id)), connection
+    budget = TenantBudget(tenant_id=connection.tenant_id, connection_id=connection.pk)
+    return XeroAccounting(access_token=token, tenant_id=str(connection.tenant_id), budget=budget), connection
 
 
 def xero_connection_delete(*, organisation: Organisation) -> None:

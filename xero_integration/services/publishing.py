@@ -1,24 +1,47 @@
-"""Create an approved request in Xero: the bill (or spend-money transaction), its two
-attachments and, when paid, the payment. Each step is recorded as it completes, and every
-call carries a deterministic Idempotency-Key, so a retry resumes rather than repeats."""
+"""Create approved requests in Xero: the bill (or spend-money transaction), its two attachments
+and, when paid, the payment. A tenant's waiting bills are created together, up to 50 per
+`PUT /Invoices` with `summarizeErrors=false` so that one bad bill fails alone, and their payments
+likewise per `PUT /Payments`. Each step is recorded as it completes, and every call carries a
+deterministic Idempotency-Key, so a retry resumes rather than repeats. One publisher runs per
+tenant at a time (a named lock shared by all processes).
 
+Exactly once: a create whose answer never arrived (timeout, 5xx, dropped connection, worker
+killed) may still have happened, and Xero's idempotency window is only minutes long. So the
+publication records that a create was sent before sending it, and a later run looks the document
+up in Xero (by our request's `Url`, which nothing else carries) before creating it again. A bill
+that already has a payment is not paid again. Attachments are named, and Xero replaces a file of
+the same name, so a repeated upload never makes a third attachment."""
+
+import hashlib
 import logging
+from datetime import timedelta
 
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.utils import timezone
 
+from approvalmax.core.locks import exclusive
 from workflows import services as workflow_services
 from workflows.audit_report import render_audit_report
 from workflows.models import ApprovalRequest
+from workflows.selectors import request_page_url
 from xero_integration import payloads
-from xero_integration.client import XeroAccounting, deep_link_to_bill, raise_element_errors
+from xero_integration.client import XeroAccounting, deep_link_to_bill, encode_json, raise_element_errors
 from xero_integration.exceptions import XeroNotConnected, XeroValidationError
+from xero_integration.messages import publish_error_text
 from xero_integration.models import XeroConnection, XeroPublication
 from xero_integration.services.connection import accounting_for
 
 logger = logging.getLogger(__name__)
 
 State = ApprovalRequest.State
+# Looked-up documents changed after (sent time − margin): generous, for clocks that disagree.
+LOOKUP_MARGIN = timedelta(minutes=15)
+BATCH_SIZE = 50
+# Longer than any publishing task may run, so the lock never lapses under a live publisher.
+LOCK_SECONDS = 900.0
+Item = tuple[ApprovalRequest, XeroPublication]
+LIVE_STATUSES = {"DRAFT", "SUBMITTED", "AUTHORISED", "PAID"}
 
 
 def _key(request: ApprovalRequest, call: str) -> str:
@@ -38,7 +61,7 @@ def _attach(client: XeroAccounting, request: ApprovalRequest, publication: XeroP
         with document.file.open("rb") as handle:
             data = handle.read()
         client.put_attachment(endpoint=endpoint, object_id=object_id, filename=document.filename, data=data,
-                              content_type=document.content_type, idempotency_key=_key(request, "document"))
+                              idempotency_key=_key(request, "document"))
         _record(publication, document_attached=True)
     if not publication.report_attached:
         if not publication.audit_report:
@@ -48,26 +71,129 @@ def _attach(client: XeroAccounting, request: ApprovalRequest, publication: XeroP
             report = handle.read()
         client.put_attachment(endpoint=endpoint, object_id=object_id,
                               filename=f"Approval audit report {request.invoice_number or request.public_id}.pdf"[:120],
-                              data=report, content_type="application/pdf", idempotency_key=_key(request, "report"))
+                              data=report, idempotency_key=_key(request, "report"))
         _record(publication, report_attached=True)
 
 
-def _publish_bill(client: XeroAccounting, request: ApprovalRequest, publication: XeroPublication,
-                  connection: XeroConnection) -> tuple[str, str, str]:
-    if publication.invoice_id is None:
-        [result] = client.put_invoices([payloads.bill(request)], idempotency_key=_key(request, "bill"))
-        raise_element_errors(result)
-        _record(publication, invoice_id=result["InvoiceID"])
-    invoice_id = str(publication.invoice_id)
-    _attach(client, request, publication, "Invoices", invoice_id)
-    note = ""
-    if request.is_paid and request.payment_account_id and publication.payment_id is None:
-        [result] = client.put_payments([payloads.payment(request, invoice_id)], idempotency_key=_key(request, "payment"))
-        raise_element_errors(result)
-        _record(publication, payment_id=result["PaymentID"])
-    elif request.is_paid and not request.payment_account_id:
-        note = "Paid in Dext, but its payment method has no known bank account: created awaiting payment."
-    return invoice_id, deep_link_to_bill(short_code=connection.short_code, invoice_id=invoice_id), note
+def _chunks(items: list, size: int = BATCH_SIZE) -> list[list]:
+    return [items[i:i + size] for i in range(0, len(items), size)]
+
+
+def _batch_key(call: str, chunk: list[Item], bodies: list[dict]) -> str:
+    """Deterministic for the same requests, revisions and content, whatever else is waiting. The
+    content is part of it so that a bill corrected after Xero refused it is not a reused key with
+    another body (which Xero answers with a 400 inside its window)."""
+    digest = hashlib.sha256(encode_json(bodies))
+    if len(chunk) == 1:
+        return f"{_key(chunk[0][0], call)}-{digest.hexdigest()[:16]}"
+    digest.update("\n".join(sorted(f"{request.public_id}-r{request.revision}" for request, _ in chunk)).encode())
+    return f"approvalmax-{call}s-{digest.hexdigest()[:48]}"
+
+
+def _fail(request: ApprovalRequest, messages: list[str]) -> None:
+    workflow_services.request_mark_publish_failed(request_id=request.pk, error=publish_error_text(messages))
+
+
+def _bills_lookup(client: XeroAccounting, unknown: list[Item]) -> None:
+    """Find the bills of unanswered creates by our Url, which nothing else carries."""
+    since = min(publication.create_sent_at for _, publication in unknown) - LOOKUP_MARGIN
+    narrow = {}
+    if len(unknown) == 1:
+        request = unknown[0][0]
+        narrow["invoice_number"] = request.invoice_number
+        if request.supplier_id and request.supplier.xero_contact_id:
+            narrow["contact_id"] = str(request.supplier.xero_contact_id)
+    found = {invoice.get("Url"): invoice["InvoiceID"] for invoice in client.find_invoices(modified_since=since, **narrow)
+             if invoice.get("Type") == "ACCPAY" and invoice.get("Status") in LIVE_STATUSES}
+    for request, publication in unknown:
+        invoice_id = found.get(request_page_url(request=request))
+        if invoice_id:
+            logger.info("Request %s: its unanswered create did make a bill; not creating another.", request.pk)
+            _record(publication, invoice_id=invoice_id)
+
+
+def _contacts_create(client: XeroAccounting, bills: list[Item]) -> dict[str, str]:
+    """Suppliers Xero does not know yet become contacts first, together; returns name → ContactID.
+
+    Active contacts' names are unique in Xero, so a name Xero refuses as taken (an earlier create
+    whose answer was lost, or a contact made in Xero since the last sync) is looked up instead."""
+    names = sorted({r.supplier_name for r, _ in bills
+                    if not (r.supplier_id and r.supplier.xero_contact_id) and r.supplier_name.strip()})
+    created: dict[str, str] = {}
+    for chunk in _chunks(names):
+        digest = hashlib.sha256("\n".join(chunk).encode()).hexdigest()[:48]
+        results = client.put_contacts([payloads.new_contact(name) for name in chunk],
+                                      idempotency_key=f"approvalmax-contacts-{digest}")
+        for name, element in zip(chunk, results, strict=True):
+            if element.get("ContactID") and not (element.get("HasValidationErrors") or element.get("HasErrors")):
+                created[name] = element["ContactID"]
+    if len(created) < len(names):
+        for contact in client.active_contacts():
+            if contact.get("Name") in names and contact.get("Name") not in created:
+                created[contact["Name"]] = contact["ContactID"]
+    return created
+
+
+def _bills_create(client: XeroAccounting, bills: list[Item]) -> set[int]:
+    """Create the bills not yet in Xero, up to 50 per PUT /Invoices. Returns the requests Xero refused."""
+    waiting = [(r, p) for r, p in bills if p.invoice_id is None]
+    unknown = [(r, p) for r, p in waiting if p.create_sent_at is not None]
+    if unknown:
+        _bills_lookup(client, unknown)
+    waiting = [(r, p) for r, p in waiting if p.invoice_id is None]
+    contact_ids = _contacts_create(client, waiting) if waiting else {}
+    refused = set()
+    for chunk in _chunks(waiting):
+        sent_at = timezone.now()
+        XeroPublication.objects.filter(pk__in=[p.pk for _, p in chunk]).update(create_sent_at=sent_at)
+        bodies = [payloads.bill(r, contact_ids.get(r.supplier_name)) for r, _ in chunk]
+        results = client.put_invoices(bodies, idempotency_key=_batch_key("bill", chunk, bodies))
+        for (request, publication), element in zip(chunk, results, strict=True):
+            publication.create_sent_at = sent_at
+            try:
+                raise_element_errors(element)
+            except XeroValidationError as exc:
+                _fail(request, exc.messages)
+                refused.add(request.pk)
+                continue
+            _record(publication, invoice_id=element["InvoiceID"])
+    return refused
+
+
+def _bills_pay(client: XeroAccounting, bills: list[Item]) -> set[int]:
+    """Pay the paid bills, up to 50 per PUT /Payments; a bill that already has a payment is not paid
+    again. Returns the requests whose payment Xero refused."""
+    due = [(r, p) for r, p in bills if r.is_paid and r.payment_account_id and p.payment_id is None]
+    for request, publication in due:
+        if publication.payment_sent_at is not None:
+            existing = client.get_invoice(str(publication.invoice_id)).get("Payments") or []
+            if existing:
+                _record(publication, payment_id=existing[0]["PaymentID"])
+    refused = set()
+    for chunk in _chunks([(r, p) for r, p in due if p.payment_id is None]):
+        sent_at = timezone.now()
+        XeroPublication.objects.filter(pk__in=[p.pk for _, p in chunk]).update(payment_sent_at=sent_at)
+        bodies = [payloads.payment(r, str(p.invoice_id)) for r, p in chunk]
+        results = client.put_payments(bodies, idempotency_key=_batch_key("payment", chunk, bodies))
+        for (request, publication), element in zip(chunk, results, strict=True):
+            publication.payment_sent_at = sent_at
+            try:
+                raise_element_errors(element)
+            except XeroValidationError as exc:
+                _fail(request, exc.messages)
+                refused.add(request.pk)
+                continue
+            _record(publication, payment_id=element["PaymentID"])
+    return refused
+
+
+def _spend_money_lookup(client: XeroAccounting, request: ApprovalRequest,
+                        publication: XeroPublication) -> str | None:
+    url = request_page_url(request=request)
+    for found in client.find_bank_transactions(modified_since=publication.create_sent_at - LOOKUP_MARGIN):
+        if found.get("Type") == "SPEND" and found.get("Url") == url and found.get("Status") != "DELETED":
+            return found["BankTransactionID"]
+    return None
 
 
 def _publish_spend_money(client: XeroAccounting, request: ApprovalRequest,
@@ -75,35 +201,92 @@ def _publish_spend_money(client: XeroAccounting, request: ApprovalRequest,
     if request.payment_account_id is None:
         raise XeroValidationError(["A bank transaction needs the bank account of a known payment method."])
     if publication.bank_transaction_id is None:
-        [result] = client.put_bank_transactions([payloads.spend_money(request)],
-                                                idempotency_key=_key(request, "spend"))
-        raise_element_errors(result)
-        _record(publication, bank_transaction_id=result["BankTransactionID"])
+        found = _spend_money_lookup(client, request, publication) if publication.create_sent_at else None
+        if found:
+            _record(publication, bank_transaction_id=found)
+        else:
+            _record(publication, create_sent_at=timezone.now())
+            body = payloads.spend_money(request)
+            [result] = client.put_bank_transactions([body], idempotency_key=_batch_key("spend", [(request, publication)],
+                                                                                       [body]))
+            raise_element_errors(result)
+            _record(publication, bank_transaction_id=result["BankTransactionID"])
     transaction_id = str(publication.bank_transaction_id)
     _attach(client, request, publication, "BankTransactions", transaction_id)
     return transaction_id, "", ""
 
 
+def _publish_together(client: XeroAccounting, connection: XeroConnection, requests: list[ApprovalRequest]) -> None:
+    """Bills created together, then each one's attachments, then payments together, then each
+    request marked published. Spend-money transactions one by one."""
+    with transaction.atomic():
+        items = [(r, XeroPublication.objects.get_or_create(request=r, revision=r.revision)[0]) for r in requests]
+    bills = [(r, p) for r, p in items if r.kind != ApprovalRequest.Kind.SPEND_MONEY]
+    refused = _bills_create(client, bills)
+    for request, publication in items:
+        if request.pk in refused:
+            continue
+        try:
+            if request.kind == ApprovalRequest.Kind.SPEND_MONEY:
+                external_id, url, note = _publish_spend_money(client, request, publication)
+                workflow_services.request_mark_published(request_id=request.pk, external_id=external_id,
+                                                         external_url=url, message=note)
+            else:
+                _attach(client, request, publication, "Invoices", str(publication.invoice_id))
+        except XeroValidationError as exc:
+            _fail(request, exc.messages)
+            refused.add(request.pk)
+    bills = [(r, p) for r, p in bills if r.pk not in refused]
+    refused |= _bills_pay(client, bills)
+    for request, publication in bills:
+        if request.pk in refused:
+            continue
+        note = ""
+        if request.is_paid and not request.payment_account_id:
+            note = "Paid in Dext, but its payment method has no known bank account: created awaiting payment."
+        invoice_id = str(publication.invoice_id)
+        workflow_services.request_mark_published(
+            request_id=request.pk, external_id=invoice_id,
+            external_url=deep_link_to_bill(short_code=connection.short_code, invoice_id=invoice_id), message=note)
+
+
+def _approved(queryset) -> list[ApprovalRequest]:
+    return list(queryset.filter(state=State.APPROVED).select_related("organisation", "supplier", "payment_account")
+                .order_by("pk"))
+
+
+def _client_or_fail(organisation_id: int, requests: list[ApprovalRequest]):
+    try:
+        return accounting_for(organisation_id=organisation_id)
+    except XeroNotConnected as exc:
+        for request in requests:
+            workflow_services.request_mark_publish_failed(request_id=request.pk, error=exc.message)
+        return None
+
+
 def request_publish(*, request_id: int) -> None:
     """Idempotent: a request that is not approved (already published, failed, …) is left alone.
     Transient errors propagate for the task to retry; Xero's refusals fail the request."""
-    request = ApprovalRequest.objects.select_related("organisation", "supplier", "payment_account").get(pk=request_id)
-    if request.state != State.APPROVED:
-        return
-    try:
-        client, connection = accounting_for(organisation_id=request.organisation_id)
-    except XeroNotConnected as exc:
-        workflow_services.request_mark_publish_failed(request_id=request.pk, error=exc.message)
-        return
-    with transaction.atomic():
-        publication, _ = XeroPublication.objects.get_or_create(request=request, revision=request.revision)
-    try:
-        if request.kind == ApprovalRequest.Kind.SPEND_MONEY:
-            external_id, url, note = _publish_spend_money(client, request, publication)
-        else:
-            external_id, url, note = _publish_bill(client, request, publication, connection)
-    except XeroValidationError as exc:
-        workflow_services.request_mark_publish_failed(request_id=request.pk, error="Xero refused it: " + "; ".join(exc.messages))
-        return
-    workflow_services.request_mark_published(request_id=request.pk, external_id=external_id, external_url=url,
-                                             message=note)
+    organisation_id = ApprovalRequest.objects.values_list("organisation_id", flat=True).get(pk=request_id)
+    with exclusive(_lock_name(organisation_id), timeout=LOCK_SECONDS):
+        requests = _approved(ApprovalRequest.objects.filter(pk=request_id))
+        connected = requests and _client_or_fail(organisation_id, requests)
+        if connected:
+            _publish_together(*connected, requests)
+
+
+def tenant_publish(*, organisation_id: int) -> int:
+    """Publish up to one batch of the organisation's approved requests together. Returns how many
+    approved requests still wait, for the caller to run again."""
+    with exclusive(_lock_name(organisation_id), timeout=LOCK_SECONDS):
+        waiting = ApprovalRequest.objects.filter(organisation_id=organisation_id)
+        requests = _approved(waiting)[:BATCH_SIZE]
+        connected = requests and _client_or_fail(organisation_id, requests)
+        if connected:
+            _publish_together(*connected, requests)
+        return waiting.filter(state=State.APPROVED).count()
+
+
+def _lock_name(organisation_id: int) -> str:
+    # One publisher per tenant at a time: two could both find a bill missing and both create it.
+    return f"xero-publish-{organisation_id}"

@@ -1,0 +1,173 @@
+"""One call budget per Xero tenant, shared by every web and worker process.
+
+Xero's limits per tenant: calls a minute, calls a day, calls in flight (XERO_CALLS_PER_MINUTE,
+XERO_CALLS_PER_DAY, XERO_MAX_CONCURRENT). Windows are fixed and aligned to the epoch, as Xero's
+are. With REDIS_URL the counters live in Redis and are taken atomically by one Lua script;
+without it, in the database under the core's named lock (the single-machine demo).
+
+A call waits for its turn when the wait is short (the rest of a minute, a free slot); when it
+would be long (a day breach) it raises XeroRateLimited so the task retries later. When Xero
+answers 429 anyway, its Retry-After pauses the tenant for every process, recorded on the
+connection so that the connection page can say so. XERO_RATE_TIME_SCALE shrinks the windows,
+to match a sandbox whose XERO_SANDBOX_TIME_SCALE does the same."""
+
+import math
+import random
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+from functools import lru_cache
+
+import redis
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from approvalmax.core.locks import exclusive
+from xero_integration.exceptions import XeroRateLimited
+from xero_integration.models import XeroCallSlot, XeroConnection, XeroRateCounter
+
+MINUTE = 60.0
+DAY = 86400.0
+# A slot held longer than this belongs to a process that died.
+STALE_SLOT_SECONDS = 300.0
+CONCURRENCY_POLL_SECONDS = 0.05
+
+_TAKE = """
+local now, stale = tonumber(ARGV[1]), tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[3], '-inf', now - stale)
+if redis.call('ZCARD', KEYS[3]) >= tonumber(ARGV[5]) then return 'concurrent' end
+if tonumber(redis.call('GET', KEYS[2]) or '0') >= tonumber(ARGV[4]) then return 'day' end
+if tonumber(redis.call('GET', KEYS[1]) or '0') >= tonumber(ARGV[3]) then return 'minute' end
+redis.call('INCR', KEYS[1]); redis.call('PEXPIRE', KEYS[1], ARGV[6])
+redis.call('INCR', KEYS[2]); redis.call('PEXPIRE', KEYS[2], ARGV[7])
+redis.call('ZADD', KEYS[3], now, ARGV[8])
+return 'ok'
+"""
+
+
+@lru_cache(maxsize=4)
+def _redis(url: str) -> redis.Redis:
+    return redis.Redis.from_url(url)
+
+
+def _scale() -> float:
+    return float(getattr(settings, "XERO_RATE_TIME_SCALE", 1.0))
+
+
+def _limits() -> dict[str, int]:
+    return {"minute": settings.XERO_CALLS_PER_MINUTE, "day": settings.XERO_CALLS_PER_DAY,
+            "concurrent": settings.XERO_MAX_CONCURRENT}
+
+
+def _longest_wait() -> float:
+    """Waiting longer than this inside a call is worse than letting the task retry later."""
+    return float(getattr(settings, "XERO_RATE_MAX_WAIT", 75.0)) * _scale()
+
+
+class TenantBudget:
+    def __init__(self, *, tenant_id, connection_id: int | None = None) -> None:
+        self.tenant_id = str(tenant_id)
+        self.connection_id = connection_id
+
+    @contextmanager
+    def call(self) -> Iterator[None]:
+        slot = self._admit()
+        try:
+            yield
+        finally:
+            self._release(slot)
+
+    def refused(self, *, retry_after: float, problem: str) -> None:
+        """Xero answered 429: nobody calls this tenant again until Retry-After has passed."""
+        if self.connection_id is None:
+            return
+        until = timezone.now() + timedelta(seconds=retry_after)
+        XeroConnection.objects.filter(pk=self.connection_id).update(paused_until=until, paused_problem=problem)
+
+    def _admit(self) -> str:
+        deadline = time.monotonic() + _longest_wait()
+        while True:
+            wait, problem = self._paused()
+            if not wait:
+                problem, wait, slot = self._take()
+                if slot:
+                    return slot
+            if problem == "day" or time.monotonic() + wait > deadline:
+                raise XeroRateLimited(f"Xero's {problem} limit for this organisation is reached.",
+                                      retry_after=max(wait, 1.0), problem=problem)
+            # A little jitter, so that the processes that waited do not all call at the same instant.
+            time.sleep(wait + random.uniform(0, 0.1 * min(wait, 1.0)))
+
+    def _paused(self) -> tuple[float, str]:
+        if self.connection_id is None:
+            return 0.0, ""
+        row = XeroConnection.objects.filter(pk=self.connection_id).values_list("paused_until", "paused_problem").first()
+        if not row or not row[0]:
+            return 0.0, ""
+        left = (row[0] - timezone.now()).total_seconds()
+        return (left, row[1] or "minute") if left > 0 else (0.0, "")
+
+    def _windows(self, now: float) -> dict[str, tuple[int, float]]:
+        """Each period's window index and the seconds until it ends."""
+        windows = {}
+        for period, seconds in (("minute", MINUTE * _scale()), ("day", DAY * _scale())):
+            index = math.floor(now / seconds)
+            windows[period] = (index, (index + 1) * seconds - now)
+        return windows
+
+    def _take(self) -> tuple[str, float, str | None]:
+        """(problem, seconds to wait, None) when refused; ("", 0, slot) when admitted."""
+        now = time.time()
+        windows = self._windows(now)
+        limits = _limits()
+        if settings.REDIS_URL:
+            slot = uuid.uuid4().hex
+            answer = self._take_redis(now, windows, limits, slot)
+            outcome = slot if answer == "ok" else answer
+        else:
+            outcome = self._take_database(windows, limits)
+        if outcome == "concurrent":
+            return outcome, CONCURRENCY_POLL_SECONDS, None
+        if outcome in windows:
+            return outcome, windows[outcome][1], None
+        return "", 0.0, outcome
+
+    def _key(self, *parts) -> str:
+        return ":".join(["xero-budget", self.tenant_id, *map(str, parts)])
+
+    def _take_redis(self, now: float, windows: dict, limits: dict, slot: str) -> str:
+        (minute, minute_left), (day, day_left) = windows["minute"], windows["day"]
+        answer = _redis(settings.REDIS_URL).eval(
+            _TAKE, 3, self._key("minute", minute), self._key("day", day), self._key("slots"),
+            now, STALE_SLOT_SECONDS, limits["minute"], limits["day"], limits["concurrent"],
+            int(minute_left * 1000) + 1000, int(day_left * 1000) + 1000, slot)
+        return answer.decode() if isinstance(answer, bytes) else answer
+
+    def _take_database(self, windows: dict, limits: dict) -> str:
+        """A problem ("concurrent", "day", "minute") or, when admitted, the slot's id."""
+        with exclusive(f"xero-budget-{self.tenant_id}", timeout=30), transaction.atomic():
+            stale = timezone.now() - timedelta(seconds=STALE_SLOT_SECONDS)
+            XeroCallSlot.objects.filter(tenant_id=self.tenant_id, started_at__lt=stale).delete()
+            if XeroCallSlot.objects.filter(tenant_id=self.tenant_id).count() >= limits["concurrent"]:
+                return "concurrent"
+            counters = {}
+            for period in ("day", "minute"):
+                counter, _ = XeroRateCounter.objects.get_or_create(
+                    tenant_id=self.tenant_id, period=period, window=windows[period][0])
+                if counter.count >= limits[period]:
+                    return period
+                counters[period] = counter
+            XeroRateCounter.objects.filter(pk__in=[c.pk for c in counters.values()]).update(count=F("count") + 1)
+            XeroRateCounter.objects.filter(tenant_id=self.tenant_id, period="minute",
+                                           window__lt=windows["minute"][0]).delete()
+            return str(XeroCallSlot.objects.create(tenant_id=self.tenant_id, started_at=timezone.now()).pk)
+
+    def _release(self, slot: str) -> None:
+        if settings.REDIS_URL:
+            _redis(settings.REDIS_URL).zrem(self._key("slots"), slot)
+        else:
+            XeroCallSlot.objects.filter(pk=int(slot)).delete()
