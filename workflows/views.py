@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from approvalmax.core.exceptions import ApplicationError, NotFound
 from approvalmax.core.selectors import is_administrator, organisations_for_user
-from workflows import selectors, services
+from workflows import checks, selectors, services
 from workflows.exceptions import CommentRequired, NotAnApprover
 from workflows.forms import (
     ApproveForm,
@@ -84,6 +84,8 @@ def _render_detail(
         "reject_form": reject_form or RejectForm(initial=step_initial),
         "review_form": review_form or ReturnToReviewForm(initial=step_initial),
         "override_form": override_form or OverrideForm(),
+        # Registered by adapters: what the target system would refuse, shown before the approval.
+        "problems": checks.problems_before_approval(approval_request) if can_decide else [],
         "State": ApprovalRequest.State,
         "source_url": _web_link(approval_request.source_url),
         "xero_url": _web_link(approval_request.external_url),
