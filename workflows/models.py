@@ -364,6 +364,10 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
     def mark_publish_failed(self) -> None:
         pass
 
+    @transition(field=state, source=State.PUBLISH_FAILED, target=State.APPROVED, permission=_is_administrator)
+    def publish_again(self) -> None:
+        pass
+
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
@@ -552,6 +556,7 @@ class AuditEvent(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         PUBLISHED = "published", "Published"
         PUBLISH_FAILED = "publish_failed", "Publishing failed"
+        PUBLISH_AGAIN = "publish_again", "Publishing started again"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="audit_events")

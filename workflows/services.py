@@ -508,6 +508,25 @@ def request_mark_publish_failed(*, request_id: int, error: str) -> ApprovalReque
     return request
 
 
+@transaction.atomic
+def request_publish_again(*, request_id: int, user: AbstractBaseUser) -> ApprovalRequest:
+    """Once the cause is fixed (in Xero, or the master data), an administrator publishes again;
+    the publisher resumes from what it had already done."""
+    request = _lock(request_id)
+    if request.state != State.PUBLISH_FAILED:
+        raise AlreadyDecided(f"Only a request whose publishing failed can be published again; it is "
+                             f"{request.get_state_display().lower()}.")
+    if not has_transition_perm(request.publish_again, user):
+        raise NotAnAdministrator("Only an administrator of the organisation can publish a request again.")
+    previous = request.publish_error
+    request.publish_again()
+    request.publish_error = ""
+    request.save()
+    _audit(request, AuditEvent.Action.PUBLISH_AGAIN, actor=user, message=f"The last attempt failed: {previous}")
+    request_approved.send(sender=ApprovalRequest, request=request)
+    return request
+
+
 
 # Editing on review and on approval: coding may change, the total never does.
 

@@ -15,6 +15,7 @@ urlpatterns = [
          name="request_return_to_review"),
     path("requests/<uuid:public_id>/revoke/", views.request_revoke, name="request_revoke"),
     path("requests/<uuid:public_id>/override/", views.request_override, name="request_override"),
+    path("requests/<uuid:public_id>/publish-again/", views.request_publish_again, name="request_publish_again"),
     path("requests/<uuid:public_id>/lines/<int:line_id>/", views.request_line_edit, name="request_line_edit"),
     path("requests/<uuid:public_id>/lines/<int:line_id>/split/", views.request_line_split,
          name="request_line_split"),

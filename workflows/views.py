@@ -79,6 +79,8 @@ def _render_detail(
         "revocable": selectors.revocable_decision(request=approval_request, user=request.user),
         "can_override": approval_request.is_open
         and is_administrator(user=request.user, organisation=approval_request.organisation),
+        "can_publish_again": approval_request.state == ApprovalRequest.State.PUBLISH_FAILED
+        and is_administrator(user=request.user, organisation=approval_request.organisation),
         "line_forms": line_forms,
         "approve_form": approve_form or ApproveForm(initial=step_initial),
         "reject_form": reject_form or RejectForm(initial=step_initial),
@@ -223,6 +225,21 @@ def request_override(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
         return redirect("workflows:request_detail", public_id=public_id)
     done = "force-approved" if form.cleaned_data["decision"] == "approve" else "force-rejected"
     messages.success(request, f"You {done} {_describe(approval_request)}.")
+    return redirect("workflows:request_detail", public_id=public_id)
+
+
+@require_POST
+@login_required
+def request_publish_again(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    approval_request = _visible_request(request, public_id)
+    try:
+        services.request_publish_again(request_id=approval_request.pk, user=request.user)
+    except ApplicationError as exc:
+        if exc.status_code == 403:
+            raise PermissionDenied(exc.message) from exc
+        messages.error(request, exc.message)
+    else:
+        messages.success(request, f"Publishing {_describe(approval_request)} to Xero again.")
     return redirect("workflows:request_detail", public_id=public_id)
 
 

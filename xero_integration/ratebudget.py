@@ -65,7 +65,7 @@ def _limits() -> dict[str, int]:
 
 def _longest_wait() -> float:
     """Waiting longer than this inside a call is worse than letting the task retry later."""
-    return float(getattr(settings, "XERO_RATE_MAX_WAIT", 75.0)) * _scale()
+    return settings.XERO_RATE_MAX_WAIT * _scale()
 
 
 class TenantBudget:

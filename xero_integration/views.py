@@ -146,7 +146,7 @@ MASTER_DATA_EVENTS = {"CONTACT"}
 
 
 def _signature_ok(request) -> bool:
-    key = getattr(settings, "XERO_WEBHOOK_KEY", "")
+    key = settings.XERO_WEBHOOK_KEY
     if not key:
         return False
     expected = base64.b64encode(hmac.new(key.encode(), request.body, hashlib.sha256).digest()).decode()

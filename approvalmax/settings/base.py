@@ -176,6 +176,10 @@ XERO_CALLS_PER_MINUTE = env.int("XERO_CALLS_PER_MINUTE", default=60)
 XERO_CALLS_PER_DAY = env.int("XERO_CALLS_PER_DAY", default=5000)
 XERO_MAX_CONCURRENT = env.int("XERO_MAX_CONCURRENT", default=5)
 XERO_HTTP_TIMEOUT = env.float("XERO_HTTP_TIMEOUT", default=30.0)
+# Webhooks are refused until the key Xero shows for the app's webhook is set.
+XERO_WEBHOOK_KEY = env("XERO_WEBHOOK_KEY", default="")
+# How long a call may wait for the tenant's rate budget before the task retries later instead.
+XERO_RATE_MAX_WAIT = env.float("XERO_RATE_MAX_WAIT", default=75.0)
 
 DEXT_API_URL = env(
     "DEXT_API_URL", default=f"{PUBLIC_BASE_URL}/sandbox/dext/api" if DEXT_SANDBOX else ""

@@ -133,3 +133,29 @@ def test_the_original_document_reaches_xero_byte_for_byte(
     request.refresh_from_db()
     stored = SandboxReader(settings, connected_organisation).attachment_bytes(request.external_id, "scan 01.pdf")
     assert hashlib.sha256(stored).hexdigest() == hashlib.sha256(data).hexdigest()
+
+
+def test_publish_again_after_a_fix_creates_the_bill_once(
+        connected_organisation, settings, django_capture_on_commit_callbacks):
+    """Xero refused an archived account; once the coding is fixed an administrator publishes again."""
+    from approvalmax.demo.data import ADMINISTRATOR
+    from django.contrib.auth import get_user_model
+
+    master = synced_master_data(connected_organisation)
+    request = _approved(connected_organisation, django_capture_on_commit_callbacks)
+    request.current_lines().update(account=master["archived"])
+    request_publish(request_id=request.pk)
+    request.refresh_from_db()
+    assert request.state == ApprovalRequest.State.PUBLISH_FAILED
+
+    request.current_lines().update(account=master["general"])
+    admin = get_user_model().objects.get(username=ADMINISTRATOR.username)
+    workflow_services.request_publish_again(request_id=request.pk, user=admin)
+    request_publish(request_id=request.pk)
+
+    request.refresh_from_db()
+    assert request.state == ApprovalRequest.State.PUBLISHED
+    xero = SandboxReader(settings, connected_organisation)
+    assert len(xero.bills()) == 1
+    assert len(xero.attachments(request.external_id)) == 2
+    assert request.audit_events.filter(action=AuditEvent.Action.PUBLISH_AGAIN, actor=admin).exists()
