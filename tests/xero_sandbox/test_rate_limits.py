@@ -4,6 +4,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from tests.conftest import require_service
 from xero_integration.sandbox.models import InFlightCall
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -65,11 +66,9 @@ def test_too_many_calls_in_flight_is_concurrent(api, tenant, settings, steady_cl
     assert InFlightCall.objects.count() == 0
 
 
-@pytest.mark.skipif(
-    connection.vendor == "sqlite",
-    reason="SQLite's in-memory test database refuses concurrent writers (CI runs this on PostgreSQL)",
-)
 def test_the_count_holds_across_threads(api, settings, steady_clock):
+    if connection.vendor == "sqlite":
+        require_service("PostgreSQL", "SQLite's in-memory test database refuses concurrent writers")
     settings.XERO_SANDBOX_CALLS_PER_MINUTE = 10
     settings.XERO_SANDBOX_MAX_CONCURRENT = 100
     with ThreadPoolExecutor(max_workers=6) as pool:
