@@ -6,7 +6,7 @@ import random
 from celery import shared_task
 
 from xero_integration.exceptions import XeroAuthError, XeroNotConnected, XeroRateLimited, XeroUnavailable
-from xero_integration.services.publishing import request_publish, tenant_publish
+from xero_integration.services.publishing import tenant_publish
 from xero_integration.services.sync import master_data_sync
 
 logger = logging.getLogger(__name__)
@@ -24,16 +24,6 @@ def _retry_delay(task, exc: Exception) -> float:
     if isinstance(exc, XeroAuthError):
         return 900.0
     return _backoff(task.request.retries)
-
-
-@shared_task(bind=True, name="xero.publish_request", max_retries=12, acks_late=True,
-             soft_time_limit=240, time_limit=300)
-def publish_request(self, request_id: int) -> None:
-    try:
-        request_publish(request_id=request_id)
-    except (XeroUnavailable, XeroRateLimited, XeroAuthError) as exc:
-        logger.warning("Publishing request %s postponed: %s", request_id, exc)
-        raise self.retry(exc=exc, countdown=_retry_delay(self, exc))
 
 
 @shared_task(bind=True, name="xero.publish_tenant", max_retries=12, acks_late=True,

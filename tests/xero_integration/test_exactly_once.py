@@ -10,7 +10,7 @@ from xero_integration.client import XeroAccounting
 from xero_integration.exceptions import XeroUnavailable
 from xero_integration.sandbox.faults import fault_arm
 from xero_integration.sandbox.models import Fault
-from xero_integration.services.publishing import request_publish
+from xero_integration.services.publishing import tenant_publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -28,7 +28,7 @@ def _publish_until_done(request, attempts: int = 5) -> None:
     """What the task's retries do: run again after a transient failure."""
     for _ in range(attempts):
         try:
-            request_publish(request_id=request.pk)
+            tenant_publish(organisation_id=request.organisation_id)
         except (XeroUnavailable, WorkerKilled):
             continue
         request.refresh_from_db()
@@ -74,7 +74,7 @@ def test_a_bill_create_that_times_out_after_xero_created_it_ends_with_one_bill(
     fault_arm(kind=Fault.Kind.TIMEOUT, method="PUT", path_contains="/api.xro/2.0/invoices", delay=1.5)
 
     with pytest.raises(XeroUnavailable):
-        request_publish(request_id=request.pk)
+        tenant_publish(organisation_id=request.organisation_id)
     settings.XERO_HTTP_TIMEOUT = 10
     _publish_until_done(request)
 
@@ -92,7 +92,7 @@ def test_a_worker_killed_after_xero_created_the_bill_ends_with_one_bill(
 
     monkeypatch.setattr(XeroAccounting, "put_invoices", create_then_die)
     with pytest.raises(WorkerKilled):
-        request_publish(request_id=request.pk)
+        tenant_publish(organisation_id=request.organisation_id)
     monkeypatch.setattr(XeroAccounting, "put_invoices", original)
 
     _publish_until_done(request)
@@ -122,7 +122,7 @@ def test_a_worker_killed_after_the_payment_ends_with_one_payment(
 
     monkeypatch.setattr(XeroAccounting, "put_payments", pay_then_die)
     with pytest.raises(WorkerKilled):
-        request_publish(request_id=request.pk)
+        tenant_publish(organisation_id=request.organisation_id)
     monkeypatch.setattr(XeroAccounting, "put_payments", original)
 
     _publish_until_done(request)

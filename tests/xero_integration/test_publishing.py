@@ -10,7 +10,7 @@ from tests.xero_integration.helpers import SandboxReader, money, synced_bill_con
 from workflows import services as workflow_services
 from workflows.models import ApprovalRequest, AuditEvent
 from xero_integration.models import XeroPublication
-from xero_integration.services.publishing import request_publish
+from xero_integration.services.publishing import tenant_publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -31,7 +31,7 @@ def test_an_approved_bill_is_created_in_xero_with_both_attachments(
         connected_organisation, settings, django_capture_on_commit_callbacks):
     request = _approved(connected_organisation, django_capture_on_commit_callbacks)
 
-    request_publish(request_id=request.pk)
+    tenant_publish(organisation_id=request.organisation_id)
 
     request.refresh_from_db()
     assert request.state == ApprovalRequest.State.PUBLISHED
@@ -65,7 +65,7 @@ def test_a_paid_item_gets_a_payment_from_its_bank_account(
     request = _approved(connected_organisation, django_capture_on_commit_callbacks,
                         is_paid=True, payment_method_name="Company card", payment_account=bank)
 
-    request_publish(request_id=request.pk)
+    tenant_publish(organisation_id=request.organisation_id)
 
     request.refresh_from_db()
     xero = SandboxReader(settings, connected_organisation)
@@ -78,8 +78,8 @@ def test_a_paid_item_gets_a_payment_from_its_bank_account(
 
 def test_publishing_twice_creates_one_bill(connected_organisation, settings, django_capture_on_commit_callbacks):
     request = _approved(connected_organisation, django_capture_on_commit_callbacks)
-    request_publish(request_id=request.pk)
-    request_publish(request_id=request.pk)
+    tenant_publish(organisation_id=request.organisation_id)
+    tenant_publish(organisation_id=request.organisation_id)
 
     assert len(SandboxReader(settings, connected_organisation).bills()) == 1
 
@@ -88,14 +88,14 @@ def test_a_retry_after_the_bill_was_created_resumes_without_a_second_bill(
         connected_organisation, settings, django_capture_on_commit_callbacks):
     """The worker died after creating the bill: the next run attaches and finishes, nothing twice."""
     request = _approved(connected_organisation, django_capture_on_commit_callbacks)
-    request_publish(request_id=request.pk)
+    tenant_publish(organisation_id=request.organisation_id)
     request.refresh_from_db()
     invoice_id = request.external_id
     # Rewind our own records to "bill created, nothing else", as if the worker had been killed.
     ApprovalRequest.objects.filter(pk=request.pk).update(state=ApprovalRequest.State.APPROVED)
     XeroPublication.objects.filter(request=request).update(document_attached=False, report_attached=False)
 
-    request_publish(request_id=request.pk)
+    tenant_publish(organisation_id=request.organisation_id)
 
     request.refresh_from_db()
     xero = SandboxReader(settings, connected_organisation)
@@ -110,7 +110,7 @@ def test_xeros_validation_error_fails_the_request_with_xeros_message(
     request = _approved(connected_organisation, django_capture_on_commit_callbacks)
     request.current_lines().update(account=archived)
 
-    request_publish(request_id=request.pk)
+    tenant_publish(organisation_id=request.organisation_id)
 
     request.refresh_from_db()
     assert request.state == ApprovalRequest.State.PUBLISH_FAILED
@@ -128,7 +128,7 @@ def test_the_original_document_reaches_xero_byte_for_byte(
             document=pdf_document("scan 01.pdf", data))
         workflow_services.request_approve(request_id=request.pk, user=approver)
 
-    request_publish(request_id=request.pk)
+    tenant_publish(organisation_id=request.organisation_id)
 
     request.refresh_from_db()
     stored = SandboxReader(settings, connected_organisation).attachment_bytes(request.external_id, "scan 01.pdf")
@@ -144,14 +144,14 @@ def test_publish_again_after_a_fix_creates_the_bill_once(
     master = synced_master_data(connected_organisation)
     request = _approved(connected_organisation, django_capture_on_commit_callbacks)
     request.current_lines().update(account=master["archived"])
-    request_publish(request_id=request.pk)
+    tenant_publish(organisation_id=request.organisation_id)
     request.refresh_from_db()
     assert request.state == ApprovalRequest.State.PUBLISH_FAILED
 
     request.current_lines().update(account=master["general"])
     admin = get_user_model().objects.get(username=ADMINISTRATOR.username)
     workflow_services.request_publish_again(request_id=request.pk, user=admin)
-    request_publish(request_id=request.pk)
+    tenant_publish(organisation_id=request.organisation_id)
 
     request.refresh_from_db()
     assert request.state == ApprovalRequest.State.PUBLISHED

@@ -94,6 +94,27 @@ def _fail(request: ApprovalRequest, messages: list[str]) -> None:
     workflow_services.request_mark_publish_failed(request_id=request.pk, error=publish_error_text(messages))
 
 
+def _send_in_batches(items: list[Item], *, call: str, sent_field: str, put, body, record) -> set[int]:
+    """Create up to 50 elements per PUT, noting when each was sent first (so an answer that never
+    comes is looked up, not resent blindly). Returns the requests whose element Xero refused."""
+    refused = set()
+    for chunk in _chunks(items):
+        sent_at = timezone.now()
+        XeroPublication.objects.filter(pk__in=[p.pk for _, p in chunk]).update(**{sent_field: sent_at})
+        bodies = [body(request, publication) for request, publication in chunk]
+        results = put(bodies, idempotency_key=_batch_key(call, chunk, bodies))
+        for (request, publication), element in zip(chunk, results, strict=True):
+            setattr(publication, sent_field, sent_at)
+            try:
+                raise_element_errors(element)
+            except XeroValidationError as exc:
+                _fail(request, exc.messages)
+                refused.add(request.pk)
+                continue
+            _record(publication, **record(element))
+    return refused
+
+
 def _bills_lookup(client: XeroAccounting, unknown: list[Item]) -> None:
     """Find the bills of unanswered creates by our Url, which nothing else carries."""
     since = min(publication.create_sent_at for _, publication in unknown) - LOOKUP_MARGIN
@@ -142,22 +163,11 @@ def _bills_create(client: XeroAccounting, bills: list[Item]) -> set[int]:
         _bills_lookup(client, unknown)
     waiting = [(r, p) for r, p in waiting if p.invoice_id is None]
     contact_ids = _contacts_create(client, waiting) if waiting else {}
-    refused = set()
-    for chunk in _chunks(waiting):
-        sent_at = timezone.now()
-        XeroPublication.objects.filter(pk__in=[p.pk for _, p in chunk]).update(create_sent_at=sent_at)
-        bodies = [payloads.bill(r, contact_ids.get(r.supplier_name)) for r, _ in chunk]
-        results = client.put_invoices(bodies, idempotency_key=_batch_key("bill", chunk, bodies))
-        for (request, publication), element in zip(chunk, results, strict=True):
-            publication.create_sent_at = sent_at
-            try:
-                raise_element_errors(element)
-            except XeroValidationError as exc:
-                _fail(request, exc.messages)
-                refused.add(request.pk)
-                continue
-            _record(publication, invoice_id=element["InvoiceID"])
-    return refused
+    return _send_in_batches(
+        waiting, call="bill", sent_field="create_sent_at", put=client.put_invoices,
+        body=lambda request, _: payloads.bill(request, contact_ids.get(request.supplier_name)),
+        record=lambda element: {"invoice_id": element["InvoiceID"]},
+    )
 
 
 def _bills_pay(client: XeroAccounting, bills: list[Item]) -> set[int]:
@@ -169,22 +179,12 @@ def _bills_pay(client: XeroAccounting, bills: list[Item]) -> set[int]:
             existing = client.get_invoice(str(publication.invoice_id)).get("Payments") or []
             if existing:
                 _record(publication, payment_id=existing[0]["PaymentID"])
-    refused = set()
-    for chunk in _chunks([(r, p) for r, p in due if p.payment_id is None]):
-        sent_at = timezone.now()
-        XeroPublication.objects.filter(pk__in=[p.pk for _, p in chunk]).update(payment_sent_at=sent_at)
-        bodies = [payloads.payment(r, str(p.invoice_id)) for r, p in chunk]
-        results = client.put_payments(bodies, idempotency_key=_batch_key("payment", chunk, bodies))
-        for (request, publication), element in zip(chunk, results, strict=True):
-            publication.payment_sent_at = sent_at
-            try:
-                raise_element_errors(element)
-            except XeroValidationError as exc:
-                _fail(request, exc.messages)
-                refused.add(request.pk)
-                continue
-            _record(publication, payment_id=element["PaymentID"])
-    return refused
+    return _send_in_batches(
+        [(r, p) for r, p in due if p.payment_id is None], call="payment", sent_field="payment_sent_at",
+        put=client.put_payments,
+        body=lambda request, publication: payloads.payment(request, str(publication.invoice_id)),
+        record=lambda element: {"payment_id": element["PaymentID"]},
+    )
 
 
 def _spend_money_lookup(client: XeroAccounting, request: ApprovalRequest,
@@ -262,17 +262,6 @@ def _client_or_fail(organisation_id: int, requests: list[ApprovalRequest]):
         for request in requests:
             workflow_services.request_mark_publish_failed(request_id=request.pk, error=exc.message)
         return None
-
-
-def request_publish(*, request_id: int) -> None:
-    """Idempotent: a request that is not approved (already published, failed, …) is left alone.
-    Transient errors propagate for the task to retry; Xero's refusals fail the request."""
-    organisation_id = ApprovalRequest.objects.values_list("organisation_id", flat=True).get(pk=request_id)
-    with exclusive(_lock_name(organisation_id), timeout=LOCK_SECONDS):
-        requests = _approved(ApprovalRequest.objects.filter(pk=request_id))
-        connected = requests and _client_or_fail(organisation_id, requests)
-        if connected:
-            _publish_together(*connected, requests)
 
 
 def tenant_publish(*, organisation_id: int) -> int:
