@@ -3,16 +3,13 @@
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404
 
 from approvalmax.core.exceptions import NotFound
 from approvalmax.core.models import (
     Account,
     MasterDataList,
     MasterDataListState,
-    Membership,
     Organisation,
     Supplier,
     TaxRate,
@@ -227,13 +224,3 @@ def master_data_for_dext(*, organisation: Organisation, connection: DextConnecti
             dext_has_it=connection is not None and _dext_has_it(pushes.get(name), connection, changed_at),
         ))
     return rows
-
-
-def organisation_for_administrator(*, user, slug: str) -> Organisation:
-    """Non-members get 404 (the organisation's existence is not theirs to know); members 403."""
-    membership = Membership.objects.select_related("organisation").filter(user=user, organisation__slug=slug).first()
-    if membership is None:
-        raise Http404
-    if membership.role != Membership.Role.ADMINISTRATOR:
-        raise DjangoPermissionDenied("Only the organisation's administrators manage its Dext link.")
-    return membership.organisation

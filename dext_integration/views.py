@@ -7,7 +7,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from dext_integration.forms import LinkForm
-from dext_integration.selectors import dext_connection_active, master_data_for_dext, organisation_for_administrator
+from approvalmax.core.selectors import organisation_for_administrator
+from dext_integration.selectors import dext_connection_active, master_data_for_dext
 from dext_integration.services import dext_account_link, master_data_push_enqueue, master_data_refresh_enqueue
 
 
@@ -28,7 +29,7 @@ def _page(request, organisation, *, form=None, new_key: str = "", status: int = 
 @login_required
 @require_GET
 def settings_page(request, slug):
-    return _page(request, organisation_for_administrator(user=request.user, slug=slug))
+    return _page(request, organisation_for_administrator(user=request.user, slug=slug, manages="its Dext link"))
 
 
 @login_required
@@ -36,7 +37,7 @@ def settings_page(request, slug):
 @never_cache
 def link(request, slug):
     """Link, relink or rotate: a new key, shown on this answer only."""
-    organisation = organisation_for_administrator(user=request.user, slug=slug)
+    organisation = organisation_for_administrator(user=request.user, slug=slug, manages="its Dext link")
     form = LinkForm(request.POST)
     if not form.is_valid():
         return _page(request, organisation, form=form, status=400)
@@ -48,7 +49,7 @@ def link(request, slug):
 @login_required
 @require_POST
 def reconnect(request, slug):
-    organisation = organisation_for_administrator(user=request.user, slug=slug)
+    organisation = organisation_for_administrator(user=request.user, slug=slug, manages="its Dext link")
     if dext_connection_active(organisation=organisation) is None:
         messages.error(request, "No Dext account is linked: link one first.")
     else:
@@ -60,7 +61,7 @@ def reconnect(request, slug):
 @login_required
 @require_POST
 def sync_now(request, slug):
-    organisation = organisation_for_administrator(user=request.user, slug=slug)
+    organisation = organisation_for_administrator(user=request.user, slug=slug, manages="its Dext link")
     master_data_refresh_enqueue(organisation_id=organisation.pk)
     messages.success(request, "Master data is being synced from Xero; what changed is then pushed to Dext.")
     return redirect("dext:settings", slug=organisation.slug)

@@ -2,23 +2,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
-from django.contrib.auth.models import AbstractBaseUser
-from django.http import Http404
 from django.utils import timezone
 
-from approvalmax.core.exceptions import PermissionDenied
-from approvalmax.core.models import Membership, Organisation
+from approvalmax.core.models import Organisation
 from xero_integration.models import XeroConnection
-
-
-def organisation_for_administrator(*, user: AbstractBaseUser, slug: str) -> Organisation:
-    """Non-members get 404 (the organisation's existence is not theirs to know); members 403."""
-    membership = Membership.objects.select_related("organisation").filter(user=user, organisation__slug=slug).first()
-    if membership is None:
-        raise Http404
-    if membership.role != Membership.Role.ADMINISTRATOR:
-        raise PermissionDenied("Only the organisation's administrators manage its Xero connection.")
-    return membership.organisation
 
 
 def xero_connection_for(*, organisation: Organisation) -> XeroConnection | None:

@@ -8,7 +8,6 @@ import uuid
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.conf import settings
 from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
@@ -16,11 +15,11 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
-from approvalmax.core.exceptions import ApplicationError, PermissionDenied
+from approvalmax.core.exceptions import ApplicationError
+from approvalmax.core.selectors import organisation_for_administrator
 from xero_integration.client import XeroIdentity
 from xero_integration.exceptions import XeroError
 from xero_integration.selectors import (
-    organisation_for_administrator,
     organisation_ids_for_tenants,
     xero_connection_for,
     xero_publishing_paused_until,
@@ -41,10 +40,7 @@ SESSION_KEY = "xero_oauth"
 
 
 def _administered(request, slug):
-    try:
-        return organisation_for_administrator(user=request.user, slug=slug)
-    except PermissionDenied as exc:
-        raise DjangoPermissionDenied(exc.message) from exc
+    return organisation_for_administrator(user=request.user, slug=slug, manages="its Xero connection")
 
 
 def _redirect_uri(request) -> str:

@@ -1,5 +1,7 @@
 from django.contrib.auth.models import AbstractBaseUser
+from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
+from django.http import Http404
 
 from approvalmax.core.models import Membership, Organisation
 
@@ -12,3 +14,14 @@ def is_administrator(*, user: AbstractBaseUser, organisation: Organisation) -> b
     return Membership.objects.filter(
         organisation=organisation, user=user, role=Membership.Role.ADMINISTRATOR
     ).exists()
+
+
+def organisation_for_administrator(*, user: AbstractBaseUser, slug: str, manages: str) -> Organisation:
+    """For an organisation's settings pages: non-members get 404 (the organisation's existence is
+    not theirs to know), members who are not administrators 403 naming what they may not manage."""
+    membership = Membership.objects.select_related("organisation").filter(user=user, organisation__slug=slug).first()
+    if membership is None:
+        raise Http404
+    if membership.role != Membership.Role.ADMINISTRATOR:
+        raise PermissionDenied(f"Only the organisation's administrators manage {manages}.")
+    return membership.organisation
