@@ -1,4 +1,5 @@
 import os
+from datetime import timedelta
 
 from celery import Celery
 from celery.schedules import crontab
@@ -20,6 +21,11 @@ app.conf.beat_schedule = {
         # What changed in Xero since the last sync; one call per list when nothing did.
         "task": "xero.incremental_master_data_sync",
         "schedule": crontab(minute="*/5"),
+    },
+    "xero-publish-sweep": {
+        # Approved requests that no live publisher holds (a worker died, a message was lost).
+        "task": "xero.publish_sweep",
+        "schedule": timedelta(seconds=float(os.environ.get("PUBLISH_SWEEP_SECONDS", "60"))),
     },
     "dext-master-data-push": {
         # Master data that changed (by any sync) and that the linked Dext account lacks.

@@ -42,3 +42,19 @@ def plain_words(message: str) -> str:
 def publish_error_text(messages: list[str]) -> str:
     said = list(dict.fromkeys(plain_words(m) for m in messages if m.strip())) or ["Xero refused it."]
     return "Xero refused it. " + " ".join(said)
+
+
+def gave_up_text(exc: Exception, *, attempts: int) -> str:
+    """Why publishing stopped trying, for the request page and its administrators."""
+    from xero_integration.exceptions import XeroAuthError, XeroRateLimited
+
+    if isinstance(exc, XeroAuthError):
+        cause = "The Xero connection needs reconnecting: Xero no longer accepts our grant."
+        then = "Reconnect Xero on the connection page, then publish again."
+    elif isinstance(exc, XeroRateLimited):
+        cause = "Xero kept refusing calls because the organisation's API limit was reached."
+        then = "Publish again later."
+    else:
+        cause = "Xero could not be reached, or answered with an error, every time."
+        then = "Publish again once Xero is available."
+    return f"Publishing stopped after {attempts} attempts. {cause} {then} (Last answer: {str(exc)[:300]})"

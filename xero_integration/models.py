@@ -33,6 +33,8 @@ class XeroConnection(models.Model):
     # Xero answered 429: no call to this tenant before `paused_until` (hours, for a day breach).
     paused_until = models.DateTimeField(null=True, blank=True)
     paused_problem = models.CharField(max_length=20, blank=True)
+    # Publishing was postponed (a retry is scheduled then): the stuck-publish sweep waits for it.
+    publish_retry_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"{self.organisation} → {self.tenant_name}"

@@ -2,11 +2,20 @@
 
 import logging
 import random
+from datetime import timedelta
 
 from celery import shared_task
+from django.conf import settings
+from django.utils import timezone
 
 from xero_integration.exceptions import XeroAuthError, XeroNotConnected, XeroRateLimited, XeroUnavailable
-from xero_integration.services.publishing import tenant_publish
+from xero_integration.messages import gave_up_text
+from xero_integration.services.publishing import (
+    tenant_publish,
+    tenant_publish_give_up,
+    tenant_publish_postpone,
+    tenants_stuck,
+)
 from xero_integration.services.sync import master_data_sync
 
 logger = logging.getLogger(__name__)
@@ -26,17 +35,43 @@ def _retry_delay(task, exc: Exception) -> float:
     return _backoff(task.request.retries)
 
 
-@shared_task(bind=True, name="xero.publish_tenant", max_retries=12, acks_late=True,
+@shared_task(bind=True, name="xero.publish_tenant", max_retries=12, acks_late=True, reject_on_worker_lost=True,
              soft_time_limit=540, time_limit=600)
 def publish_tenant(self, organisation_id: int) -> None:
-    """Publish the organisation's approved requests together; runs again while some still wait."""
+    """Publish the organisation's approved requests together; runs again while some still wait.
+
+    Replaying it is safe (every step is recorded and looked up before it is redone), so a message
+    whose worker died is delivered again; and when retries run out the requests fail visibly."""
     try:
         waiting = tenant_publish(organisation_id=organisation_id)
     except (XeroUnavailable, XeroRateLimited, XeroAuthError) as exc:
-        logger.warning("Publishing for organisation %s postponed: %s", organisation_id, exc)
-        raise self.retry(exc=exc, countdown=_retry_delay(self, exc))
+        if self.request.retries >= self.max_retries:
+            failed = tenant_publish_give_up(organisation_id=organisation_id,
+                                            reason=gave_up_text(exc, attempts=self.request.retries + 1))
+            logger.error("Publishing for organisation %s gave up after %s attempts (%s requests failed): %s",
+                         organisation_id, self.request.retries + 1, failed, exc)
+            tenant_publish_postpone(organisation_id=organisation_id, until=None)
+            return
+        delay = _retry_delay(self, exc)
+        tenant_publish_postpone(organisation_id=organisation_id, until=timezone.now() + timedelta(seconds=delay))
+        logger.warning("Publishing for organisation %s postponed by %.0f s: %s", organisation_id, delay, exc)
+        raise self.retry(exc=exc, countdown=delay)
+    tenant_publish_postpone(organisation_id=organisation_id, until=None)
     if waiting:
         publish_tenant.delay(organisation_id)
+
+
+@shared_task(name="xero.publish_sweep", soft_time_limit=50, time_limit=60)
+def publish_sweep() -> int:
+    """Run every minute by beat: re-enqueue every tenant with approved requests that no live
+    publisher holds, so nothing approved waits for good because a worker died or a message was lost."""
+    grace = timezone.now() - timedelta(seconds=settings.PUBLISH_SWEEP_GRACE_SECONDS)
+    stuck = tenants_stuck(approved_before=grace)
+    for organisation_id in stuck:
+        logger.warning("Organisation %s has approved requests that nothing is publishing; enqueueing.",
+                       organisation_id)
+        publish_tenant.delay(organisation_id)
+    return len(stuck)
 
 
 @shared_task(bind=True, name="xero.sync_master_data", max_retries=6, acks_late=True,

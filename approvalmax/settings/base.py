@@ -70,6 +70,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "approvalmax.core.context_processors.administered_organisations",
+                "workflows.context_processors.publish_failures",
             ],
         },
     },
@@ -136,6 +137,11 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
 REDIS_URL = env("REDIS_URL", default="")
+# A lock's holder renews its lease while it lives; a dead holder's lock lapses after this long.
+LOCK_LEASE_SECONDS = env.float("LOCK_LEASE_SECONDS", default=30.0)
+# Beat's sweep (every PUBLISH_SWEEP_SECONDS, read by approvalmax/celery.py) re-enqueues tenants
+# whose requests have waited approved this long with no live publisher.
+PUBLISH_SWEEP_GRACE_SECONDS = env.float("PUBLISH_SWEEP_GRACE_SECONDS", default=60.0)
 
 # Xero. With the sandbox on, every URL points at the in-project stand-in.
 _XERO_SANDBOX_BASE = f"{PUBLIC_BASE_URL}/sandbox/xero"

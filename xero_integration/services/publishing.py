@@ -20,7 +20,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
-from approvalmax.core.locks import exclusive
+from approvalmax.core.locks import LockTimeout, exclusive, is_held
 from workflows import services as workflow_services
 from workflows.audit_report import render_audit_report
 from workflows.models import ApprovalRequest
@@ -38,8 +38,9 @@ State = ApprovalRequest.State
 # Looked-up documents changed after (sent time − margin): generous, for clocks that disagree.
 LOOKUP_MARGIN = timedelta(minutes=15)
 BATCH_SIZE = 50
-# Longer than any publishing task may run, so the lock never lapses under a live publisher.
-LOCK_SECONDS = 900.0
+# A publisher that finds the tenant's lock held this long leaves the work to its holder, which
+# runs again while anything waits; the sweep covers the rest.
+LOCK_WAIT_SECONDS = 10.0
 Item = tuple[ApprovalRequest, XeroPublication]
 LIVE_STATUSES = {"DRAFT", "SUBMITTED", "AUTHORISED", "PAID"}
 
@@ -266,14 +267,46 @@ def _client_or_fail(organisation_id: int, requests: list[ApprovalRequest]):
 
 def tenant_publish(*, organisation_id: int) -> int:
     """Publish up to one batch of the organisation's approved requests together. Returns how many
-    approved requests still wait, for the caller to run again."""
-    with exclusive(_lock_name(organisation_id), timeout=LOCK_SECONDS):
-        waiting = ApprovalRequest.objects.filter(organisation_id=organisation_id)
-        requests = _approved(waiting)[:BATCH_SIZE]
-        connected = requests and _client_or_fail(organisation_id, requests)
-        if connected:
-            _publish_together(*connected, requests)
-        return waiting.filter(state=State.APPROVED).count()
+    approved requests still wait, for the caller to run again; 0 when another live publisher holds
+    the tenant (it runs again itself while anything waits)."""
+    try:
+        with exclusive(_lock_name(organisation_id), timeout=LOCK_WAIT_SECONDS):
+            waiting = ApprovalRequest.objects.filter(organisation_id=organisation_id)
+            requests = _approved(waiting)[:BATCH_SIZE]
+            connected = requests and _client_or_fail(organisation_id, requests)
+            if connected:
+                _publish_together(*connected, requests)
+            return waiting.filter(state=State.APPROVED).count()
+    except LockTimeout:
+        logger.info("Organisation %s is being published by another process.", organisation_id)
+        return 0
+
+
+def tenant_publish_give_up(*, organisation_id: int, reason: str) -> int:
+    """Retries ran out: every approved request of the organisation fails visibly, with the cause
+    in plain words, for an administrator to publish again once it is fixed. Returns how many."""
+    failed = 0
+    for request_id in ApprovalRequest.objects.filter(organisation_id=organisation_id, state=State.APPROVED) \
+            .values_list("pk", flat=True):
+        workflow_services.request_mark_publish_failed(request_id=request_id, error=reason)
+        failed += 1
+    return failed
+
+
+def tenants_stuck(*, approved_before) -> list[int]:
+    """Organisations with requests approved before `approved_before` that no live publisher
+    holds: a worker died, a message was lost, or nothing enqueued them."""
+    organisation_ids = (ApprovalRequest.objects.filter(state=State.APPROVED, updated_at__lt=approved_before)
+                        .values_list("organisation_id", flat=True).distinct().order_by("organisation_id"))
+    waiting = XeroConnection.objects.filter(organisation_id__in=list(organisation_ids),
+                                            publish_retry_at__gt=timezone.now())
+    postponed = set(waiting.values_list("organisation_id", flat=True))
+    return [pk for pk in organisation_ids if pk not in postponed and not is_held(_lock_name(pk))]
+
+
+def tenant_publish_postpone(*, organisation_id: int, until) -> None:
+    """A retry is scheduled for then: the sweep leaves the tenant alone until it is due."""
+    XeroConnection.objects.filter(organisation_id=organisation_id).update(publish_retry_at=until)
 
 
 def _lock_name(organisation_id: int) -> str:
