@@ -16,6 +16,7 @@ WHO = {
     "_may_decide": "current approver or substitute",
     "_may_return_to_review": "later approver",
     "_is_administrator": "administrator",
+    "_may_override": "administrator other than the requester (unless segregation of duties is off)",
 }
 
 

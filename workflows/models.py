@@ -228,6 +228,13 @@ def _is_administrator(instance: "ApprovalRequest", user) -> bool:
     ).exists()
 
 
+def _may_override(instance: "ApprovalRequest", user) -> bool:
+    """An administrator, unless they requested the bill while segregation of duties is on."""
+    if not _is_administrator(instance, user):
+        return False
+    return user.pk != instance.requester_id or bool(instance.workflow and instance.workflow.requester_may_approve)
+
+
 def _is_system(instance: "ApprovalRequest", user) -> bool:
     """Routing, publishing outcomes and Dext's own actions are the system's, not a person's."""
     return user is None
@@ -335,11 +342,11 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
     def reject(self) -> None:
         pass
 
-    @transition(field=state, source=list(OPEN_STATES), target=State.APPROVED, permission=_is_administrator)
+    @transition(field=state, source=list(OPEN_STATES), target=State.APPROVED, permission=_may_override)
     def force_approve(self) -> None:
         pass
 
-    @transition(field=state, source=list(OPEN_STATES), target=State.REJECTED, permission=_is_administrator)
+    @transition(field=state, source=list(OPEN_STATES), target=State.REJECTED, permission=_may_override)
     def force_reject(self) -> None:
         pass
 

@@ -433,6 +433,9 @@ def _require_administrator(request: ApprovalRequest, user: AbstractBaseUser, tra
     if not request.is_open:
         raise AlreadyDecided(f"This request has already been decided: it is {request.get_state_display().lower()}.")
     if not has_transition_perm(transition_method, user):
+        if user.pk == request.requester_id:
+            raise SelfApprovalRefused("You requested this bill, so you cannot override its workflow: segregation "
+                                      "of duties asks another administrator to.")
         raise NotAnAdministrator("Only an administrator of the organisation can override the workflow.")
 
 

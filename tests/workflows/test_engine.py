@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_fsm import has_transition_perm
 
 from tests.builders import bill_content, pdf_document
+from approvalmax.core.models import Membership
 from tests.factories import MembershipFactory
 from tests.workflows.helpers import actions, add_rule, add_step, events, reload
 from workflows import services
@@ -367,6 +368,29 @@ def test_only_administrators_override(override, create_request, approver):
     with pytest.raises(NotAnAdministrator):
         getattr(services, override)(request_id=request.pk, user=approver, comment="Let me.")
     assert reload(request).state == State.ON_APPROVAL
+
+
+@pytest.mark.parametrize("override", ["request_force_approve", "request_force_reject"])
+def test_an_administrator_who_requested_the_bill_may_not_override_its_workflow(
+        override, create_request, organisation, requester, approvals):
+    Membership.objects.filter(organisation=organisation, user=requester).update(role=Membership.Role.ADMINISTRATOR)
+    request = create_request()
+
+    with pytest.raises(SelfApprovalRefused):
+        getattr(services, override)(request_id=request.pk, user=requester, comment="My own bill.")
+    assert reload(request).state == State.ON_APPROVAL
+    assert approvals == []
+
+
+def test_with_segregation_of_duties_off_the_requesting_administrator_may_override(
+        create_request, organisation, workflow, requester, approvals):
+    Membership.objects.filter(organisation=organisation, user=requester).update(role=Membership.Role.ADMINISTRATOR)
+    workflow.requester_may_approve = True
+    workflow.save()
+    request = create_request()
+
+    services.request_force_approve(request_id=request.pk, user=requester, comment="Allowed here.")
+    assert reload(request).state == State.APPROVED
 
 
 def test_overriding_a_decided_request_is_already_decided(create_request, approver, administrator):
