@@ -30,6 +30,25 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+_DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
+
+
+@pytest.fixture(autouse=True)
+def _audit_chains_verify(request):
+    """After every test that used the database, every audit chain it wrote still verifies
+    (tests that tamper on purpose are marked `audit_tampering`)."""
+    uses_db = request.node.get_closest_marker("django_db") or _DB_FIXTURES & set(request.fixturenames)
+    if not uses_db or request.node.get_closest_marker("audit_tampering"):
+        yield
+        return
+    request.getfixturevalue("_django_db_helper")
+    yield
+    from approvalmax.core.audit_chain import chain_verify
+
+    problems = chain_verify()[2]
+    assert not problems, f"The audit chain does not verify: {problems[0]}"
+
+
 def require_service(name: str, reason: str):
     """Outside CI a missing server skips with the reason; in CI it fails loudly (INTERFACES.md §1)."""
     if os.environ.get("CI"):

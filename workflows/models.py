@@ -9,6 +9,7 @@ from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from approvalmax.core.audit_chain import ChainedRecord
 from approvalmax.core.models import (
     Account,
     Membership,
@@ -263,7 +264,8 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
         NO_TAX = "NoTax", "No tax"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="requests")
+    # Requests and their trails are never deleted; cancelling is the way out.
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="requests")
     workflow = models.ForeignKey(Workflow, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     kind = models.CharField(max_length=12, choices=Kind.choices, default=Kind.BILL)
     state = FSMField(default=State.DRAFT, choices=State.choices, protected=True, db_index=True)
@@ -539,8 +541,9 @@ class AuditEventQuerySet(models.QuerySet):
         raise TypeError("The audit trail is append-only.")
 
 
-class AuditEvent(models.Model):
-    """Append-only: written in the same transaction as the change it records."""
+class AuditEvent(ChainedRecord):
+    """Append-only: written in the same transaction as the change it records, and chained (with
+    the organisation's configuration changes) so that an edit or a deletion shows."""
 
     class Action(models.TextChoices):
         SUBMITTED = "submitted", "Submitted"
@@ -565,25 +568,23 @@ class AuditEvent(models.Model):
         PUBLISH_FAILED = "publish_failed", "Publishing failed"
         PUBLISH_AGAIN = "publish_again", "Publishing started again"
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="audit_events")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    request = models.ForeignKey(ApprovalRequest, on_delete=models.PROTECT, related_name="audit_events")
     revision = models.PositiveIntegerField()
     action = models.CharField(max_length=20, choices=Action.choices)
     actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     actor_label = models.CharField(max_length=200)
     message = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    created_at = models.DateTimeField(db_index=True)
 
     objects = AuditEventQuerySet.as_manager()
 
     class Meta:
         ordering = ["created_at", "pk"]
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("The audit trail is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("The audit trail is append-only.")
+    def chain_content(self) -> dict:
+        return {"kind": "request", "organisation": self.organisation_id, "request": self.request_id,
+                "revision": self.revision, "action": self.action, "actor": self.actor_id,
+                "actor_label": self.actor_label, "message": self.message, "data": self.data,
+                "created_at": self.created_at}

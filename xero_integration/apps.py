@@ -11,3 +11,12 @@ class XeroIntegrationConfig(AppConfig):
         from xero_integration.preflight import xero_problems_before_approval
 
         checks.register(xero_problems_before_approval)
+
+        from approvalmax.core.configuration_audit import audit_configuration
+        from xero_integration.models import XeroConnection
+
+        # Tokens rotate on every refresh and sync state moves by itself: neither is configuration.
+        audit_configuration(XeroConnection, organisation=lambda c: c.organisation_id, ignore=(
+            "access_token", "refresh_token", "access_token_expires_at", "last_synced_at", "xero_timezone",
+            "period_lock_date", "end_of_year_lock_date", "currencies", "connected_at", "paused_until",
+            "paused_problem", "publish_retry_at", "problem"))

@@ -2,6 +2,7 @@ from django.contrib import admin
 
 from approvalmax.core.models import (
     Account,
+    ConfigurationChange,
     Membership,
     Organisation,
     Supplier,
@@ -82,3 +83,23 @@ class TrackingCategoryAdmin(MirroredFromXeroAdmin):
     list_display = ["name", "organisation", "status", "updated_at"]
     search_fields = ["name", "options__name"]
     inlines = [TrackingOptionInline]
+
+
+@admin.register(ConfigurationChange)
+class ConfigurationChangeAdmin(admin.ModelAdmin):
+    """Part of the organisation's audit chain: viewable, never added, changed or deleted by hand."""
+
+    list_display = ["created_at", "organisation", "actor_label", "via", "action", "subject_label"]
+    list_filter = ["action", "via", "subject_type", "organisation"]
+    list_select_related = ["organisation"]
+    search_fields = ["actor_label", "subject_label"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -4,6 +4,8 @@ the accounting system that requests are coded with."""
 from django.conf import settings
 from django.db import models
 
+from approvalmax.core.audit_chain import GENESIS, ChainedRecord
+
 
 class Organisation(models.Model):
     name = models.CharField(max_length=200)
@@ -174,3 +176,44 @@ class MasterDataListState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation}: {self.get_name_display()}"
+
+
+class AuditChainHead(models.Model):
+    """Where an organisation's audit chain ends: its length and last hash. Locked to append."""
+
+    organisation = models.OneToOneField(Organisation, on_delete=models.PROTECT, primary_key=True, related_name="+")
+    length = models.PositiveBigIntegerField(default=0)
+    last_hash = models.CharField(max_length=64, default=GENESIS)
+
+
+class ConfigurationChange(ChainedRecord):
+    """Who changed which setting of the organisation, when, from what to what: workflows, steps,
+    matrix rules, segregation of duties, members and roles, connections; in the admin or our pages."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", "Created"
+        CHANGED = "changed", "Changed"
+        DELETED = "deleted", "Deleted"
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    subject_type = models.CharField(max_length=100)
+    subject_id = models.CharField(max_length=64)
+    subject_label = models.CharField(max_length=300)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    changes = models.JSONField(default=dict, blank=True)
+    actor_id = models.IntegerField(null=True, blank=True)
+    actor_label = models.CharField(max_length=200)
+    via = models.CharField(max_length=20, help_text="admin, pages or system")
+    created_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["organisation", "chain_position"]
+
+    def __str__(self) -> str:
+        return f"{self.get_action_display()} {self.subject_label}"
+
+    def chain_content(self) -> dict:
+        return {"kind": "configuration", "organisation": self.organisation_id, "subject_type": self.subject_type,
+                "subject_id": self.subject_id, "subject_label": self.subject_label, "action": self.action,
+                "changes": self.changes, "actor": self.actor_id, "actor_label": self.actor_label, "via": self.via,
+                "created_at": self.created_at}
