@@ -44,7 +44,8 @@ def _administered(request, slug):
 
 
 def _redirect_uri(request) -> str:
-    return request.build_absolute_uri(reverse("xero:callback"))
+    # The URI registered with Xero's app, matched exactly: this deployment's, not the request's host.
+    return f"{settings.PUBLIC_BASE_URL}{reverse('xero:callback')}"
 
 
 @login_required

@@ -179,6 +179,8 @@ XERO_SCOPES = env(
     default="offline_access accounting.transactions accounting.contacts "
     "accounting.settings.read accounting.attachments",
 )
+# The Xero stand-in's registered redirect URIs besides PUBLIC_BASE_URL's own callback.
+XERO_SANDBOX_REDIRECT_URIS = env.list("XERO_SANDBOX_REDIRECT_URIS", default=[])
 XERO_CALLS_PER_MINUTE = env.int("XERO_CALLS_PER_MINUTE", default=60)
 XERO_CALLS_PER_DAY = env.int("XERO_CALLS_PER_DAY", default=5000)
 XERO_MAX_CONCURRENT = env.int("XERO_MAX_CONCURRENT", default=5)

@@ -46,15 +46,24 @@ class LinkForm(forms.Form):
         help_text="Created by an administrator in ApprovalMax when linking Dext.",
     )
 
-    def __init__(self, *args, linked: bool = False, **kwargs):
+    def __init__(self, *args, linked: bool = False, linked_base_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.linked = linked
+        self.linked_base_url = linked_base_url
         if linked:
             self.fields["api_key"].help_text = "Paste a new key to replace it; leave empty to keep the current key."
 
     def clean_base_url(self) -> str:
         url = self.cleaned_data["base_url"]
         return url if url.endswith("/") else url + "/"
+
+    def clean(self):
+        cleaned = super().clean()
+        moved = self.linked and cleaned.get("base_url") and cleaned["base_url"] != self.linked_base_url
+        if moved and not cleaned.get("api_key"):
+            # The key goes with every call: it is never sent to a new address unless given again.
+            self.add_error("api_key", "Paste the API key again to point the stand-in at another address.")
+        return cleaned
 
     def clean_api_key(self) -> str:
         key = self.cleaned_data["api_key"]

@@ -79,7 +79,7 @@ def master_data_put(request, name: str):
 @require_POST
 def link_account(request):
     current = link_active()
-    link_form = LinkForm(request.POST, linked=current is not None)
+    link_form = LinkForm(request.POST, linked=current is not None, linked_base_url=current.base_url if current else "")
     if not link_form.is_valid():
         form, lines = CostItemForm(stored_document_for=item_stored_document_name), line_formset()
         return _render_index(request, link=current, form=form, lines=lines, link_form=link_form)

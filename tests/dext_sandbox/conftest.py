@@ -19,6 +19,19 @@ def api():
         yield mock
 
 
+@pytest.fixture(autouse=True)
+def member(request):
+    """The stand-in's pages are for logged-in members; tests of the API alone need no one."""
+    if "client" not in request.fixturenames:
+        return None
+    from tests.factories import MembershipFactory
+
+    request.getfixturevalue("db")
+    user = MembershipFactory().user
+    request.getfixturevalue("client").force_login(user)
+    return user
+
+
 @pytest.fixture
 def link(db):
     linked, _ = link_save(name="Demo Trading Ltd", base_url=API, api_key=API_KEY)

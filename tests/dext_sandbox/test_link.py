@@ -75,14 +75,6 @@ def test_linking_on_the_page_shows_only_the_masked_key(db, client, api):
     assert SandboxLink.objects.get().base_url == API
 
 
-def test_relinking_on_the_page_without_a_key_keeps_the_key(client, link, api):
-    client.post("/sandbox/dext/link/", {"name": "Renamed", "base_url": "http://localhost:9000/api/dext/v1/",
-                                        "api_key": ""})
-
-    link = SandboxLink.objects.get()
-    assert (link.name, link.base_url, link.api_key) == ("Renamed", "http://localhost:9000/api/dext/v1/", API_KEY)
-
-
 def test_relinking_on_the_page_replaces_the_key(client, link, api):
     client.post("/sandbox/dext/link/", {"name": link.name, "base_url": API, "api_key": OTHER_KEY})
 

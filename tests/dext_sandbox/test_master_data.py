@@ -29,13 +29,13 @@ def put(body=BODY, url=URL, **headers):
     return Client().put(url, data, content_type="application/json", **(headers or signed(data)))
 
 
-def test_a_signed_list_is_stored_and_shown(link):
+def test_a_signed_list_is_stored_and_shown(link, client):
     response = put()
 
     assert response.status_code == 200, response.content
     received = SandboxMasterData.objects.get()
     assert (received.name, received.row_count, received.payload) == ("suppliers", 1, BODY)
-    page = Client().get("/sandbox/dext/").content.decode()
+    page = client.get("/sandbox/dext/").content.decode()
     assert "Master data last received" in page and "Brand New Stationers" in page
 
 

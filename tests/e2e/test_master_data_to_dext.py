@@ -14,7 +14,7 @@ from django.conf import settings as django_settings
 from django.utils import timezone
 
 from approvalmax.celery import app as celery_app
-from approvalmax.demo.data import ADMINISTRATOR, PASSWORD
+from approvalmax.demo.data import ADMINISTRATOR, APPROVERS, PASSWORD
 from approvalmax.demo.web_client import WebClient
 from dext_integration.sandbox.models import SandboxMasterData
 from tests.conftest import require_service
@@ -79,6 +79,7 @@ def linked_dext(connected_organisation, celery_worker, xero_sandbox, settings):
     assert linked.status_code == 200
     key = re.search(r'id="new-key" type="text" readonly value="([^"]+)"', linked.text).group(1)
     dext = WebClient(xero_sandbox.url)
+    dext.log_in(APPROVERS[0].username, PASSWORD)  # the stand-in's pages are for members
     dext.post_form(dext.url("/sandbox/dext/"), "/link/",
                    {"name": "Demo Trading Ltd", "base_url": f"{xero_sandbox.url}/api/dext/v1/", "api_key": key})
     # Linking pushed every list before Dext held the key; "Reconnect" pushes them again now.

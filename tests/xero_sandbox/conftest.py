@@ -108,9 +108,22 @@ class Api:
         return requests.post(f"{self.base}/{path}", headers=self.headers(headers), json=json, data=data, params=params)
 
 
+def member_session(session: requests.Session) -> None:
+    """Log `session` in as a member of an organisation: the stand-ins' pages are for members only."""
+    from django.test import Client
+
+    from tests.factories import MembershipFactory
+
+    browser = Client()
+    browser.force_login(MembershipFactory().user)
+    session.cookies.set("sessionid", browser.cookies["sessionid"].value)
+
+
 @pytest.fixture
-def sandbox(live_server):
+def sandbox(live_server, transactional_db, settings):
+    settings.XERO_SANDBOX_REDIRECT_URIS = [REDIRECT_URI]  # registered for the app, as in Xero's portal
     client = Sandbox(base=f"{live_server.url}/sandbox/xero")
+    member_session(client.session)
     yield client
     # A kept-alive connection would hold a server thread past the live server's database.
     client.session.close()

@@ -269,3 +269,20 @@ def test_a_scope_not_granted_is_refused(sandbox, tenant):
     assert api.get("Accounts").status_code == 200
     refused = api.get("Invoices")
     assert refused.status_code == 401 and refused.json()["Detail"] == "AuthorizationUnsuccessful"
+
+
+def test_only_registered_redirect_uris_get_a_code(sandbox, tenant):
+    """As in Xero: an unregistered redirect URI, even one ending like ours, gets an error page, no code."""
+    for uri in ("http://evil.example/xero/callback/", "http://127.0.0.1:9999/xero/callback/?x=1",
+                "http://127.0.0.1:9998/xero/callback/"):
+        page = sandbox.session.get(f"{sandbox.base}/identity/connect/authorize", params={
+            "response_type": "code", "client_id": CLIENT_ID, "redirect_uri": uri, "scope": SCOPES, "state": "s"},
+            allow_redirects=False)
+        assert page.status_code == 400 and "not registered" in page.text
+
+
+def test_the_consent_page_and_bill_pages_need_a_logged_in_member(sandbox, tenant):
+    anonymous = requests.Session()
+    for path in ("/identity/connect/authorize?response_type=code", "/"):
+        answer = anonymous.get(f"{sandbox.base}{path}", allow_redirects=False)
+        assert answer.status_code == 302 and "/login/" in answer.headers["Location"]

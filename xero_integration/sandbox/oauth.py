@@ -7,7 +7,6 @@ import json
 import secrets
 import uuid
 from datetime import timedelta
-from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -76,14 +75,15 @@ def client_authenticated(client_id: str, client_secret: str) -> bool:
     )
 
 
+def registered_redirect_uris() -> set[str]:
+    """As in Xero's developer portal, the app's redirect URIs are registered and matched exactly:
+    this deployment's callback, and any listed in XERO_SANDBOX_REDIRECT_URIS."""
+    own = f"{settings.PUBLIC_BASE_URL}{REDIRECT_PATH_SUFFIX}"
+    return {own, *getattr(settings, "XERO_SANDBOX_REDIRECT_URIS", [])}
+
+
 def redirect_uri_allowed(uri: str) -> bool:
-    parts = urlsplit(uri)
-    return (
-        parts.scheme in ("http", "https")
-        and bool(parts.netloc)
-        and not parts.fragment
-        and parts.path.endswith(REDIRECT_PATH_SUFFIX)
-    )
+    return uri in registered_redirect_uris()
 
 
 def unknown_scopes(scope: str) -> list[str]:

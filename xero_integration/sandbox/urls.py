@@ -2,6 +2,7 @@
 
 from django.urls import path, re_path
 
+from approvalmax.core.decorators import member_required
 from xero_integration.sandbox import accounting, identity, pages
 
 app_name = "xero_sandbox"
@@ -26,10 +27,11 @@ def _attachments(endpoint: str) -> list:
 
 
 urlpatterns = [
-    path("", pages.home, name="home"),
-    path("organisations/<uuid:tenant_id>/bills/<uuid:invoice_id>/", pages.bill, name="bill"),
-    path("attachments/<uuid:attachment_id>/", pages.attachment, name="attachment"),
-    path("identity/connect/authorize", identity.authorize, name="authorize"),
+    # Pages need a member; the OAuth and API endpoints authenticate as Xero's do.
+    path("", member_required(pages.home), name="home"),
+    path("organisations/<uuid:tenant_id>/bills/<uuid:invoice_id>/", member_required(pages.bill), name="bill"),
+    path("attachments/<uuid:attachment_id>/", member_required(pages.attachment), name="attachment"),
+    path("identity/connect/authorize", member_required(identity.authorize), name="authorize"),
     path("identity/connect/token", identity.token, name="token"),
     path("identity/connect/revocation", identity.revocation, name="revocation"),
     re_path(rf"^{_any_case('connections')}$", identity.connections, name="connections"),
