@@ -19,8 +19,9 @@ class DextConnection(models.Model):
         return f"{self.organisation}: {self.key_prefix}…"
 
 
-# Dext's id for a cost item also names it in URLs: no whitespace, slashes or control characters.
-DEXT_ID_PATTERN = re.compile(r"[^\s/\x00-\x1f\x7f]{1,100}")
+# Dext's id for a cost item also names it in URLs (percent-encoded): no whitespace, slashes or control
+# characters, nor what a URL path normalises away ("." and "..", backslashes read as slashes).
+DEXT_ID_PATTERN = re.compile(r"(?!\.{1,2}$)[^\s/\\\x00-\x1f\x7f]{1,100}")
 
 
 class CostItem(models.Model):

@@ -195,7 +195,8 @@ class CostItemSerializer(serializers.Serializer):
 
     def validate_dext_id(self, value):
         if not DEXT_ID_PATTERN.fullmatch(value):
-            raise serializers.ValidationError("Must have no spaces, slashes or control characters.")
+            raise serializers.ValidationError('Must have no spaces, slashes, backslashes or control characters, '
+                                              'and be neither "." nor "..".')
         return value
 
     def validate_currency(self, value):
@@ -207,12 +208,23 @@ class CostItemSerializer(serializers.Serializer):
         attrs["supplier"] = attrs["supplier"] or {"name": "", "xero_contact_id": None}
         attrs["payment_method"] = attrs["payment_method"] or {"name": "", "bank_account_code": ""}
         attrs["owner"] = attrs["owner"] or {"email": "", "name": ""}
-        if attrs["type"] == "expense_report":
-            if not attrs["owner"]["name"]:
-                raise serializers.ValidationError({"owner": {"name": "An expense report needs its owner's name."}})
-        elif not attrs["supplier"]["name"] and attrs["supplier"]["xero_contact_id"] is None:
-            raise serializers.ValidationError({"supplier": {"name": "Give the supplier's name or xero_contact_id."}})
+        problems = whole_item_problems(attrs)
+        if problems:
+            raise serializers.ValidationError(problems)
         return attrs
+
+
+def whole_item_problems(item: dict) -> dict:
+    """Checks across fields: who the item is from. DRF runs `validate` only once every field is
+    valid, so `item_parse` also runs this on the raw item, to name every problem at once."""
+    supplier = item.get("supplier") if isinstance(item.get("supplier"), dict) else {}
+    owner = item.get("owner") if isinstance(item.get("owner"), dict) else {}
+    if item.get("type") == "expense_report":
+        if not owner.get("name"):
+            return {"owner": {"name": "An expense report needs its owner's name."}}
+    elif not supplier.get("name") and supplier.get("xero_contact_id") is None:
+        return {"supplier": {"name": "Give the supplier's name or xero_contact_id."}}
+    return {}
 
 
 def _paths(errors, path: str = ""):
@@ -246,5 +258,8 @@ def item_parse(raw: str) -> dict:
     serializer = CostItemSerializer(data=value)
     if not serializer.is_valid():
         fields = dict(_paths(serializer.errors))
+        for path, message in _paths(whole_item_problems(value)):
+            if path.split(".")[0] not in fields:
+                fields.setdefault(path, message)
         raise InvalidItem("The item is invalid: " + ", ".join(fields) + ".", fields=fields)
     return serializer.validated_data

@@ -169,9 +169,12 @@ def webhooks(request):
     if not _signature_ok(request):
         return HttpResponse(status=401)
     try:
-        events = json.loads(request.body or b"{}").get("events") or []
-    except (ValueError, AttributeError):
-        events = []
+        body = json.loads(request.body or b"{}")
+    except (ValueError, RecursionError):  # RecursionError: JSON nested beyond Python's stack
+        return HttpResponse("The body is not JSON.", status=400, content_type="text/plain")
+    if not isinstance(body, dict) or not isinstance(body.get("events", []), list):
+        return HttpResponse("The body is not a webhook payload.", status=400, content_type="text/plain")
+    events = body.get("events") or []
     for organisation_id in organisation_ids_for_tenants(tenant_ids=_tenant_ids(events)):
         sync_master_data.delay(organisation_id, incremental=True)
     return HttpResponse(status=200)

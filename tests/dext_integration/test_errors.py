@@ -264,6 +264,17 @@ def test_a_missing_required_field_is_a_400_naming_it(api, ready, field):
     assert field in body["message"]
 
 
+def test_an_item_missing_its_supplier_and_its_lines_is_told_of_both(api, ready):
+    item = make_item()
+    del item["supplier"]
+    item["line_items"] = []
+
+    response = publish(api, item)
+
+    assert response.status_code == 400
+    assert set(error(response)["fields"]) == {"supplier.name", "line_items"}
+
+
 @pytest.mark.parametrize(
     "overrides, path",
     [
@@ -292,6 +303,9 @@ def test_a_missing_required_field_is_a_400_naming_it(api, ready, field):
         ({"dext_id": "CI/1"}, "dext_id"),
         ({"dext_id": "x" * 101}, "dext_id"),
         ({"dext_id": 123}, "dext_id"),
+        ({"dext_id": "."}, "dext_id"),
+        ({"dext_id": ".."}, "dext_id"),
+        ({"dext_id": "CI\\1"}, "dext_id"),
         ({"line_items": []}, "line_items"),
         ({"line_items": "lines"}, "line_items"),
         ({"line_items": [[]]}, "line_items[0]"),

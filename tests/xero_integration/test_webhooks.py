@@ -75,8 +75,9 @@ def test_contact_events_trigger_one_incremental_sync_per_tenant(client, queued, 
     assert queued == [((organisation_id,), {"incremental": True})]
 
 
-def test_a_body_that_is_not_json_but_signed_is_accepted_and_ignored(client, queued):
-    body = b"not json"
+@pytest.mark.parametrize("body", [b"not json", b"[" * 100_000 + b"]" * 100_000,
+                                  b'{"events":' * 100_000 + b"[]" + b"}" * 100_000, b"[]", b'{"events": 3}'])
+def test_a_signed_body_that_is_no_webhook_payload_is_a_400(body, client, queued):
     signature = base64.b64encode(hmac.new(KEY.encode(), body, hashlib.sha256).digest()).decode()
     answer = client.post(URL, data=body, content_type="application/json", HTTP_X_XERO_SIGNATURE=signature)
-    assert answer.status_code == 200 and queued == []
+    assert answer.status_code == 400 and queued == []
