@@ -68,13 +68,14 @@ def test_another_organisations_connection_page_is_not_found(client, db):
 
 
 def test_connect_redirects_to_xero_with_state_and_pkce(client, organisation, administrator, settings):
+    settings.PUBLIC_BASE_URL = "https://approvals.example.com"  # the registered callback, whatever the Host
     client.force_login(administrator)
     answer = client.post(f"/xero/{organisation.slug}/connect/")
     assert answer.status_code == 302
     location = answer["Location"]
     assert location.startswith(settings.XERO_AUTHORIZE_URL)
     for part in ("code_challenge_method=S256", "code_challenge=", "state=", "scope=offline_access",
-                 "redirect_uri=http%3A%2F%2Ftestserver%2Fxero%2Fcallback%2F"):
+                 "redirect_uri=https%3A%2F%2Fapprovals.example.com%2Fxero%2Fcallback%2F"):
         assert part in location
 
 
