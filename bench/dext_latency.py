@@ -89,6 +89,7 @@ class Bench:
         linked = self.admin.post_form(settings_page, "/link/", {"account_name": "Dext sandbox account"})
         self.key = re.search(r'id="new-key" type="text" readonly value="([^"]+)"', linked.text).group(1)
         dext = WebClient(base)
+        dext.log_in(ADMINISTRATOR.username, PASSWORD)  # the stand-in's pages are for members
         dext.post_form(dext.url("/sandbox/dext/"), "/link/",
                        {"name": "Demo Trading Ltd", "base_url": f"{base}/api/dext/v1/", "api_key": self.key})
         self.admin.post_form(settings_page, "/reconnect/")

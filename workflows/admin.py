@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.html import format_html_join
 
+from approvalmax.core.admin import ReadOnlyAdminMixin
 from approvalmax.core.models import Account, Supplier, TaxRate, TrackingCategory, TrackingOption
 from workflows import services
 from workflows.exceptions import InvalidSubstitution
@@ -293,7 +294,7 @@ class ApprovalRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """The audit trail is append-only: viewable, never added, changed or deleted by hand."""
 
     list_display = ["created_at", "organisation", "request", "revision", "action", "actor_label"]
@@ -301,12 +302,3 @@ class AuditEventAdmin(admin.ModelAdmin):
     list_select_related = ["organisation", "request"]
     search_fields = ["actor_label", "message", "request__invoice_number", "request__supplier_name"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -12,6 +12,19 @@ from approvalmax.core.models import (
 )
 
 
+class ReadOnlyAdminMixin:
+    """Shown in the admin, never added, changed or deleted there."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class MembershipInline(admin.TabularInline):
     model = Membership
     extra = 0
@@ -26,20 +39,11 @@ class OrganisationAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
 
-class MirroredFromXeroAdmin(admin.ModelAdmin):
+class MirroredFromXeroAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Master data is Xero's: it changes only through a sync, so the admin only shows it."""
 
     list_filter = ["status", "organisation"]
     list_select_related = ["organisation"]
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Supplier)
@@ -62,20 +66,11 @@ class TaxRateAdmin(MirroredFromXeroAdmin):
     search_fields = ["name", "tax_type"]
 
 
-class TrackingOptionInline(admin.TabularInline):
+class TrackingOptionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = TrackingOption
     fields = ["name", "status", "xero_tracking_option_id", "updated_at"]
     readonly_fields = fields
     extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(TrackingCategory)
@@ -86,7 +81,7 @@ class TrackingCategoryAdmin(MirroredFromXeroAdmin):
 
 
 @admin.register(ConfigurationChange)
-class ConfigurationChangeAdmin(admin.ModelAdmin):
+class ConfigurationChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     """Part of the organisation's audit chain: viewable, never added, changed or deleted by hand."""
 
     list_display = ["created_at", "organisation", "actor_label", "via", "action", "subject_label"]
@@ -94,12 +89,3 @@ class ConfigurationChangeAdmin(admin.ModelAdmin):
     list_select_related = ["organisation"]
     search_fields = ["actor_label", "subject_label"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -1,5 +1,4 @@
 import pytest
-import requests
 
 from tests.xero_sandbox.conftest import bill
 
@@ -25,7 +24,7 @@ def published(api) -> dict:
 
 
 def test_the_bills_page_shows_each_bill_with_its_files_and_payments(sandbox, published, tenant):
-    page = requests.get(f"{sandbox.base}/")
+    page = sandbox.session.get(f"{sandbox.base}/")
     assert page.status_code == 200
     html = page.text
     assert "Xero sandbox" in html
@@ -38,16 +37,16 @@ def test_the_bills_page_shows_each_bill_with_its_files_and_payments(sandbox, pub
 
 
 def test_an_attachment_downloads_from_the_page(sandbox, published):
-    page = requests.get(f"{sandbox.base}/").text
+    page = sandbox.session.get(f"{sandbox.base}/").text
     link = page.split('href="/sandbox/xero/attachments/', 1)[1].split('"', 1)[0]
-    download = requests.get(f"{sandbox.base}/attachments/{link}")
+    download = sandbox.session.get(f"{sandbox.base}/attachments/{link}")
     assert download.status_code == 200
     assert download.content == b"%PDF-1.4 the bill"
     assert download.headers["Content-Disposition"].startswith("attachment")
 
 
 def test_the_bill_page_shows_lines_with_account_tax_and_tracking(sandbox, published, tenant):
-    page = requests.get(f"{sandbox.base}/organisations/{tenant.organisation_id}/bills/{published['InvoiceID']}/")
+    page = sandbox.session.get(f"{sandbox.base}/organisations/{tenant.organisation_id}/bills/{published['InvoiceID']}/")
     assert page.status_code == 200
     html = page.text
     assert "Printer paper" in html
@@ -58,13 +57,20 @@ def test_the_bill_page_shows_lines_with_account_tax_and_tracking(sandbox, publis
 
 
 def test_an_unknown_bill_is_not_found(sandbox, tenant):
-    page = requests.get(
+    page = sandbox.session.get(
         f"{sandbox.base}/organisations/{tenant.organisation_id}/bills/9b1deb4d-3b7d-4bad-9bdd-2b0d7b3dcb6d/"
     )
     assert page.status_code == 404
 
 
 def test_with_no_organisation_the_page_says_how_to_seed(sandbox, transactional_db):
-    page = requests.get(f"{sandbox.base}/")
+    page = sandbox.session.get(f"{sandbox.base}/")
     assert page.status_code == 200
     assert "xero_sandbox_seed" in page.text
+
+
+def test_the_pages_need_a_logged_in_member(sandbox, published):
+    import requests
+
+    answer = requests.get(f"{sandbox.base}/", allow_redirects=False)
+    assert answer.status_code == 302 and "/login/" in answer.headers["Location"]
