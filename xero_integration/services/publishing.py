@@ -296,9 +296,9 @@ def tenant_publish_give_up(*, organisation_id: int, reason: str) -> int:
 def tenants_stuck(*, approved_before) -> list[int]:
     """Organisations with requests approved before `approved_before` that no live publisher
     holds: a worker died, a message was lost, or nothing enqueued them."""
-    organisation_ids = (ApprovalRequest.objects.filter(state=State.APPROVED, updated_at__lt=approved_before)
-                        .values_list("organisation_id", flat=True).distinct().order_by("organisation_id"))
-    waiting = XeroConnection.objects.filter(organisation_id__in=list(organisation_ids),
+    organisation_ids = list(ApprovalRequest.objects.filter(state=State.APPROVED, updated_at__lt=approved_before)
+                            .values_list("organisation_id", flat=True).distinct().order_by("organisation_id"))
+    waiting = XeroConnection.objects.filter(organisation_id__in=organisation_ids,
                                             publish_retry_at__gt=timezone.now())
     postponed = set(waiting.values_list("organisation_id", flat=True))
     return [pk for pk in organisation_ids if pk not in postponed and not is_held(_lock_name(pk))]
