@@ -171,7 +171,7 @@ def test_pressing_together_in_the_browser_answers_already_decided_not_an_error(c
 def without_the_row_lock(monkeypatch):
     """The services as they would be with a plain read: both threads read the request before
     either writes, then check completeness before either commits."""
-    read, check = threading.Barrier(2), threading.Barrier(2)
+    read, check, checked = threading.Barrier(2), threading.Barrier(2), threading.Barrier(2)
     real_step_complete = services._step_complete
 
     def unlocked(request_id):
@@ -181,7 +181,10 @@ def without_the_row_lock(monkeypatch):
 
     def step_complete_together(request):
         check.wait(timeout=10)
-        return real_step_complete(request)
+        complete = real_step_complete(request)
+        # Neither commits until both have looked, or the later one would see the earlier's decision.
+        checked.wait(timeout=10)
+        return complete
 
     monkeypatch.setattr(services, "_lock", unlocked)
     monkeypatch.setattr(services, "_step_complete", step_complete_together)
