@@ -2,10 +2,12 @@
 
 import hashlib
 
+from django.conf import settings
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
 
+from approvalmax.core.throttle import FailureLimit
 from dext_integration.models import DextConnection
 
 KEYWORD = b"bearer"
@@ -19,6 +21,17 @@ class DextKeyAuthentication(BaseAuthentication):
     """Sets `request.auth` to the key's active DextConnection; there is no user."""
 
     def authenticate(self, request):
+        failures = FailureLimit("dext-key", settings.DEXT_KEY_FAILURE_LIMIT, settings.DEXT_KEY_FAILURE_WINDOW_SECONDS)
+        wait = failures.blocked_for(request)
+        if wait is not None:
+            raise exceptions.Throttled(wait, "Too many unknown API keys from this address.")
+        try:
+            return self._connection(request)
+        except exceptions.AuthenticationFailed:
+            failures.record(request)
+            raise
+
+    def _connection(self, request):
         parts = get_authorization_header(request).split()
         if not parts:
             raise exceptions.NotAuthenticated("Send the API key as 'Authorization: Bearer <key>'.")

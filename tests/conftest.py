@@ -30,6 +30,15 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Counters such as the Dext key throttle start from nothing in every test."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
 _DB_FIXTURES = {"db", "transactional_db", "live_server", "django_db_reset_sequences", "django_db_serialized_rollback"}
 
 

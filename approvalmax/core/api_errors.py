@@ -45,5 +45,7 @@ def exception_handler(exc, context):
         return error_response(exc.status_code, "invalid", message, fields)
     if isinstance(exc, exceptions.APIException):
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        if isinstance(exc, exceptions.Throttled) and exc.wait is not None:
+            headers = {"Retry-After": str(int(exc.wait))}
         return error_response(exc.status_code, exc.default_code, _messages(exc.detail), headers=headers)
     return None

@@ -1,6 +1,7 @@
 """Settings read from the environment (INTERFACES.md §2). Overlays only change defaults."""
 
 import hashlib
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -31,6 +32,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "rest_framework",
+    "axes",
     "approvalmax.core",
     "approvalmax.demo",
     "workflows",
@@ -55,6 +57,8 @@ MIDDLEWARE = [
     "approvalmax.core.middleware.ConfigurationActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "approvalmax.urls"
@@ -91,9 +95,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workflows:inbox"
 LOGOUT_REDIRECT_URL = "login"
+
+# Logins (ours and the admin's): after AXES_FAILURE_LIMIT wrong passwords for one username from one
+# address, that pair is locked out for AXES_COOLOFF_MINUTES, or until an administrator unlocks it
+# (admin: Axes > Access attempts, or `manage.py axes_reset_username <name>`). Attempts live in
+# the database, so every web process counts the same ones.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.float("AXES_COOLOFF_MINUTES", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "approvalmax.core.lockout.lockout_response"
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+AXES_VERBOSE = False
+# Where a client's address is read. Behind a proxy, list the header it sets (for example
+# HTTP_X_FORWARDED_FOR) with CLIENT_IP_PROXY_COUNT; a header no proxy of ours sets is the
+# client's to forge, so by default only the connection's own address counts.
+AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("CLIENT_IP_HEADERS", default=["REMOTE_ADDR"])
+AXES_IPWARE_PROXY_COUNT = env.int("CLIENT_IP_PROXY_COUNT", default=0) or None
+# Dext API: this many unknown keys from one address within the window, then 429 until it ends.
+DEXT_KEY_FAILURE_LIMIT = env.int("DEXT_KEY_FAILURE_LIMIT", default=10)
+DEXT_KEY_FAILURE_WINDOW_SECONDS = env.int("DEXT_KEY_FAILURE_WINDOW_SECONDS", default=600)
 
 LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "UTC"
@@ -138,6 +163,12 @@ CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
 REDIS_URL = env("REDIS_URL", default="")
+# Counters every process must share (the Dext key throttle): Redis, or files on the demo's machine.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "cache"}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": str(BASE_DIR / "var" / "cache")}
+}
 # A lock's holder renews its lease while it lives; a dead holder's lock lapses after this long.
 LOCK_LEASE_SECONDS = env.float("LOCK_LEASE_SECONDS", default=30.0)
 # Beat's sweep (every PUBLISH_SWEEP_SECONDS, read by approvalmax/celery.py) re-enqueues tenants

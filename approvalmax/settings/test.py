@@ -22,3 +22,9 @@ SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
 STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}  # noqa: F405
 WHITENOISE_AUTOREFRESH = True  # serve from the finders; no collected STATIC_ROOT in tests
+# The cache gets a Redis database of its own, so tests can empty it between them.
+if REDIS_URL:  # noqa: F405
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache",  # noqa: F405
+                          "LOCATION": REDIS_URL.rsplit("/", 1)[0] + "/13"}}  # noqa: F405
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
