@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 from django.template.defaultfilters import filesizeformat
 
+from approvalmax.core.file_safety import document_check
 from dext_integration.exceptions import DocumentTooLarge, InvalidUpload, UnsupportedDocumentType
 from workflows.content import DocumentContent
 
@@ -72,6 +73,7 @@ def document_read(upload: UploadedFile) -> DocumentContent:
             f"The document must be a {ACCEPTED_NAMES} file, recognised by its content.{seen}",
             fields={"document": f"Must be {ACCEPTED_NAMES}."},
         )
+    document_check(data, kind.mime)
     return DocumentContent(
         filename=_stored_name(upload.name, ACCEPTED_TYPES[kind.mime]), content_type=kind.mime, data=data
     )

@@ -485,10 +485,6 @@ class RequestDocument(models.Model):
         constraints = [models.UniqueConstraint(fields=["request", "revision"], name="one_document_per_revision")]
 
     @property
-    def is_inline_image(self) -> bool:
-        return self.content_type in {"image/png", "image/jpeg", "image/gif"}
-
-    @property
     def is_pdf(self) -> bool:
         return self.content_type == "application/pdf"
 

@@ -9,6 +9,8 @@ urlpatterns = [
     path("requests/awaiting/", views.inbox, name="inbox"),
     path("requests/<uuid:public_id>/", views.request_detail, name="request_detail"),
     path("requests/<uuid:public_id>/document/", views.request_document, name="request_document"),
+    path("requests/<uuid:public_id>/document/pages/<int:page>.png", views.request_document_page,
+         name="request_document_page"),  # fmt: skip
     path("requests/<uuid:public_id>/approve/", views.request_approve, name="request_approve"),
     path("requests/<uuid:public_id>/reject/", views.request_reject, name="request_reject"),
     path("requests/<uuid:public_id>/return-to-review/", views.request_return_to_review,

@@ -8,12 +8,11 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from approvalmax.core.exceptions import ApplicationError, NotFound
 from approvalmax.core.selectors import is_administrator, organisations_for_user
-from workflows import checks, selectors, services
+from workflows import checks, previews, selectors, services
 from workflows.exceptions import CommentRequired, NotAnApprover
 from workflows.forms import (
     ApproveForm,
@@ -91,8 +90,16 @@ def _render_detail(
         "State": ApprovalRequest.State,
         "source_url": _web_link(approval_request.source_url),
         "xero_url": _web_link(approval_request.external_url),
+        "preview": _preview(record.document),
     }
     return render(request, "workflows/request_detail.html", context, status=status)
+
+
+def _preview(document) -> dict | None:
+    if document is None:
+        return None
+    shown, total = previews.preview_pages(document)
+    return {"pages": range(1, shown + 1), "shown": shown, "total": total}
 
 
 @require_safe
@@ -125,25 +132,40 @@ def request_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     return _render_detail(request, _visible_request(request, public_id))
 
 
-@require_safe
-@login_required
-@xframe_options_sameorigin
-def request_document(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+def _visible_document(request: HttpRequest, public_id: uuid.UUID):
     try:
-        document = selectors.document_get_for_user(user=request.user, public_id=public_id)
+        return selectors.document_get_for_user(user=request.user, public_id=public_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
+
+
+def _from_outside(response: HttpResponse) -> HttpResponse:
+    # The file comes from outside: never sniffed into something active, never a page of ours.
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_safe
+@login_required
+def request_document(request: HttpRequest, public_id: uuid.UUID) -> FileResponse:
+    """The original, byte for byte, always as a download: the page shows what we rendered."""
+    document = _visible_document(request, public_id)
     content_type = document.content_type
     if content_type not in SERVABLE_CONTENT_TYPES:
         content_type = "application/octet-stream"
-    response = FileResponse(document.file.open("rb"), content_type=content_type, filename=document.filename)
-    # The file comes from outside: never let a browser sniff it into something active.
-    response["X-Content-Type-Options"] = "nosniff"
-    if content_type != "application/pdf":
-        # Chromium's PDF viewer refuses sandboxed documents; PDFs were recognised by content on upload.
-        response["Content-Security-Policy"] = "sandbox"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return _from_outside(FileResponse(document.file.open("rb"), content_type=content_type, as_attachment=True,
+                                      filename=document.filename))  # fmt: skip
+
+
+@require_safe
+@login_required
+def request_document_page(request: HttpRequest, public_id: uuid.UUID, page: int) -> HttpResponse:
+    png = previews.preview_png(_visible_document(request, public_id), page)
+    if png is None:
+        raise Http404("There is no such page.")
+    return _from_outside(HttpResponse(png, content_type="image/png"))
 
 
 def _decide(request: HttpRequest, public_id: uuid.UUID, form_class, form_name: str, service, done: str, *,

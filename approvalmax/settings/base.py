@@ -136,6 +136,8 @@ STORAGES = {
 
 # Dext uploads are at most 10 MB (Xero's attachment limit); a little room for the JSON part.
 DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+# An image may decode to at most this many pixels (a 600 dpi A4 scan is about 35 million).
+DOCUMENT_MAX_PIXELS = env.int("DOCUMENT_MAX_PIXELS", default=60_000_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -232,7 +234,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # WeasyPrint narrates every render at INFO.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"},
+                # pypdf reports every repair it makes to a sloppy PDF.
+                "pypdf": {"level": "ERROR"}},
 }
 
 if not DEBUG:

@@ -8,6 +8,7 @@ from rest_framework.test import APIClient
 
 from approvalmax.core.models import Account, TaxRate, TrackingOption
 from dext_integration.services import dext_connection_create, dext_connection_revoke
+from tests import files
 from tests.builders import MINIMAL_PDF, MINIMAL_PNG
 from tests.dext_integration.conftest import client_for, make_item, publish
 from tests.factories import OrganisationFactory
@@ -191,10 +192,10 @@ def test_an_empty_document_is_a_400(api, ready):
     "data, content_type",
     [
         (MINIMAL_PNG, "image/png"),
-        (b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 32, "image/jpeg"),
-        (b"GIF89a\x01\x00\x01\x00" + b"\x00" * 32, "image/gif"),
-        (b"II*\x00\x08\x00\x00\x00" + b"\x00" * 32, "image/tiff"),
-        (b"\x00\x00\x00\x18ftypheic\x00\x00\x00\x00mif1heic" + b"\x00" * 32, "image/heic"),
+        (files.jpeg(), "image/jpeg"),
+        (files.gif(), "image/gif"),
+        (files.tiff(), "image/tiff"),
+        (files.heic(), "image/heic"),
     ],
     ids=["png", "jpeg", "gif", "tiff", "heic"],
 )

@@ -166,10 +166,11 @@ def test_junk_paths_and_queries_never_fail_the_server(api, ready):
 
 def test_junk_authorization_headers_are_refused(ready, dext_key):
     rng = random.Random(11)
-    for _ in range(ROUNDS):
+    for n in range(ROUNDS):
         raw = "x" + bytes(rng.randrange(32, 256) for _ in range(rng.randint(0, 120))).decode("latin-1")
         header = rng.choice([raw, f"Bearer {raw}", f"bearer {dext_key}{raw}", f"Bearer  {raw} {dext_key}"])
-        client = APIClient()
+        # One address each: from one, repeated failures are throttled (test_key_throttle).
+        client = APIClient(REMOTE_ADDR=f"10.0.{n // 250}.{n % 250 + 1}")
         client.credentials(HTTP_AUTHORIZATION=header)
         response = client.get("/api/dext/v1/cost-items/CI-1/")
         assert response.status_code == 401, header

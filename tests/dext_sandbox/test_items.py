@@ -230,6 +230,8 @@ def test_the_document_is_served_as_uploaded(client, db):
     assert response.content == MINIMAL_PNG
     assert response["Content-Type"] == "image/png"
     assert response["Content-Disposition"].startswith("inline")
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Security-Policy"] == "sandbox"
 
 
 def test_a_document_of_another_kind_is_only_offered_for_download(client, db):

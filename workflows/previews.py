@@ -1,0 +1,96 @@
+"""Page images of a request's original, rendered here so that no browser opens the file itself.
+
+PDF pages are rendered by pypdfium2 (PDFium, without its JavaScript), images decoded by Pillow
+and re-encoded; both become PNGs at one width, kept in storage by the file's SHA-256 so each is
+rendered once. The original itself is only ever a sandboxed download."""
+
+import io
+import logging
+import threading
+
+import pypdfium2
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from PIL import Image, ImageOps
+
+import approvalmax.core.file_safety  # noqa: F401  (registers the HEIC decoder with Pillow)
+from workflows.models import RequestDocument
+
+logger = logging.getLogger(__name__)
+
+PREVIEW_WIDTH = 1240
+MAX_PREVIEW_PAGES = 50
+# PDFium is not thread-safe; the demo's server and threaded workers share a process.
+_pdfium = threading.Lock()
+
+
+def _folder(document: RequestDocument) -> str:
+    return f"previews/{document.sha256}"
+
+
+def preview_pages(document: RequestDocument) -> tuple[int, int]:
+    """(pages the preview shows, pages the file has); (0, 0) when the file cannot be shown."""
+    name = f"{_folder(document)}/pages"
+    if default_storage.exists(name):
+        with default_storage.open(name) as stored:
+            shown, total = (int(n) for n in stored.read().split())
+            return shown, total
+    try:
+        total = _page_count(document)
+    except Exception:  # a file stored before the checks of file_safety existed
+        logger.warning("The document %s cannot be previewed", document.pk, exc_info=True)
+        total = 0
+    default_storage.save(name, ContentFile(f"{min(total, MAX_PREVIEW_PAGES)} {total}".encode()))
+    return min(total, MAX_PREVIEW_PAGES), total
+
+
+def preview_png(document: RequestDocument, page: int) -> bytes | None:
+    """The PNG of page `page` (from 1), or None when there is no such page."""
+    if not 1 <= page <= preview_pages(document)[0]:
+        return None
+    name = f"{_folder(document)}/{page}-{PREVIEW_WIDTH}.png"
+    if default_storage.exists(name):
+        with default_storage.open(name) as stored:
+            return stored.read()
+    image = _render(document, page - 1)
+    out = io.BytesIO()
+    image.save(out, "PNG", optimize=True)
+    default_storage.save(name, ContentFile(out.getvalue()))
+    return out.getvalue()
+
+
+def _data(document: RequestDocument) -> bytes:
+    with document.file.open("rb") as stored:
+        return stored.read()
+
+
+def _page_count(document: RequestDocument) -> int:
+    data = _data(document)
+    if document.is_pdf:
+        with _pdfium:
+            pdf = pypdfium2.PdfDocument(data)
+            try:
+                return len(pdf)
+            finally:
+                pdf.close()
+    with Image.open(io.BytesIO(data)) as image:
+        return getattr(image, "n_frames", 1) if document.content_type == "image/tiff" else 1
+
+
+def _render(document: RequestDocument, index: int) -> Image.Image:
+    data = _data(document)
+    if document.is_pdf:
+        with _pdfium:
+            pdf = pypdfium2.PdfDocument(data)
+            try:
+                page = pdf[index]
+                bitmap = page.render(scale=PREVIEW_WIDTH / page.get_width(), may_draw_forms=False)
+                return bitmap.to_pil().convert("RGB")
+            finally:
+                pdf.close()
+    with Image.open(io.BytesIO(data)) as image:
+        image.seek(index)
+        picture = ImageOps.exif_transpose(image).convert("RGB")
+    if picture.width > PREVIEW_WIDTH:
+        picture = picture.resize((PREVIEW_WIDTH, round(picture.height * PREVIEW_WIDTH / picture.width)))
+    return picture
