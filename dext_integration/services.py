@@ -22,7 +22,7 @@ from approvalmax.core.models import (
     TrackingOption,
 )
 from approvalmax.core.money import bill_totals, line_amount, line_tax
-from approvalmax.core.signals import master_data_changed
+from approvalmax.core.signals import master_data_changed, send_on_commit
 from dext_integration import master_data
 from dext_integration.auth import key_hash
 from dext_integration.client import DextAccount, DextRefused, DextUnavailable
@@ -121,7 +121,7 @@ def _supplier_introduce(organisation: Organisation, name: str) -> Supplier:
     if existing is not None:
         return existing
     supplier = Supplier.objects.create(organisation=organisation, name=name, is_supplier=True)
-    master_data_changed.send(sender=Supplier, organisation_id=organisation.pk, lists={MasterDataList.SUPPLIERS})
+    send_on_commit(master_data_changed, Supplier, organisation_id=organisation.pk, lists={MasterDataList.SUPPLIERS})
     return supplier
 
 

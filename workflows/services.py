@@ -42,6 +42,7 @@ from workflows.models import (
     Workflow,
     WorkflowStep,
 )
+from approvalmax.core.signals import send_on_commit
 from workflows.signals import request_approved
 
 SYSTEM = "System"
@@ -206,7 +207,7 @@ def _finish(request: ApprovalRequest, *, by_people: bool) -> None:
         message = "Every step was skipped: nobody needed to approve."
     request.save()
     _audit(request, AuditEvent.Action.FULLY_APPROVED, message=message)
-    request_approved.send(sender=ApprovalRequest, request=request)
+    send_on_commit(request_approved, ApprovalRequest, request=request)
 
 
 def _advance(request: ApprovalRequest, *, after: int, decider: _Decider | None = None) -> None:
@@ -262,7 +263,7 @@ def _start_workflow(request: ApprovalRequest) -> None:
                message=f"Approved automatically by the rule {rule.describe()} of step {rule.step.position}, "
                f"{rule.step.name}.", data={"rule": rule.pk, "step": rule.step_id})  # fmt: skip
         _audit(request, AuditEvent.Action.FULLY_APPROVED, message="Auto-approved.")
-        request_approved.send(sender=ApprovalRequest, request=request)
+        send_on_commit(request_approved, ApprovalRequest, request=request)
         return
     _advance(request, after=0)
 
@@ -280,7 +281,7 @@ def request_create(
         request.save()
         _audit(request, AuditEvent.Action.BYPASSED, actor_label=source,
                message="Bank transactions bypass approval and go straight to the accounting system.")
-        request_approved.send(sender=ApprovalRequest, request=request)
+        send_on_commit(request_approved, ApprovalRequest, request=request)
         return request
     request.workflow = workflow_for(organisation=organisation)
     request.submit()
@@ -454,7 +455,7 @@ def request_force_approve(*, request_id: int, user: AbstractBaseUser, comment: s
     _audit(request, AuditEvent.Action.FORCE_APPROVED, actor=user, message=comment,
            data={"step": step.pk if step else None})  # fmt: skip
     _audit(request, AuditEvent.Action.FULLY_APPROVED, message=f"Force-approved by {_actor_label(user)}.")
-    request_approved.send(sender=ApprovalRequest, request=request)
+    send_on_commit(request_approved, ApprovalRequest, request=request)
     return request
 
 
@@ -526,7 +527,7 @@ def request_publish_again(*, request_id: int, user: AbstractBaseUser) -> Approva
     request.publish_error = ""
     request.save()
     _audit(request, AuditEvent.Action.PUBLISH_AGAIN, actor=user, message=f"The last attempt failed: {previous}")
-    request_approved.send(sender=ApprovalRequest, request=request)
+    send_on_commit(request_approved, ApprovalRequest, request=request)
     return request
 
 

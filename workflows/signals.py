@@ -1,6 +1,6 @@
 """What the approval engine announces. Adapters listen; the engine knows none of them.
 
-Sent inside the service's transaction: receivers must only enqueue work on commit."""
+Sent with approvalmax.core.signals.send_on_commit: receivers hear only what was committed."""
 
 from django.dispatch import Signal
 

@@ -9,6 +9,8 @@ from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
+from csp.constants import SELF
+from csp.decorators import csp_update
 from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
@@ -90,6 +92,7 @@ def link_account(request):
     return redirect(reverse("dext_sandbox:index") + "#link")
 
 
+@csp_update({"object-src": [SELF]})  # the stand-in shows the PDF as Dext does, in the browser's viewer
 def item_detail(request, dext_id: str):
     item = get_object_or_404(SandboxItem.objects.defer("document"), dext_id=dext_id)
     return render(
@@ -106,6 +109,7 @@ def item_detail(request, dext_id: str):
 
 
 @xframe_options_sameorigin
+@csp_update({"frame-ancestors": [SELF]})  # shown in the item page's <object>
 def item_document(request, dext_id: str):
     item = get_object_or_404(SandboxItem, dext_id=dext_id)
     inline = item.document_content_type in INLINE_CONTENT_TYPES

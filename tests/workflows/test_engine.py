@@ -190,6 +190,7 @@ def test_only_the_step_s_approvers_may_edit(create_request, review_workflow, app
                                    description="Not my step")
 
 
+@pytest.mark.django_db(transaction=True)  # announcements are sent on commit
 def test_a_later_approver_sends_the_request_back_to_review(create_request, review_workflow, reviewer, approver,
                                                            second_approver, approvals):
     request = create_request()
@@ -263,6 +264,7 @@ def test_an_administrator_may_switch_segregation_of_duties_off(create_request, w
     assert "segregation of duties is off" in events(request, Action.APPROVED)[0].message
 
 
+@pytest.mark.django_db(transaction=True)  # announcements are sent on commit
 def test_when_only_the_requester_could_approve_an_administrator_must(create_request, workflow, requester,
                                                                      administrator, approvals):
     workflow.steps.get().approvers.set([requester])
@@ -277,6 +279,7 @@ def test_when_only_the_requester_could_approve_an_administrator_must(create_requ
 # Substitutes.
 
 
+@pytest.mark.django_db(transaction=True)  # announcements are sent on commit
 def test_a_substitute_decides_on_behalf_of_the_absent_approver(create_request, organisation, approver, bystander,
                                                                approvals):
     today = timezone.localdate()
@@ -332,6 +335,7 @@ def test_a_substitute_must_be_someone_else_in_the_organisation(organisation, app
 # Overrides.
 
 
+@pytest.mark.django_db(transaction=True)  # announcements are sent on commit
 def test_an_administrator_force_approves_with_a_comment(create_request, workflow, administrator, second_approver,
                                                         approvals):
     add_step(workflow, position=2, approvers=[second_approver])

@@ -23,6 +23,7 @@ def _url(request) -> str:
     return reverse("workflows:request_publish_again", kwargs={"public_id": request.public_id})
 
 
+@pytest.mark.django_db(transaction=True)  # announcements are sent on commit
 def test_an_administrator_publishes_again_and_it_is_announced(client, administrator, failed):
     announced = []
 

@@ -173,6 +173,7 @@ def test_a_step_with_neither_rules_nor_default_is_skipped(create_request, workfl
     assert "neither matrix rules nor a default approver" in events(request, Action.STEP_SKIPPED)[0].message
 
 
+@pytest.mark.django_db(transaction=True)  # announcements are sent on commit
 def test_when_every_step_is_skipped_the_request_is_approved_once(create_request, workflow):
     received = []
     from workflows.signals import request_approved

@@ -47,6 +47,7 @@ def test_create_submits_the_bill_and_starts_the_first_step(create_request, appro
     assert approvals == []
 
 
+@pytest.mark.django_db(transaction=True)  # announcements are sent on commit
 def test_any_of_step_completes_with_one_approval(create_request, workflow, approver, second_approver, approvals):
     workflow.steps.get().approvers.add(second_approver)
     request = create_request()
@@ -59,6 +60,7 @@ def test_any_of_step_completes_with_one_approval(create_request, workflow, appro
     assert approvals == [request.pk]
 
 
+@pytest.mark.django_db(transaction=True)  # announcements are sent on commit
 def test_all_of_step_needs_every_approver(create_request, workflow, approver, second_approver, approvals):
     step = workflow.steps.get()
     step.mode = WorkflowStep.Mode.ALL
@@ -78,6 +80,7 @@ def test_all_of_step_needs_every_approver(create_request, workflow, approver, se
     assert approvals == [request.pk]
 
 
+@pytest.mark.django_db(transaction=True)  # announcements are sent on commit
 def test_multi_step_workflow_advances_step_by_step(create_request, workflow, approver, second_approver, approvals):
     add_step(workflow, position=2, approvers=[second_approver], name="Finance")
     request = create_request()
@@ -99,6 +102,7 @@ def test_multi_step_workflow_advances_step_by_step(create_request, workflow, app
     assert approvals == [request.pk]
 
 
+@pytest.mark.django_db(transaction=True)  # announcements are sent on commit
 def test_final_approval_announces_exactly_once(create_request, approver, second_approver, workflow, approvals):
     workflow.steps.get().approvers.add(second_approver)
     request = create_request()
@@ -111,6 +115,7 @@ def test_final_approval_announces_exactly_once(create_request, approver, second_
     assert AuditEvent.objects.filter(request=request, action=Action.FULLY_APPROVED).count() == 1
 
 
+@pytest.mark.django_db(transaction=True)  # announcements are sent on commit
 def test_workflow_without_steps_approves_at_once(organisation, master_data, approvals):
     request = services.request_create(organisation=organisation, content=bill_content(master_data),
                                       document=pdf_document())
@@ -189,6 +194,7 @@ def test_deciding_on_a_rejected_request_is_already_decided(decide, create_reques
     assert reload(request).state == State.REJECTED
 
 
+@pytest.mark.django_db(transaction=True)  # announcements are sent on commit
 def test_resubmit_after_rejection_starts_a_new_revision_at_step_one(
     create_request, workflow, master_data, approver, second_approver, approvals
 ):
@@ -290,6 +296,7 @@ def test_mark_publish_failed_leaves_other_states_alone(create_request):
     assert not AuditEvent.objects.filter(request=request, action=Action.PUBLISH_FAILED).exists()
 
 
+@pytest.mark.django_db(transaction=True)  # announcements are sent on commit
 def test_spend_money_bypasses_approval(organisation, master_data, workflow, approvals):
     request = services.request_create(organisation=organisation, content=bill_content(master_data, kind="spend_money"),
                                       document=pdf_document())
@@ -302,20 +309,40 @@ def test_spend_money_bypasses_approval(organisation, master_data, workflow, appr
     assert approvals == [request.pk]
 
 
-def test_a_failing_service_rolls_back_its_audit_rows(create_request, approver):
+def test_a_failing_service_rolls_back_its_audit_rows(create_request, approver, monkeypatch):
     request = create_request()
     audit_before = actions(request)
 
-    def broken_receiver(sender, request, **kwargs):
-        raise RuntimeError("The receiver failed after the audit rows were written.")
+    def broken(request):
+        raise RuntimeError("Failed after the decision and its audit rows were written.")
 
-    request_approved.connect(broken_receiver, weak=False)
-    try:
-        with pytest.raises(RuntimeError):
-            services.request_approve(request_id=request.pk, user=approver, comment="Looks right.")
-    finally:
-        request_approved.disconnect(broken_receiver)
+    monkeypatch.setattr(services, "_step_complete", broken)
+    with pytest.raises(RuntimeError):
+        services.request_approve(request_id=request.pk, user=approver, comment="Looks right.")
 
     assert actions(request) == audit_before
     assert not Decision.objects.filter(request=request).exists()
     assert reload(request).state == State.ON_APPROVAL
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_approval_that_rolls_back_is_never_announced(create_request, approver, monkeypatch):
+    request = create_request()
+    announced = []
+    request_approved.connect(lambda sender, request, **kwargs: announced.append(request.pk), weak=False,
+                             dispatch_uid="test-announced")  # fmt: skip
+    real_finish = services._finish
+
+    def finish_then_fail(*args, **kwargs):
+        real_finish(*args, **kwargs)
+        raise RuntimeError("failed after the request was approved")
+
+    monkeypatch.setattr(services, "_finish", finish_then_fail)
+    try:
+        with pytest.raises(RuntimeError):
+            services.request_approve(request_id=request.pk, user=approver)
+    finally:
+        request_approved.disconnect(dispatch_uid="test-announced")
+
+    assert announced == []
+    assert ApprovalRequest.objects.get(pk=request.pk).state == ApprovalRequest.State.ON_APPROVAL

@@ -24,7 +24,7 @@ from approvalmax.core.models import (
     TrackingCategory,
     TrackingOption,
 )
-from approvalmax.core.signals import master_data_changed
+from approvalmax.core.signals import master_data_changed, send_on_commit
 from xero_integration.models import XeroConnection
 from xero_integration.services.connection import accounting_for
 
@@ -172,6 +172,6 @@ def master_data_sync(*, organisation_id: int, incremental: bool = False) -> set[
             last_synced_at=timezone.now(), problem="",
         )
         if changed:
-            master_data_changed.send(sender=XeroConnection, organisation_id=organisation_id,
-                                     lists={str(name) for name in changed})
+            send_on_commit(master_data_changed, XeroConnection, organisation_id=organisation_id,
+                           lists={str(name) for name in changed})
     return {str(name) for name in changed}
