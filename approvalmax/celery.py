@@ -3,6 +3,7 @@ from datetime import timedelta
 
 from celery import Celery
 from celery.schedules import crontab
+from celery.signals import setup_logging, task_postrun, task_prerun
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "approvalmax.settings.base")
 
@@ -33,3 +34,44 @@ app.conf.beat_schedule = {
         "schedule": crontab(),
     },
 }
+
+
+@setup_logging.connect
+def _django_logging(**kwargs):
+    """Celery's workers and beat log through Django's LOGGING, in the same format."""
+    import logging
+    from logging.config import dictConfig
+
+    from django.conf import settings
+
+    dictConfig(settings.LOGGING)
+    logging.captureWarnings(True)
+
+
+@task_prerun.connect
+def _bind_task(task_id=None, task=None, args=None, kwargs=None, **extra):
+    from approvalmax.core.log_context import bind
+
+    organisation_id = (kwargs or {}).get("organisation_id")
+    if organisation_id is None and args and _first_parameter(task) == "organisation_id":
+        organisation_id = args[0]
+    _task_log_tokens[task_id] = bind(task_id=task_id, task=task.name, organisation_id=organisation_id)
+
+
+@task_postrun.connect
+def _unbind_task(task_id=None, **extra):
+    from approvalmax.core.log_context import unbind
+
+    token = _task_log_tokens.pop(task_id, None)
+    if token is not None:
+        unbind(token)
+
+
+_task_log_tokens: dict = {}
+
+
+def _first_parameter(task) -> str:
+    import inspect
+
+    parameters = [p for p in inspect.signature(task.run).parameters if p != "self"]
+    return parameters[0] if parameters else ""

@@ -7,6 +7,7 @@ from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 from rest_framework.permissions import BasePermission
 
+from approvalmax.core.log_context import bind
 from approvalmax.core.throttle import FailureLimit
 from dext_integration.models import DextConnection
 
@@ -48,6 +49,7 @@ class DextKeyAuthentication(BaseAuthentication):
             raise exceptions.AuthenticationFailed("Unknown API key.")
         if connection.revoked_at is not None:
             raise exceptions.AuthenticationFailed("This API key has been revoked.")
+        bind(organisation=connection.organisation.slug, organisation_id=connection.organisation_id)
         return None, connection
 
     def authenticate_header(self, request) -> str:

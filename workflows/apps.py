@@ -12,4 +12,8 @@ class WorkflowsConfig(AppConfig):
         audit_configuration(Workflow, organisation=lambda w: w.organisation_id, ignore=("created_at",))
         audit_configuration(WorkflowStep, organisation=lambda s: s.workflow.organisation_id)
         audit_configuration(MatrixRule, organisation=lambda r: r.step.workflow.organisation_id)
+        from approvalmax.core import metrics
+        from workflows.metrics import collect
+
+        metrics.register(collect)
         audit_configuration(Substitution, organisation=lambda s: s.organisation_id, ignore=("created_at",))

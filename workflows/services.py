@@ -43,6 +43,7 @@ from workflows.models import (
     WorkflowStep,
 )
 from approvalmax.core.signals import send_on_commit
+from workflows import metrics as request_metrics
 from workflows.signals import request_approved
 
 SYSTEM = "System"
@@ -497,6 +498,8 @@ def request_mark_published(*, request_id: int, external_id: str, external_url: s
     request.publish_error = ""
     request.save()
     _audit(request, AuditEvent.Action.PUBLISHED, message=message, data={"external_id": external_id})
+    published_at = timezone.now()
+    transaction.on_commit(lambda: request_metrics.published(request, published_at))
     return request
 
 
@@ -509,6 +512,7 @@ def request_mark_publish_failed(*, request_id: int, error: str) -> ApprovalReque
     request.publish_error = error
     request.save()
     _audit(request, AuditEvent.Action.PUBLISH_FAILED, message=error)
+    transaction.on_commit(request_metrics.publish_failed)
     return request
 
 

@@ -14,6 +14,7 @@ from urllib.parse import quote, urlencode
 import requests
 from django.conf import settings
 
+from approvalmax.core import metrics
 from xero_integration.exceptions import (
     XeroAuthError,
     XeroError,
@@ -177,6 +178,10 @@ class XeroAccounting:
             headers["Idempotency-Key"] = idempotency_key[:128]
         with self.budget.call() if self.budget else nullcontext():
             response = _send(self.session, method, self._url(path), params=params, data=body, headers=headers)
+        tenant = self.headers["xero-tenant-id"]
+        metrics.increment(metrics.ACCOUNTING_CALLS, system="xero", tenant=tenant)
+        if response.status_code == 429:
+            metrics.increment(metrics.ACCOUNTING_RATE_LIMITED, system="xero", tenant=tenant)
         if response.status_code == 429 and self.budget:
             self.budget.refused(retry_after=float(response.headers.get("Retry-After") or 60),
                                 problem=response.headers.get("X-Rate-Limit-Problem", "minute"))

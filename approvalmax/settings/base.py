@@ -57,6 +57,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "approvalmax.core.middleware.ConfigurationActorMiddleware",
+    "approvalmax.core.log_context.LogContextMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -231,16 +232,36 @@ DEXT_API_URL = env(
 )
 MASTER_DATA_SYNC_HOUR = env.int("MASTER_DATA_SYNC_HOUR", default=3)
 
+# JSON lines in production (LOG_FORMAT=json), one readable line each in the demo. Every line
+# carries the organisation, the approval request, the HTTP request's id and the Celery task
+# where they are known (approvalmax.core.log_context), and anything like a secret is blanked.
+LOG_FORMAT = env("LOG_FORMAT", default="text" if DEBUG else "json")
+_CONTEXT = "%(organisation)s %(organisation_id)s %(request)s %(http_request)s %(task_id)s %(task)s"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"context": {"()": "approvalmax.core.log_context.ContextFilter"}},
+    "formatters": {
+        "json": {
+            "()": "pythonjsonlogger.json.JsonFormatter",
+            "fmt": f"%(asctime)s %(levelname)s %(name)s %(message)s {_CONTEXT}",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+        },
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s [%(organisation)s%(organisation_id)s"
+                           " %(request)s %(task_id)s]"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["context"],
+                             "formatter": "json" if LOG_FORMAT == "json" else "text"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     # WeasyPrint narrates every render at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"},
                 # pypdf reports every repair it makes to a sloppy PDF.
                 "pypdf": {"level": "ERROR"}},
 }
+# GET /metrics (Prometheus) needs this bearer token; unset, it answers only on loopback.
+METRICS_TOKEN = env("METRICS_TOKEN", default="")
+# Celery logs through the configuration above instead of its own (approvalmax/celery.py).
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Every page: only our own scripts, styles and images; forms post to us or to the OAuth
 # authorize endpoints the Connect buttons redirect to; nothing embeds our pages.
@@ -263,8 +284,8 @@ CONTENT_SECURITY_POLICY = {
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
-# A load balancer probes over plain HTTP.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# A load balancer probes, and Prometheus scrapes, over plain HTTP inside the network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("SECURE_PROXY_SSL_HEADER", default=False) else None
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 365 * 24 * 3600)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)

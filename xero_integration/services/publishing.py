@@ -130,7 +130,8 @@ def _bills_lookup(client: XeroAccounting, unknown: list[Item]) -> None:
     for request, publication in unknown:
         invoice_id = found.get(request_page_url(request=request))
         if invoice_id:
-            logger.info("Request %s: its unanswered create did make a bill; not creating another.", request.pk)
+            logger.info("Request %s: its unanswered create did make a bill; not creating another.", request.pk,
+                        extra={"request": request.public_id})
             _record(publication, invoice_id=invoice_id)
 
 
