@@ -13,6 +13,7 @@ class WorkflowsConfig(AppConfig):
         audit_configuration(WorkflowStep, organisation=lambda s: s.workflow.organisation_id)
         audit_configuration(MatrixRule, organisation=lambda r: r.step.workflow.organisation_id)
         from approvalmax.core import metrics
+        from workflows import receivers  # noqa: F401
         from workflows.metrics import collect
 
         metrics.register(collect)

@@ -489,6 +489,19 @@ class RequestDocument(models.Model):
         return self.content_type == "application/pdf"
 
 
+class AuditReport(models.Model):
+    """The audit report of one approved revision: rendered once, away from any publish lock, and
+    sent as these very bytes by every attempt to attach it."""
+
+    request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="audit_reports")
+    revision = models.PositiveIntegerField()
+    file = models.FileField(upload_to="audit-reports/%Y/%m/", max_length=300)
+    rendered_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "revision"], name="one_audit_report_per_revision")]
+
+
 class Decision(models.Model):
     class Outcome(models.TextChoices):
         APPROVED = "approved", "Approved"

@@ -6,3 +6,6 @@ from django.dispatch import Signal
 
 # kwargs: request (ApprovalRequest), fully approved or bypassing approval, ready to publish.
 request_approved = Signal()
+
+# kwargs: request (ApprovalRequest), approved and with its audit report rendered: adapters publish it.
+request_ready_to_publish = Signal()

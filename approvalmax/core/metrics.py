@@ -98,7 +98,8 @@ def histogram_family(name: str, documentation: str, buckets: tuple = PUBLISH_BUC
 
 def queue_depth() -> GaugeMetricFamily:
     family = GaugeMetricFamily(PREFIX + "queue_depth", "Celery messages waiting in the broker.", labels=["queue"])
-    family.add_metric(["celery"], _messages_waiting("celery"))
+    for queue in settings.CELERY_TASK_QUEUES:
+        family.add_metric([queue.name], _messages_waiting(queue.name))
     return family
 
 

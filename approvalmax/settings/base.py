@@ -5,6 +5,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import environ
+from kombu import Exchange, Queue
 from csp.constants import NONE, SELF
 
 BASE_DIR = Path(__file__).resolve().parents[2]
@@ -168,7 +169,30 @@ CELERY_TASK_TIME_LIMIT = 300
 CELERY_TASK_SOFT_TIME_LIMIT = 240
 CELERY_BEAT_SCHEDULE_FILENAME = str(BASE_DIR / "var" / "celerybeat-schedule")
 CELERY_TIMEZONE = "UTC"
+# A flood of one kind of work never delays another: each has its queue. A worker started without
+# -Q consumes them all (the demo); in production give each its own workers (README).
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in ("celery", "publishing", "reports", "sync", "mail")]
+CELERY_TASK_ROUTES = {
+    "xero.publish_tenant": {"queue": "publishing"},
+    "workflows.render_audit_report": {"queue": "reports"},
+    "xero.*sync*": {"queue": "sync"},
+    "dext.push_*": {"queue": "sync"},
+    "mail.*": {"queue": "mail"},
+}
+# A prefork child is replaced after this many tasks, or once it has grown past this many KiB
+# after a task: PDF rendering leaves memory behind that Python never hands back.
+CELERY_WORKER_MAX_TASKS_PER_CHILD = env.int("CELERY_WORKER_MAX_TASKS_PER_CHILD", default=200)
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=200_000)
 REDIS_URL = env("REDIS_URL", default="")
+if REDIS_URL:
+    # Exactly one beat schedules at a time: the others started wait on a Redis lock as standbys
+    # and take over within BEAT_LOCK_TIMEOUT_SECONDS of the leader's death.
+    CELERY_BEAT_SCHEDULER = "redbeat.RedBeatScheduler"
+    CELERY_REDBEAT_REDIS_URL = REDIS_URL
+    CELERY_REDBEAT_KEY_PREFIX = env("REDBEAT_KEY_PREFIX", default="redbeat:")
+    CELERY_REDBEAT_LOCK_TIMEOUT = env.int("BEAT_LOCK_TIMEOUT_SECONDS", default=60)
+    CELERY_BEAT_MAX_LOOP_INTERVAL = max(1, min(10, CELERY_REDBEAT_LOCK_TIMEOUT // 3))
 # Counters every process must share (the Dext key throttle): Redis, or files on the demo's machine.
 CACHES = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL, "KEY_PREFIX": "cache"}

@@ -45,6 +45,9 @@ def worker_env(xero_sandbox, settings, tmp_path):
         "PUBLISH_SWEEP_SECONDS": "2",
         "PUBLISH_SWEEP_GRACE_SECONDS": "1",
         "BEAT_SCHEDULE_FILE": str(tmp_path / "beat-schedule"),
+        # Its own beat lock and schedule, so no beat of another test stands in its way.
+        "REDBEAT_KEY_PREFIX": f"redbeat-{tmp_path.name}:",
+        "BEAT_LOCK_TIMEOUT_SECONDS": "6",
     }
 
 

@@ -16,13 +16,12 @@ import hashlib
 import logging
 from datetime import timedelta
 
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
 from approvalmax.core.locks import LockTimeout, exclusive, is_held
 from workflows import services as workflow_services
-from workflows.audit_report import render_audit_report
+from workflows.audit_reports import audit_report_ensure, audit_report_get, audit_reports_ready
 from workflows.models import ApprovalRequest
 from workflows.selectors import request_page_url
 from xero_integration import payloads
@@ -65,10 +64,10 @@ def _attach(client: XeroAccounting, request: ApprovalRequest, publication: XeroP
                               idempotency_key=_key(request, "document"))
         _record(publication, document_attached=True)
     if not publication.report_attached:
-        if not publication.audit_report:
-            publication.audit_report.save(f"{request.public_id}-r{request.revision}.pdf",
-                                          ContentFile(render_audit_report(request=request)))
-        with publication.audit_report.open("rb") as handle:
+        # Rendered before the lock was taken (workflows.audit_reports); a publication from before
+        # that kept its own copy, and a retry must send the bytes it sent first.
+        stored = publication.audit_report or audit_report_get(request=request).file
+        with stored.open("rb") as handle:
             report = handle.read()
         client.put_attachment(endpoint=endpoint, object_id=object_id,
                               filename=f"Approval audit report {request.invoice_number or request.public_id}.pdf"[:120],
@@ -266,14 +265,23 @@ def _client_or_fail(organisation_id: int, requests: list[ApprovalRequest]):
         return None
 
 
+def _report_kept(request: ApprovalRequest) -> bool:
+    return XeroPublication.objects.filter(request=request, revision=request.revision).exclude(audit_report="").exists()
+
+
 def tenant_publish(*, organisation_id: int) -> int:
     """Publish up to one batch of the organisation's approved requests together. Returns how many
     approved requests still wait, for the caller to run again; 0 when another live publisher holds
     the tenant (it runs again itself while anything waits)."""
+    waiting = ApprovalRequest.objects.filter(organisation_id=organisation_id)
+    # Reports a lost render task never made are rendered here, before the lock: under it, only Xero.
+    for request in _approved(waiting)[:BATCH_SIZE]:
+        audit_report_ensure(request=request)
     try:
         with exclusive(_lock_name(organisation_id), timeout=LOCK_WAIT_SECONDS):
-            waiting = ApprovalRequest.objects.filter(organisation_id=organisation_id)
-            requests = _approved(waiting)[:BATCH_SIZE]
+            candidates = _approved(waiting)[:BATCH_SIZE]
+            ready = audit_reports_ready(candidates)
+            requests = [request for request in candidates if request.pk in ready or _report_kept(request)]
             connected = requests and _client_or_fail(organisation_id, requests)
             if connected:
                 _publish_together(*connected, requests)

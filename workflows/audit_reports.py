@@ -1,0 +1,39 @@
+"""Audit reports are rendered once per approved revision, by their own task as soon as a request
+is approved, so that publishing holds a tenant's lock only for the accounting system's calls."""
+
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from workflows.audit_report import render_audit_report
+from workflows.models import ApprovalRequest, AuditReport
+
+
+def audit_report_get(*, request: ApprovalRequest) -> AuditReport | None:
+    return AuditReport.objects.filter(request=request, revision=request.revision).first()
+
+
+def audit_report_ensure(*, request: ApprovalRequest) -> AuditReport:
+    """The revision's report, rendered now if nobody has yet. Two renderers may race: the first
+    to save wins, and the other's file is dropped."""
+    existing = audit_report_get(request=request)
+    if existing is not None:
+        return existing
+    report = AuditReport(request=request, revision=request.revision)
+    report.file.save(f"{request.public_id}-r{request.revision}.pdf", ContentFile(render_audit_report(request=request)),
+                     save=False)  # fmt: skip
+    try:
+        with transaction.atomic():
+            report.save()
+    except IntegrityError:
+        report.file.delete(save=False)
+        return AuditReport.objects.get(request=request, revision=request.revision)
+    return report
+
+
+def audit_reports_ready(requests: list[ApprovalRequest]) -> set[int]:
+    """Which of these requests have their current revision's report (one query)."""
+    if not requests:
+        return set()
+    pairs = {(r.pk, r.revision) for r in requests}
+    rows = AuditReport.objects.filter(request__in=[r.pk for r in requests]).values_list("request_id", "revision")
+    return {request_id for request_id, revision in rows if (request_id, revision) in pairs}
