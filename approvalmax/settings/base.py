@@ -134,8 +134,24 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "var" / "static")
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "var" / "media")
+# Originals, audit reports and previews: shared object storage (S3 or any S3-compatible service)
+# when S3_BUCKET is set, so that every machine reads what any other wrote; the local disk otherwise.
+S3_BUCKET = env("S3_BUCKET", default="")
+_S3_OPTIONS = {
+    "bucket_name": S3_BUCKET,
+    "endpoint_url": env("S3_ENDPOINT_URL", default="") or None,
+    "region_name": env("S3_REGION", default="") or None,
+    "access_key": env("S3_ACCESS_KEY_ID", default="") or None,
+    "secret_key": env("S3_SECRET_ACCESS_KEY", default="") or None,
+    "location": env("S3_PREFIX", default=""),
+    "default_acl": None,
+    "querystring_auth": True,  # files are served through our views; a leaked URL expires
+    "file_overwrite": False,
+}
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {"BACKEND": "storages.backends.s3.S3Storage", "OPTIONS": _S3_OPTIONS}
+    if S3_BUCKET
+    else {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
 }
 
