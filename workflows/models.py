@@ -305,7 +305,10 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
 
     class Meta:
         ordering = ["-created_at"]
-        indexes = [models.Index(fields=["organisation", "state"])]
+        # The request list reads newest first, for the user's organisations, by state or not.
+        indexes = [models.Index(fields=["organisation", "state"]),
+                   models.Index(fields=["organisation", "-created_at", "-id"], name="request_newest_first"),
+                   models.Index(fields=["organisation", "state", "-created_at", "-id"], name="request_state_newest_first")]
         permissions = [("decide_request", "Can approve or reject requests on behalf of the system")]
 
     def __str__(self) -> str:

@@ -78,7 +78,10 @@ def inbox_for_user(*, user: AbstractBaseUser) -> QuerySet[ApprovalRequest]:
 
 
 def request_list_for_user(*, user: AbstractBaseUser, state: str = "") -> QuerySet[ApprovalRequest]:
-    requests = requests_visible_to(user=user)
+    # The organisations as a list of ids, not a subquery: then the newest-first index serves the
+    # page and the planner does not sort every visible request to find the first fifty.
+    organisation_ids = list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+    requests = ApprovalRequest.objects.filter(organisation_id__in=organisation_ids)
     if state:
         requests = requests.filter(state=state)
     return (

@@ -5,7 +5,6 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
@@ -25,6 +24,7 @@ from workflows.forms import (
     SubstitutionForm,
 )
 from workflows.models import ApprovalRequest
+from workflows.pagination import newest_first_page
 
 REQUESTS_PER_PAGE = 50
 
@@ -114,9 +114,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def request_list(request: HttpRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET)
     state = form.cleaned_data["state"] if form.is_valid() else ""
-    page = Paginator(selectors.request_list_for_user(user=request.user, state=state), REQUESTS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page = newest_first_page(selectors.request_list_for_user(user=request.user, state=state),
+                             older_than=request.GET.get("older", ""), size=REQUESTS_PER_PAGE)  # fmt: skip
     context = {
         "form": form,
         "page": page,

@@ -1,0 +1,94 @@
+"""The request list pages by keyset, newest first: every request once, whatever the depth, with
+a count that stops at a bound and the same queries on every page."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from workflows import pagination
+from workflows.models import ApprovalRequest
+
+pytestmark = pytest.mark.django_db
+
+LIST = reverse("workflows:request_list")
+
+
+@pytest.fixture
+def approver_client(client, approver):
+    client.force_login(approver)
+    return client
+
+
+def numbers(html: str) -> list[str]:
+    return re.findall(r"<td>(INV-\d+)</td>", html)
+
+
+def older_link(html: str) -> str | None:
+    found = re.search(r'href="\?(?:state=[^&]*&amp;)?older=([^"]+)" rel="next"', html)
+    return found and found.group(1)
+
+
+def walk(client, **params) -> tuple[list[str], list[int]]:
+    seen, queries, older = [], [], None
+    while True:
+        with CaptureQueriesContext(connection) as captured:
+            html = client.get(LIST, {**params, **({"older": older} if older else {})}).content.decode()
+        queries.append(len(captured.captured_queries))
+        seen += numbers(html)
+        older = older_link(html)
+        if not older:
+            return seen, queries
+
+
+def test_every_request_appears_once_newest_first_even_with_equal_times(approver_client, create_request, monkeypatch):
+    monkeypatch.setattr("workflows.views.REQUESTS_PER_PAGE", 7)
+    for n in range(23):
+        create_request(invoice_number=f"INV-{n:03}")
+    # Some share their moment to the microsecond; the id breaks the tie.
+    moment = timezone.now()
+    ApprovalRequest.objects.filter(invoice_number__in=["INV-005", "INV-006", "INV-007", "INV-008"]).update(created_at=moment)
+
+    seen, queries = walk(approver_client)
+
+    assert sorted(seen) == [f"INV-{n:03}" for n in range(23)] and len(seen) == 23
+    expected = list(ApprovalRequest.objects.order_by("-created_at", "-pk").values_list("invoice_number", flat=True))
+    assert seen == expected
+    assert len(queries) == 4 and len(set(queries)) == 1
+
+
+def test_the_state_filter_is_kept_from_page_to_page(approver_client, create_request, approver, monkeypatch):
+    from workflows import services
+
+    monkeypatch.setattr("workflows.views.REQUESTS_PER_PAGE", 2)
+    for n in range(5):
+        request = create_request(invoice_number=f"INV-{n}")
+        if n % 2 == 0:
+            services.request_reject(request_id=request.pk, user=approver, comment="No.")
+
+    seen, _ = walk(approver_client, state="rejected")
+
+    assert sorted(seen) == ["INV-0", "INV-2", "INV-4"]
+
+
+def test_the_count_stops_at_its_bound(approver_client, create_request, monkeypatch):
+    monkeypatch.setattr(pagination, "COUNT_BOUND", 3)
+    for n in range(3):
+        create_request(invoice_number=f"INV-{n}")
+    assert "3 in all" in approver_client.get(LIST).content.decode()
+
+    create_request(invoice_number="INV-3")
+    assert "more than 3 in all" in approver_client.get(LIST).content.decode()
+
+
+@pytest.mark.parametrize("cursor", ["garbage", "%00", "MjAyNi0xMi0wMVQwMDowMDowMHw", "x" * 500])
+def test_a_cursor_we_did_not_make_starts_from_the_newest(approver_client, create_request, cursor):
+    create_request(invoice_number="INV-1")
+
+    response = approver_client.get(LIST, {"older": cursor})
+
+    assert response.status_code == 200
+    assert numbers(response.content.decode()) == ["INV-1"]

@@ -1,0 +1,51 @@
+"""Keyset pages for long lists: "older than this one" instead of OFFSET, and a count that stops
+at a bound, so that page 200 of 100,000 requests costs what page 1 does."""
+
+import base64
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Q, QuerySet
+
+COUNT_BOUND = 1000
+
+
+@dataclass(frozen=True)
+class KeysetPage:
+    object_list: list
+    older: str | None  # cursor of the next, older page
+    is_first: bool
+    count: int  # at most bound + 1: "more than bound"
+    bound: int
+
+    @property
+    def count_is_bounded(self) -> bool:
+        return self.count > self.bound
+
+
+def _cursor(row) -> str:
+    raw = f"{row.created_at.isoformat()}|{row.pk}".encode()
+    return base64.urlsafe_b64encode(raw).decode().rstrip("=")
+
+
+def _position(cursor: str) -> tuple[datetime, int] | None:
+    """None for anything that is not a cursor we made: the list then starts from the newest."""
+    try:
+        created_at, pk = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
+        moment = datetime.fromisoformat(created_at)
+        return (moment, int(pk)) if moment.tzinfo else None
+    except (ValueError, UnicodeDecodeError):
+        return None
+
+
+def newest_first_page(queryset: QuerySet, *, older_than: str = "", size: int = 50) -> KeysetPage:
+    """`queryset` ordered by ("-created_at", "-pk"); rows older than the cursor, newest first."""
+    position = _position(older_than) if older_than else None
+    rows = queryset
+    if position is not None:
+        created_at, pk = position
+        rows = rows.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+    found = list(rows[: size + 1])
+    count = queryset.order_by().values("pk")[: COUNT_BOUND + 1].count()
+    return KeysetPage(object_list=found[:size], older=_cursor(found[size - 1]) if len(found) > size else None,
+                      is_first=position is None, count=count, bound=COUNT_BOUND)  # fmt: skip
