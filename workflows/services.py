@@ -211,13 +211,16 @@ def _finish(request: ApprovalRequest, *, by_people: bool) -> None:
     send_on_commit(request_approved, ApprovalRequest, request=request)
 
 
-def _advance(request: ApprovalRequest, *, after: int, decider: _Decider | None = None) -> None:
+def _advance(request: ApprovalRequest, *, after: int, decider: _Decider | None = None,
+             facts: routing.RequestFacts | None = None, new_revision: bool = False) -> None:
     """Start the first step after position `after` that has someone to decide, skipping (and
-    saying why) those without; approve the request when none is left."""
-    facts = routing.request_facts(request)
+    saying why) those without; approve the request when none is left. A revision just made has
+    no decisions or assignments yet, so those are not looked for."""
+    facts = facts or routing.request_facts(request)
     workflow = request.workflow
     steps = workflow.steps.exclude(kind=WorkflowStep.Kind.AUTO_APPROVAL).filter(position__gt=after)
-    decided_by_people = decider is not None or request.decisions.filter(revision=request.revision).exists()
+    decided_by_people = decider is not None or (
+        not new_revision and request.decisions.filter(revision=request.revision).exists())
     for step in steps.order_by("position"):
         route = routing.step_route(step, facts, requester_may_approve=workflow.requester_may_approve)
         if route.is_empty and not route.excluded_requester:
@@ -229,7 +232,8 @@ def _advance(request: ApprovalRequest, *, after: int, decider: _Decider | None =
         if step.is_review and request.state == State.ON_APPROVAL:
             request.start_review()
         request.save()
-        Assignment.objects.filter(request=request, revision=request.revision, step=step).delete()
+        if not new_revision:
+            Assignment.objects.filter(request=request, revision=request.revision, step=step).delete()
         Assignment.objects.bulk_create(
             Assignment(request=request, revision=request.revision, step=step, approver_id=pk, rule=rule)
             for pk, rule in route.approvers
@@ -255,7 +259,8 @@ def _advance(request: ApprovalRequest, *, after: int, decider: _Decider | None =
 
 def _start_workflow(request: ApprovalRequest) -> None:
     """Auto-approval rules first; otherwise route the request to its first step with approvers."""
-    rule = routing.auto_approval_rule(request.workflow, routing.request_facts(request))
+    facts = routing.request_facts(request)
+    rule = routing.auto_approval_rule(request.workflow, facts)
     if rule is not None:
         request.current_step = None
         request.auto_approve()
@@ -266,7 +271,7 @@ def _start_workflow(request: ApprovalRequest) -> None:
         _audit(request, AuditEvent.Action.FULLY_APPROVED, message="Auto-approved.")
         send_on_commit(request_approved, ApprovalRequest, request=request)
         return
-    _advance(request, after=0)
+    _advance(request, after=0, facts=facts, new_revision=True)
 
 
 @transaction.atomic

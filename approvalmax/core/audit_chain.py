@@ -58,11 +58,16 @@ class ChainedRecord(models.Model):
 
         if getattr(self, "created_at", None) is None:
             self.created_at = timezone.now()
-        with transaction.atomic():
+        # Part of the writer's transaction (no savepoint of its own: a failure here fails the
+        # change it records); the head row is created once, on the organisation's first record.
+        with transaction.atomic(savepoint=False):
             organisation_id = self.chain_organisation_id()
-            AuditChainHead.objects.bulk_create([AuditChainHead(organisation_id=organisation_id)],
-                                               ignore_conflicts=True)
-            head = AuditChainHead.objects.select_for_update().get(organisation_id=organisation_id)
+            heads = AuditChainHead.objects.select_for_update()
+            head = heads.filter(organisation_id=organisation_id).first()
+            if head is None:
+                AuditChainHead.objects.bulk_create([AuditChainHead(organisation_id=organisation_id)],
+                                                   ignore_conflicts=True)
+                head = heads.get(organisation_id=organisation_id)
             self.chain_position = head.length + 1
             self.previous_hash = head.last_hash
             self.chain_hash = chain_digest(self.previous_hash, self.chain_content())
