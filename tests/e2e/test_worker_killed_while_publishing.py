@@ -8,12 +8,10 @@ import sys
 import time
 
 import pytest
-import redis
 from django.conf import settings as django_settings
-from django.db import connection
 
 from approvalmax.celery import app as celery_app
-from tests.conftest import require_service
+from tests.e2e.worker_processes import require_broker, worker_database_url
 from tests.xero_integration.helpers import SandboxReader, approved_request, synced_master_data
 from workflows.models import ApprovalRequest
 from xero_integration.tasks import publish_tenant
@@ -23,20 +21,14 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 @pytest.fixture
 def worker_env(xero_sandbox, settings, tmp_path):
-    if connection.vendor != "postgresql":
-        require_service("PostgreSQL", "worker processes share the test database with the test")
-    try:
-        redis.Redis.from_url(settings.CELERY_BROKER_URL).ping()
-    except redis.RedisError as exc:
-        require_service("Redis", f"the workers consume from it ({exc})")
+    database_url = worker_database_url()
+    require_broker(settings)
     settings.XERO_SANDBOX_IDEMPOTENCY_SECONDS = 0  # only looking documents up can prevent a duplicate
     celery_app.control.purge()
-    db = connection.settings_dict
     return {
         **os.environ,
         "DJANGO_SETTINGS_MODULE": "approvalmax.settings.test",
-        "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-                        f"/{db['NAME']}",
+        "DATABASE_URL": database_url,
         "CELERY_BROKER_URL": settings.CELERY_BROKER_URL,
         "REDIS_URL": settings.REDIS_URL or "redis://127.0.0.1:6379/14",
         "MEDIA_ROOT": str(settings.MEDIA_ROOT),

@@ -8,30 +8,22 @@ import sys
 import time
 
 import pytest
-import redis
 from django.conf import settings as django_settings
-from django.db import connection
 
 from approvalmax.celery import app as celery_app
-from tests.conftest import require_service
+from tests.e2e.worker_processes import require_broker, worker_database_url
 from tests.factories import OrganisationFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_a_workers_lines_are_json_with_the_task_and_its_organisation(settings, tmp_path):
-    if connection.vendor != "postgresql":
-        require_service("PostgreSQL", "the worker process shares the test database with the test")
-    try:
-        redis.Redis.from_url(settings.CELERY_BROKER_URL).ping()
-    except redis.RedisError as exc:
-        require_service("Redis", f"the worker consumes from it ({exc})")
+    database_url = worker_database_url()
+    require_broker(settings)
     organisation = OrganisationFactory()  # not connected to Xero: its sync logs that and stops
     celery_app.control.purge()
-    db = connection.settings_dict
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "approvalmax.settings.test", "LOG_FORMAT": "json",
-           "DATABASE_URL": f"postgres://{db['USER'] or 'postgres'}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
-                           f"/{db['NAME']}",
+           "DATABASE_URL": database_url,
            "CELERY_BROKER_URL": settings.CELERY_BROKER_URL}  # fmt: skip
     log = tmp_path / "worker.log"
     with open(log, "w") as out:
