@@ -6,6 +6,9 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 DEBIAN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
 PORT ?= 8000
+# Links, OAuth redirects and the stand-ins' addresses follow the port the demo serves on.
+PUBLIC_BASE_URL ?= http://127.0.0.1:$(PORT)
+export PUBLIC_BASE_URL
 
 .PHONY: run test install system-packages browser demo-setup clean
 

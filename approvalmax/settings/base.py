@@ -176,7 +176,10 @@ _CELERY_QUEUE_DIR = BASE_DIR / "var" / "celery-queue"
 CELERY_BROKER_TRANSPORT_OPTIONS = {}
 if CELERY_BROKER_URL.startswith("filesystem"):
     _CELERY_QUEUE_DIR.mkdir(parents=True, exist_ok=True)
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_CELERY_QUEUE_DIR), "data_folder_out": str(_CELERY_QUEUE_DIR)}
+    # Exchange bindings go in a control folder, which would otherwise be ./control.
+    (BASE_DIR / "var" / "celery-control").mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"data_folder_in": str(_CELERY_QUEUE_DIR), "data_folder_out": str(_CELERY_QUEUE_DIR),
+                                       "control_folder": str(BASE_DIR / "var" / "celery-control")}
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
