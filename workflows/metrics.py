@@ -8,7 +8,7 @@ from approvalmax.core import metrics
 from workflows.models import ApprovalRequest, AuditEvent
 
 APPROVAL_TO_PUBLISHED = "approval_to_published_seconds"
-PUBLISH_FAILURES = "publish_failures_total"
+PUBLISH_FAILURES = "publish_failures"  # exposed as approvalmax_publish_failures_total
 _APPROVED = (AuditEvent.Action.FULLY_APPROVED, AuditEvent.Action.FORCE_APPROVED, AuditEvent.Action.AUTO_APPROVED,
              AuditEvent.Action.BYPASSED, AuditEvent.Action.PUBLISH_AGAIN)
 
@@ -20,7 +20,7 @@ def collect():
         family.add_metric([state], by_state.get(state, 0))
     yield family
     yield metrics.histogram_family(APPROVAL_TO_PUBLISHED, "Seconds from a request's approval to its publishing.")
-    yield metrics.counter_family(PUBLISH_FAILURES.removesuffix("_total"), "Requests whose publishing failed.", [])
+    yield metrics.counter_family(PUBLISH_FAILURES, "Requests whose publishing failed.", [])
 
 
 def published(request: ApprovalRequest, at) -> None:
@@ -31,4 +31,4 @@ def published(request: ApprovalRequest, at) -> None:
 
 
 def publish_failed() -> None:
-    metrics.increment(PUBLISH_FAILURES.removesuffix("_total"))
+    metrics.increment(PUBLISH_FAILURES)

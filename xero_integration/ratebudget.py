@@ -18,15 +18,13 @@ import uuid
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import timedelta
-from functools import lru_cache
 
-import redis
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 
-from approvalmax.core.locks import exclusive
+from approvalmax.core.locks import exclusive, redis_client
 from xero_integration.exceptions import XeroRateLimited
 from xero_integration.models import XeroCallSlot, XeroConnection, XeroRateCounter
 
@@ -48,10 +46,6 @@ redis.call('ZADD', KEYS[3], now, ARGV[8])
 return 'ok'
 """
 
-
-@lru_cache(maxsize=4)
-def _redis(url: str) -> redis.Redis:
-    return redis.Redis.from_url(url)
 
 
 def _scale() -> float:
@@ -141,7 +135,7 @@ class TenantBudget:
 
     def _take_redis(self, now: float, windows: dict, limits: dict, slot: str) -> str:
         (minute, minute_left), (day, day_left) = windows["minute"], windows["day"]
-        answer = _redis(settings.REDIS_URL).eval(
+        answer = redis_client(settings.REDIS_URL).eval(
             _TAKE, 3, self._key("minute", minute), self._key("day", day), self._key("slots"),
             now, STALE_SLOT_SECONDS, limits["minute"], limits["day"], limits["concurrent"],
             int(minute_left * 1000) + 1000, int(day_left * 1000) + 1000, slot)
@@ -168,6 +162,6 @@ class TenantBudget:
 
     def _release(self, slot: str) -> None:
         if settings.REDIS_URL:
-            _redis(settings.REDIS_URL).zrem(self._key("slots"), slot)
+            redis_client(settings.REDIS_URL).zrem(self._key("slots"), slot)
         else:
             XeroCallSlot.objects.filter(pk=int(slot)).delete()

@@ -29,7 +29,8 @@ class LockTimeout(ApplicationError):
 
 
 @lru_cache(maxsize=4)
-def _redis(url: str) -> redis.Redis:
+def redis_client(url: str) -> redis.Redis:
+    """One client (and connection pool) per Redis URL for the process: locks, budgets, metrics."""
     return redis.Redis.from_url(url)
 
 
@@ -67,7 +68,7 @@ class _Heartbeat(threading.Thread):
 @contextmanager
 def _redis_lock(name: str, timeout: float) -> Iterator[None]:
     lease = _lease_seconds()
-    lock = _redis(settings.REDIS_URL).lock(f"lock:{name}", timeout=lease, blocking_timeout=timeout,
+    lock = redis_client(settings.REDIS_URL).lock(f"lock:{name}", timeout=lease, blocking_timeout=timeout,
                                         thread_local=False)  # the heartbeat thread renews it
     if not lock.acquire():
         raise LockTimeout(f"Another process holds {name}.")
@@ -121,7 +122,7 @@ def exclusive(name: str, *, timeout: float = 60.0) -> Iterator[None]:
 def is_held(name: str) -> bool:
     """Whether a live process holds `name` now (a dead holder's lock counts as free)."""
     if settings.REDIS_URL:
-        return bool(_redis(settings.REDIS_URL).exists(f"lock:{name}"))
+        return bool(redis_client(settings.REDIS_URL).exists(f"lock:{name}"))
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute("SELECT pg_try_advisory_lock(%s)", [_key(name)])

@@ -28,18 +28,18 @@ def redact(text: str) -> str:
     return _SECRETS.sub(lambda m: (m.group(1) or m.group(2) or "") + "[redacted]", text)
 
 
-@contextmanager
-def bound(**fields):
-    token = _fields.set({**_fields.get(), **{k: str(v) for k, v in fields.items() if v is not None}})
-    try:
-        yield
-    finally:
-        _fields.reset(token)
-
-
 def bind(**fields):
     """Bind for the rest of this context (a Celery task); returns the token to `unbind`."""
     return _fields.set({**_fields.get(), **{k: str(v) for k, v in fields.items() if v is not None}})
+
+
+@contextmanager
+def bound(**fields):
+    token = bind(**fields)
+    try:
+        yield
+    finally:
+        unbind(token)
 
 
 def unbind(token) -> None:

@@ -16,7 +16,7 @@ from django.conf import settings
 from django.core.cache import cache
 from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily, HistogramMetricFamily
 
-from approvalmax.core.locks import _redis
+from approvalmax.core.locks import redis_client
 
 logger = logging.getLogger(__name__)
 
@@ -35,7 +35,7 @@ def register(collector: Callable[[], Iterable]) -> None:
 
 
 def _store() -> redis.Redis | None:
-    return _redis(settings.REDIS_URL) if settings.REDIS_URL else None
+    return redis_client(settings.REDIS_URL) if settings.REDIS_URL else None
 
 
 def _field(labels: dict) -> str:
@@ -106,7 +106,7 @@ def queue_depth() -> GaugeMetricFamily:
 def _messages_waiting(queue: str) -> float:
     url = settings.CELERY_BROKER_URL
     if url.startswith("redis"):
-        client = _redis(url)
+        client = redis_client(url)
         # kombu's Redis transport keeps one list per priority step beside the plain one.
         names = [queue] + [f"{queue}\x06\x16{step}" for step in (3, 6, 9)]
         return float(sum(client.llen(name) for name in names))

@@ -3,7 +3,6 @@ production settings, HTTPS is enforced and said, every page carries a Content-Se
 and the server does not name itself."""
 
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -12,6 +11,8 @@ from pathlib import Path
 import pytest
 import requests
 from django.test import Client
+
+from tests.processes import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -98,14 +99,8 @@ def test_the_connect_button_may_post_on_to_the_authorize_endpoint(settings, admi
     assert authorize_origin in form_action
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_the_production_server_does_not_name_itself(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = production_env(tmp_path, ALLOWED_HOSTS="127.0.0.1")
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "approvalmax.wsgi", "--bind", f"127.0.0.1:{port}",
                                "--workers", "1"], cwd=ROOT, env=env,

@@ -4,7 +4,6 @@ another reads. Tested against a real S3-compatible server on this machine (moto'
 import hashlib
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -16,20 +15,15 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 
 from tests import files
+from tests.processes import free_port
 from tests.core.test_deployment_security import ROOT
 from tests.dext_integration.conftest import api, dext_key, make_item, ready  # noqa: F401  (fixtures)
 from workflows.models import RequestDocument
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def s3_server():
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     url = f"http://127.0.0.1:{port}"

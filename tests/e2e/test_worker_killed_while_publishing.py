@@ -11,7 +11,7 @@ import pytest
 from django.conf import settings as django_settings
 
 from approvalmax.celery import app as celery_app
-from tests.e2e.worker_processes import require_broker, worker_database_url
+from tests.processes import require_broker, worker_database_url
 from tests.xero_integration.helpers import SandboxReader, approved_request, synced_master_data
 from workflows.models import ApprovalRequest
 from xero_integration.tasks import publish_tenant

@@ -1,4 +1,6 @@
-"""What a test needs before it starts Celery worker processes of its own on this machine."""
+"""What a test needs before it starts processes of its own on this machine (workers, servers)."""
+
+import socket
 
 import redis
 from django.db import connection
@@ -19,3 +21,9 @@ def require_broker(settings) -> None:
         redis.Redis.from_url(settings.CELERY_BROKER_URL).ping()
     except redis.RedisError as exc:
         require_service("Redis", f"the workers consume from it ({exc})")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
