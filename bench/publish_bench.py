@@ -46,7 +46,7 @@ from tests.xero_integration.helpers import synced_bill_content  # noqa: E402
 from workflows import services as workflow_services  # noqa: E402
 from workflows.models import ApprovalRequest  # noqa: E402
 from xero_integration import client as xero_client  # noqa: E402
-from xero_integration.exceptions import XeroRateLimited, XeroUnavailable  # noqa: E402
+from xero_integration.exceptions import TurnEnded, XeroRateLimited, XeroUnavailable  # noqa: E402
 from xero_integration.sandbox import models as sandbox  # noqa: E402
 from xero_integration.sandbox.faults import fault_arm  # noqa: E402
 from xero_integration.services.publishing import BATCH_SIZE, tenant_publish  # noqa: E402
@@ -147,6 +147,8 @@ def run(organisation, count: int, scale: float, tag: str, *, faults: bool) -> di
             try:
                 if not tenant_publish(organisation_id=organisation.pk):
                     break
+            except TurnEnded:
+                continue
             except XeroUnavailable:
                 time.sleep(0.05)
             except XeroRateLimited as limited:

@@ -8,7 +8,13 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from xero_integration.exceptions import XeroAuthError, XeroNotConnected, XeroRateLimited, XeroUnavailable
+from xero_integration.exceptions import (
+    TurnEnded,
+    XeroAuthError,
+    XeroNotConnected,
+    XeroRateLimited,
+    XeroUnavailable,
+)
 from xero_integration.messages import gave_up_text
 from xero_integration.services.publishing import (
     tenant_publish,
@@ -35,6 +41,10 @@ def _retry_delay(task, exc: Exception) -> float:
     return _backoff(task.request.retries)
 
 
+# A spent window of the tenant's or the app's minute, or every slot in flight: not a failure.
+WINDOW_PROBLEMS = {"minute", "app_minute", "concurrent"}
+
+
 @shared_task(bind=True, name="xero.publish_tenant", max_retries=12, acks_late=True, reject_on_worker_lost=True,
              soft_time_limit=540, time_limit=600)
 def publish_tenant(self, organisation_id: int) -> None:
@@ -44,21 +54,38 @@ def publish_tenant(self, organisation_id: int) -> None:
     whose worker died is delivered again; and when retries run out the requests fail visibly."""
     try:
         waiting = tenant_publish(organisation_id=organisation_id)
-    except (XeroUnavailable, XeroRateLimited, XeroAuthError) as exc:
-        if self.request.retries >= self.max_retries:
-            failed = tenant_publish_give_up(organisation_id=organisation_id,
-                                            reason=gave_up_text(exc, attempts=self.request.retries + 1))
-            logger.error("Publishing for organisation %s gave up after %s attempts (%s requests failed): %s",
-                         organisation_id, self.request.retries + 1, failed, exc)
-            tenant_publish_postpone(organisation_id=organisation_id, until=None)
-            return
-        delay = _retry_delay(self, exc)
-        tenant_publish_postpone(organisation_id=organisation_id, until=timezone.now() + timedelta(seconds=delay))
-        logger.warning("Publishing for organisation %s postponed by %.0f s: %s", organisation_id, delay, exc)
-        raise self.retry(exc=exc, countdown=delay)
+    except TurnEnded:
+        # To the back of the queue: every waiting tenant has a turn before this one's next.
+        waiting = True
+    except XeroRateLimited as exc:
+        if exc.problem not in WINDOW_PROBLEMS:
+            return _retry_or_give_up(self, organisation_id, exc)
+        # Progress is recorded, so the worker goes to another tenant and this one resumes when
+        # the window turns: a few workers serve many tenants fairly, and no retry is used up.
+        tenant_publish_postpone(organisation_id=organisation_id,
+                                until=timezone.now() + timedelta(seconds=exc.retry_after))
+        publish_tenant.apply_async((organisation_id,), countdown=exc.retry_after)
+        return None
+    except (XeroUnavailable, XeroAuthError) as exc:
+        return _retry_or_give_up(self, organisation_id, exc)
     tenant_publish_postpone(organisation_id=organisation_id, until=None)
     if waiting:
         publish_tenant.delay(organisation_id)
+    return None
+
+
+def _retry_or_give_up(task, organisation_id: int, exc: Exception) -> None:
+    if task.request.retries >= task.max_retries:
+        failed = tenant_publish_give_up(organisation_id=organisation_id,
+                                        reason=gave_up_text(exc, attempts=task.request.retries + 1))
+        logger.error("Publishing for organisation %s gave up after %s attempts (%s requests failed): %s",
+                     organisation_id, task.request.retries + 1, failed, exc)
+        tenant_publish_postpone(organisation_id=organisation_id, until=None)
+        return
+    delay = _retry_delay(task, exc)
+    tenant_publish_postpone(organisation_id=organisation_id, until=timezone.now() + timedelta(seconds=delay))
+    logger.warning("Publishing for organisation %s postponed by %.0f s: %s", organisation_id, delay, exc)
+    raise task.retry(exc=exc, countdown=delay)
 
 
 @shared_task(name="xero.publish_sweep", soft_time_limit=50, time_limit=60)

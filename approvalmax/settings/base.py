@@ -47,6 +47,10 @@ XERO_SANDBOX = env.bool("XERO_SANDBOX", default=False)
 DEXT_SANDBOX = env.bool("DEXT_SANDBOX", default=False)
 if XERO_SANDBOX:
     INSTALLED_APPS.append("xero_integration.sandbox")
+    # The stand-in's limits, as Xero's by default; benches shrink its minute (0.1: 6 s).
+    XERO_SANDBOX_TIME_SCALE = env.float("XERO_SANDBOX_TIME_SCALE", default=1.0)
+    XERO_SANDBOX_CALLS_PER_MINUTE = env.int("XERO_SANDBOX_CALLS_PER_MINUTE", default=60)
+    XERO_SANDBOX_APP_CALLS_PER_MINUTE = env.int("XERO_SANDBOX_APP_CALLS_PER_MINUTE", default=10_000)
 if DEXT_SANDBOX:
     INSTALLED_APPS.append("dext_integration.sandbox")
 
@@ -264,11 +268,20 @@ XERO_SANDBOX_REDIRECT_URIS = env.list("XERO_SANDBOX_REDIRECT_URIS", default=[])
 XERO_CALLS_PER_MINUTE = env.int("XERO_CALLS_PER_MINUTE", default=60)
 XERO_CALLS_PER_DAY = env.int("XERO_CALLS_PER_DAY", default=5000)
 XERO_MAX_CONCURRENT = env.int("XERO_MAX_CONCURRENT", default=5)
+# Xero's limit for the whole app (one client id), across every tenant.
+XERO_APP_CALLS_PER_MINUTE = env.int("XERO_APP_CALLS_PER_MINUTE", default=10_000)
+# Shrinks the budget's windows to match a sandbox whose minute is shrunk (benches only).
+XERO_RATE_TIME_SCALE = env.float("XERO_RATE_TIME_SCALE", default=1.0)
 XERO_HTTP_TIMEOUT = env.float("XERO_HTTP_TIMEOUT", default=30.0)
 # Webhooks are refused until the key Xero shows for the app's webhook is set.
 XERO_WEBHOOK_KEY = env("XERO_WEBHOOK_KEY", default="")
 # How long a call may wait for the tenant's rate budget before the task retries later instead.
 XERO_RATE_MAX_WAIT = env.float("XERO_RATE_MAX_WAIT", default=75.0)
+# The publisher waits less: past this it hands its worker to another tenant and runs again when
+# the window turns, so that a thousand tenants share a few workers fairly.
+XERO_PUBLISH_MAX_WAIT = env.float("XERO_PUBLISH_MAX_WAIT", default=2.0)
+# Calls a publisher makes in one turn before the next tenant in the queue has its turn.
+XERO_PUBLISH_TURN_CALLS = env.int("XERO_PUBLISH_TURN_CALLS", default=20)
 
 DEXT_API_URL = env(
     "DEXT_API_URL", default=f"{PUBLIC_BASE_URL}/sandbox/dext/api" if DEXT_SANDBOX else ""

@@ -21,6 +21,8 @@ def backend(request, settings):
     """Both stores; windows of about 17 hours, so that none ends in the middle of a test."""
     settings.XERO_RATE_TIME_SCALE = 1000
     settings.XERO_RATE_MAX_WAIT = 0
+    # Xero counts the app's limit per client id: a fresh one, so no earlier test's calls count.
+    settings.XERO_CLIENT_ID = f"budget-test-{uuid.uuid4()}"
     if request.param == "database":
         settings.REDIS_URL = ""
         return request.param
@@ -62,6 +64,37 @@ def test_the_budget_is_shared_by_every_client_of_the_tenant(backend, settings):
     with pytest.raises(XeroRateLimited):
         _spend(TenantBudget(tenant_id=tenant), 1)
     _spend(TenantBudget(tenant_id=uuid.uuid4()), 1)
+
+
+def test_the_apps_minute_limit_is_shared_by_every_tenant(backend, settings):
+    settings.XERO_APP_CALLS_PER_MINUTE = 5
+    _spend(_budget(), 3)
+    _spend(_budget(), 2)
+
+    with pytest.raises(XeroRateLimited) as refused:
+        _spend(_budget(), 1)
+    assert refused.value.problem == "app_minute"
+    assert "across organisations" in str(refused.value)
+
+
+def test_another_app_has_its_own_minute_limit(backend, settings):
+    settings.XERO_APP_CALLS_PER_MINUTE = 2
+    _spend(_budget(), 2)
+    settings.XERO_CLIENT_ID = f"another-app-{uuid.uuid4()}"
+
+    _spend(_budget(), 2)
+
+
+def test_a_tenant_over_its_own_limit_takes_nothing_from_the_app(backend, settings):
+    settings.XERO_APP_CALLS_PER_MINUTE = 3
+    settings.XERO_CALLS_PER_MINUTE = 2
+    full = _budget()
+    _spend(full, 2)
+    for _ in range(3):
+        with pytest.raises(XeroRateLimited):
+            _spend(full, 1)
+
+    _spend(_budget(), 1)
 
 
 def test_a_day_breach_is_refused_even_when_waiting_is_allowed(backend, settings):

@@ -71,7 +71,8 @@ def _limits(organisation_id) -> list[_Limit]:
             MINUTE * scale,
             getattr(settings, "XERO_SANDBOX_CALLS_PER_MINUTE", 60),
         ),
-        _Limit("appminute", "appminute", MINUTE * scale, APP_CALLS_PER_MINUTE),
+        _Limit("appminute", "appminute", MINUTE * scale,
+               getattr(settings, "XERO_SANDBOX_APP_CALLS_PER_MINUTE", APP_CALLS_PER_MINUTE)),
     ]
 
 

@@ -157,9 +157,11 @@ def _refresh(connection_pk: int) -> tuple[str, XeroConnection]:
         return connection.access_token, connection
 
 
-def accounting_for(*, organisation_id: int) -> tuple[XeroAccounting, XeroConnection]:
+def accounting_for(*, organisation_id: int, max_wait: float | None = None,
+                   turn_calls: int | None = None) -> tuple[XeroAccounting, XeroConnection]:
     token, connection = xero_access_token(organisation_id=organisation_id)
-    budget = TenantBudget(tenant_id=connection.tenant_id, connection_id=connection.pk)
+    budget = TenantBudget(tenant_id=connection.tenant_id, connection_id=connection.pk, max_wait=max_wait,
+                          turn_calls=turn_calls)
     return XeroAccounting(access_token=token, tenant_id=str(connection.tenant_id), budget=budget), connection
 
 

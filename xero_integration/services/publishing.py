@@ -16,6 +16,7 @@ import hashlib
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
@@ -258,7 +259,8 @@ def _approved(queryset) -> list[ApprovalRequest]:
 
 def _client_or_fail(organisation_id: int, requests: list[ApprovalRequest]):
     try:
-        return accounting_for(organisation_id=organisation_id)
+        return accounting_for(organisation_id=organisation_id, max_wait=settings.XERO_PUBLISH_MAX_WAIT,
+                              turn_calls=settings.XERO_PUBLISH_TURN_CALLS)
     except XeroNotConnected as exc:
         for request in requests:
             workflow_services.request_mark_publish_failed(request_id=request.pk, error=exc.message)
