@@ -1,6 +1,8 @@
 """Audit reports are rendered once per approved revision, by their own task as soon as a request
 is approved, so that publishing holds a tenant's lock only for the accounting system's calls."""
 
+import uuid
+
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
@@ -14,13 +16,15 @@ def audit_report_get(*, request: ApprovalRequest) -> AuditReport | None:
 
 def audit_report_ensure(*, request: ApprovalRequest) -> AuditReport:
     """The revision's report, rendered now if nobody has yet. Two renderers may race: the first
-    to save wins, and the other's file is dropped."""
+    to save wins, and the other's file is dropped. Each render has a name of its own: object
+    storage gives two writers that both found a name free the same key, and dropping the loser's
+    file would then delete the winner's."""
     existing = audit_report_get(request=request)
     if existing is not None:
         return existing
     report = AuditReport(request=request, revision=request.revision)
-    report.file.save(f"{request.public_id}-r{request.revision}.pdf", ContentFile(render_audit_report(request=request)),
-                     save=False)  # fmt: skip
+    name = f"{request.public_id}-r{request.revision}-{uuid.uuid4().hex[:12]}.pdf"
+    report.file.save(name, ContentFile(render_audit_report(request=request)), save=False)
     try:
         with transaction.atomic():
             report.save()

@@ -69,6 +69,19 @@ def test_two_renderers_racing_keep_one_report(create_request, approver, monkeypa
     assert kept == AuditReport.objects.get(request=request)
 
 
+def test_racing_renderers_on_storage_that_overwrites_keep_the_winners_file(create_request, approver, monkeypatch,
+                                                                           settings):
+    """Object storage writes a key whoever wrote it before (two renderers that both found a name
+    free get the same one): here the local disk is told to do the same."""
+    settings.STORAGES = {**settings.STORAGES, "default": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"allow_overwrite": True}}}
+    test_two_renderers_racing_keep_one_report(create_request, approver, monkeypatch)
+
+    kept = AuditReport.objects.get()
+    with kept.file.open("rb") as handle:
+        assert handle.read().startswith(b"%PDF-")
+
+
 def test_a_request_no_longer_approved_is_left_alone(create_request, ready, django_capture_on_commit_callbacks):
     request = create_request()
 
