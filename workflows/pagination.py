@@ -1,5 +1,6 @@
-"""Keyset pages for long lists: "older than this one" instead of OFFSET, and a count that stops
-at a bound, so that page 200 of 100,000 requests costs what page 1 does."""
+"""Keyset pages for long lists: "after this one" instead of OFFSET, and a count that stops at a
+bound, so that page 200 of 100,000 requests costs what page 1 does. Lists are ordered by
+creation time and id, newest first (the request list) or oldest first (the inbox)."""
 
 import base64
 from dataclasses import dataclass
@@ -13,7 +14,7 @@ COUNT_BOUND = 1000
 @dataclass(frozen=True)
 class KeysetPage:
     object_list: list
-    older: str | None  # cursor of the next, older page
+    next: str | None  # cursor of the next page: older rows newest first, newer rows oldest first
     is_first: bool
     count: int  # at most bound + 1: "more than bound"
     bound: int
@@ -29,7 +30,7 @@ def _cursor(row) -> str:
 
 
 def _position(cursor: str) -> tuple[datetime, int] | None:
-    """None for anything that is not a cursor we made: the list then starts from the newest."""
+    """None for anything that is not a cursor we made: the list then starts from the beginning."""
     try:
         created_at, pk = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
         moment = datetime.fromisoformat(created_at)
@@ -38,14 +39,17 @@ def _position(cursor: str) -> tuple[datetime, int] | None:
         return None
 
 
-def newest_first_page(queryset: QuerySet, *, older_than: str = "", size: int = 50) -> KeysetPage:
-    """`queryset` ordered by ("-created_at", "-pk"); rows older than the cursor, newest first."""
-    position = _position(older_than) if older_than else None
-    rows = queryset
+def keyset_page(queryset: QuerySet, *, after: str = "", size: int = 50, newest_first: bool = True) -> KeysetPage:
+    """`queryset` ordered by creation time and id (descending when `newest_first`); the rows
+    that come after the cursor in that order."""
+    position = _position(after) if after else None
+    rows = queryset.order_by(*(("-created_at", "-pk") if newest_first else ("created_at", "pk")))
     if position is not None:
         created_at, pk = position
-        rows = rows.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+        rows = rows.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk)) if newest_first \
+            else rows.filter(Q(created_at__gt=created_at) | Q(created_at=created_at, pk__gt=pk))
     found = list(rows[: size + 1])
     count = queryset.order_by().values("pk")[: COUNT_BOUND + 1].count()
-    return KeysetPage(object_list=found[:size], older=_cursor(found[size - 1]) if len(found) > size else None,
+    return KeysetPage(object_list=found[:size], next=_cursor(found[size - 1]) if len(found) > size else None,
                       is_first=position is None, count=count, bound=COUNT_BOUND)  # fmt: skip
+

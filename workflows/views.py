@@ -24,7 +24,7 @@ from workflows.forms import (
     SubstitutionForm,
 )
 from workflows.models import ApprovalRequest
-from workflows.pagination import newest_first_page
+from workflows.pagination import keyset_page
 
 REQUESTS_PER_PAGE = 50
 
@@ -105,8 +105,9 @@ def _preview(document) -> dict | None:
 @require_safe
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    requests = selectors.inbox_for_user(user=request.user)
-    return render(request, "workflows/inbox.html", {"requests": requests})
+    page = keyset_page(selectors.inbox_for_user(user=request.user), after=request.GET.get("after", ""),
+                       size=REQUESTS_PER_PAGE, newest_first=False)
+    return render(request, "workflows/inbox.html", {"page": page})
 
 
 @require_safe
@@ -114,8 +115,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
 def request_list(request: HttpRequest) -> HttpResponse:
     form = RequestFilterForm(request.GET)
     state = form.cleaned_data["state"] if form.is_valid() else ""
-    page = newest_first_page(selectors.request_list_for_user(user=request.user, state=state),
-                             older_than=request.GET.get("older", ""), size=REQUESTS_PER_PAGE)  # fmt: skip
+    page = keyset_page(selectors.request_list_for_user(user=request.user, state=state),
+                       after=request.GET.get("older", ""), size=REQUESTS_PER_PAGE)
     context = {
         "form": form,
         "page": page,

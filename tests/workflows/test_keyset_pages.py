@@ -1,5 +1,6 @@
-"""The request list pages by keyset, newest first: every request once, whatever the depth, with
-a count that stops at a bound and the same queries on every page."""
+"""Long lists page by keyset, the request list newest first and the inbox oldest first: every
+request once, whatever the depth, with a count that stops at a bound and the same queries on
+every page."""
 
 import re
 
@@ -15,6 +16,7 @@ from workflows.models import ApprovalRequest
 pytestmark = pytest.mark.django_db
 
 LIST = reverse("workflows:request_list")
+INBOX = reverse("workflows:inbox")
 
 
 @pytest.fixture
@@ -27,20 +29,20 @@ def numbers(html: str) -> list[str]:
     return re.findall(r"<td>(INV-\d+)</td>", html)
 
 
-def older_link(html: str) -> str | None:
-    found = re.search(r'href="\?(?:state=[^&]*&amp;)?older=([^"]+)" rel="next"', html)
+def next_link(html: str, parameter: str = "older") -> str | None:
+    found = re.search(rf'href="\?(?:state=[^&]*&amp;)?{parameter}=([^"]+)" rel="next"', html)
     return found and found.group(1)
 
 
-def walk(client, **params) -> tuple[list[str], list[int]]:
-    seen, queries, older = [], [], None
+def walk(client, url: str = LIST, parameter: str = "older", **params) -> tuple[list[str], list[int]]:
+    seen, queries, cursor = [], [], None
     while True:
         with CaptureQueriesContext(connection) as captured:
-            html = client.get(LIST, {**params, **({"older": older} if older else {})}).content.decode()
+            html = client.get(url, {**params, **({parameter: cursor} if cursor else {})}).content.decode()
         queries.append(len(captured.captured_queries))
         seen += numbers(html)
-        older = older_link(html)
-        if not older:
+        cursor = next_link(html, parameter)
+        if not cursor:
             return seen, queries
 
 
@@ -92,3 +94,26 @@ def test_a_cursor_we_did_not_make_starts_from_the_newest(approver_client, create
 
     assert response.status_code == 200
     assert numbers(response.content.decode()) == ["INV-1"]
+
+
+def test_the_inbox_pages_oldest_first_with_every_waiting_bill_once(approver_client, create_request, monkeypatch):
+    monkeypatch.setattr("workflows.views.REQUESTS_PER_PAGE", 6)
+    for n in range(20):
+        create_request(invoice_number=f"INV-{n:03}")
+    moment = timezone.now()
+    ApprovalRequest.objects.filter(invoice_number__in=["INV-010", "INV-011", "INV-012"]).update(created_at=moment)
+
+    seen, queries = walk(approver_client, INBOX, "after")
+
+    expected = list(ApprovalRequest.objects.order_by("created_at", "pk").values_list("invoice_number", flat=True))
+    assert seen == expected and len(seen) == 20
+    assert len(queries) == 4 and len(set(queries)) == 1
+    assert "20 in all" in approver_client.get(INBOX).content.decode()
+
+
+def test_a_forged_inbox_cursor_starts_from_the_oldest(approver_client, create_request):
+    create_request(invoice_number="INV-001")
+
+    response = approver_client.get(INBOX, {"after": "not-a-cursor"})
+
+    assert response.status_code == 200 and numbers(response.content.decode()) == ["INV-001"]
