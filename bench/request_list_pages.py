@@ -1,9 +1,10 @@
-"""The request list at 10,000 and 100,000 requests against a bare page of the same layout.
+"""The request list and the inbox at 10,000 and 100,000 requests against a bare page of the same layout.
 
-A throw-away test database gets N requests of one organisation (bulk inserted); the figures
-are the median time of the first page, of a deep page (reached by following "Older requests"
-the bench has walked to) and its query count, each against the reference: the same template
-rendered through the same middleware from 50 rows held in memory, with no query for them.
+A throw-away test database gets N requests of one organisation (bulk inserted), a third of them
+waiting at a step assigned to the user; the figures are the median time of the first page, of a
+deep page (reached by following "Older requests" or "Later bills" 200 times, or as far as they
+go) and its query count, each against the reference: the same template rendered through the
+same middleware from 50 rows held in memory, with no query for them.
 
     DATABASE_URL=postgres://… .venv/bin/python bench/request_list_pages.py [10000 100000]
 """
@@ -34,7 +35,7 @@ from django.utils import timezone  # noqa: E402
 
 from approvalmax import urls as root_urls  # noqa: E402
 from tests.factories import MembershipFactory, OrganisationFactory  # noqa: E402
-from workflows.models import ApprovalRequest  # noqa: E402
+from workflows.models import ApprovalRequest, Assignment, Workflow, WorkflowStep  # noqa: E402
 from workflows.pagination import KeysetPage  # noqa: E402
 
 ROUNDS = 15
@@ -43,8 +44,27 @@ ROUNDS = 15
 @login_required
 def bare_list(request):
     """The reference: the list's template and middleware, its 50 rows already in memory."""
-    page = KeysetPage(object_list=bare_list.rows, older="x", is_first=True, count=1001, bound=1000)
+    page = KeysetPage(object_list=bare_list.rows, next="x", is_first=True, count=1001, bound=1000)
     return render(request, "workflows/request_list.html", {"form": None, "page": page, "state": "", "state_label": ""})
+
+
+@login_required
+def bare_inbox(request):
+    page = KeysetPage(object_list=bare_list.rows, next="x", is_first=True, count=1001, bound=1000)
+    return render(request, "workflows/inbox.html", {"page": page})
+
+
+def _assign(organisation, user) -> None:
+    """The open requests wait at the one step of a workflow, assigned to the user."""
+    workflow, _ = Workflow.objects.get_or_create(organisation=organisation, version=1)
+    step, _ = WorkflowStep.objects.get_or_create(workflow=workflow, position=1, defaults={"name": "Approval"})
+    waiting = list(ApprovalRequest.objects.filter(organisation=organisation, state=ApprovalRequest.State.ON_APPROVAL,
+                                                  current_step__isnull=True).values_list("pk", flat=True))
+    ApprovalRequest.objects.filter(pk__in=waiting).update(workflow=workflow, current_step=step)
+    Assignment.objects.bulk_create((Assignment(request_id=pk, revision=1, step=step, approver=user) for pk in waiting),
+                                   batch_size=5000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE workflows_assignment")
 
 
 def _seed(organisation, n: int) -> None:
@@ -91,26 +111,30 @@ def main(sizes: list[int]) -> None:
 
 def _measure(sizes: list[int]) -> None:
     root_urls.urlpatterns.append(path("bench/bare-list/", bare_list))
+    root_urls.urlpatterns.append(path("bench/bare-inbox/", bare_inbox))
     organisation = OrganisationFactory()
     user = MembershipFactory(organisation=organisation).user
     client = Client()
     client.force_login(user)
-    print(f"{'requests':>9} {'page':>6} {'ms':>8} {'ref ms':>8} {'ratio':>6} {'queries':>8}")
+    print(f"{'requests':>9} {'list':>8} {'page':>6} {'ms':>8} {'ref ms':>8} {'ratio':>6} {'queries':>8}")
     for n in sizes:
         _seed(organisation, n)
+        _assign(organisation, user)
         bare_list.rows = list(ApprovalRequest.objects.select_related("organisation", "current_step")[:50])
         for row in bare_list.rows:
             row.submitted_at = row.created_at
-        reference, _ = _median_ms(client, "/bench/bare-list/")
-        url, depth = "/requests/", 0
-        for depth in range(1, 201):  # 200 pages deep: 10,000 requests in
-            found = re.search(r'older=([^"]+)" rel="next"', client.get(url).content.decode())
-            if not found:
-                break
-            url = f"/requests/?older={found.group(1)}"
-        for label, page_url in (("first", "/requests/"), (f"{depth + 1}th", url)):
-            ms, queries = _median_ms(client, page_url)
-            print(f"{n:>9} {label:>6} {ms:>8.1f} {reference:>8.1f} {ms / reference:>6.2f} {queries:>8}")
+        for name, url, parameter, bare in (("requests", "/requests/", "older", "/bench/bare-list/"),
+                                           ("inbox", "/requests/awaiting/", "after", "/bench/bare-inbox/")):
+            reference, _ = _median_ms(client, bare)
+            deep, depth = url, 0
+            for depth in range(1, 201):  # 200 pages deep: 10,000 rows in
+                found = re.search(rf'{parameter}=([^"]+)" rel="next"', client.get(deep).content.decode())
+                if not found:
+                    break
+                deep = f"{url}?{parameter}={found.group(1)}"
+            for label, page_url in (("first", url), (f"{depth + 1}th", deep)):
+                ms, queries = _median_ms(client, page_url)
+                print(f"{n:>9} {name:>8} {label:>6} {ms:>8.1f} {reference:>8.1f} {ms / reference:>6.2f} {queries:>8}")
 
 
 if __name__ == "__main__":

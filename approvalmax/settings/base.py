@@ -281,7 +281,7 @@ XERO_RATE_MAX_WAIT = env.float("XERO_RATE_MAX_WAIT", default=75.0)
 # the window turns, so that a thousand tenants share a few workers fairly.
 XERO_PUBLISH_MAX_WAIT = env.float("XERO_PUBLISH_MAX_WAIT", default=2.0)
 # Calls a publisher makes in one turn before the next tenant in the queue has its turn.
-XERO_PUBLISH_TURN_CALLS = env.int("XERO_PUBLISH_TURN_CALLS", default=20)
+XERO_PUBLISH_TURN_CALLS = env.int("XERO_PUBLISH_TURN_CALLS", default=10)
 
 DEXT_API_URL = env(
     "DEXT_API_URL", default=f"{PUBLIC_BASE_URL}/sandbox/dext/api" if DEXT_SANDBOX else ""

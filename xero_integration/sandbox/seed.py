@@ -54,12 +54,17 @@ CUSTOMERS = ["Bright Ideas Retail"]
 CURRENCIES = [("GBP", "British Pound"), ("EUR", "Euro"), ("USD", "United States Dollar")]
 
 
-@transaction.atomic
 def seed_demo_tenant() -> Organisation:
+    return seed_tenant(name=DEMO_NAME, short_code=DEMO_SHORT_CODE)
+
+
+@transaction.atomic
+def seed_tenant(*, name: str, short_code: str) -> Organisation:
+    """A tenant with the demo's master data (benches make many)."""
     organisation, _ = Organisation.objects.get_or_create(
-        short_code=DEMO_SHORT_CODE,
+        short_code=short_code,
         defaults={
-            "name": DEMO_NAME,
+            "name": name,
             "base_currency": "GBP",
             "country_code": "GB",
             "timezone": "GMTSTANDARDTIME",
