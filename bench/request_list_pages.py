@@ -65,6 +65,7 @@ def _assign(organisation, user) -> None:
                                    batch_size=5000)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE workflows_assignment")
+        cursor.execute("ANALYZE workflows_approvalrequest")
 
 
 def _seed(organisation, n: int) -> None:

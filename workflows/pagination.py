@@ -39,9 +39,11 @@ def _position(cursor: str) -> tuple[datetime, int] | None:
         return None
 
 
-def keyset_page(queryset: QuerySet, *, after: str = "", size: int = 50, newest_first: bool = True) -> KeysetPage:
+def keyset_page(queryset: QuerySet, *, after: str = "", size: int = 50, newest_first: bool = True,
+                bound: int | None = None) -> KeysetPage:
     """`queryset` ordered by creation time and id (descending when `newest_first`); the rows
-    that come after the cursor in that order."""
+    that come after the cursor in that order, and their count up to `bound` (COUNT_BOUND)."""
+    bound = COUNT_BOUND if bound is None else bound
     position = _position(after) if after else None
     rows = queryset.order_by(*(("-created_at", "-pk") if newest_first else ("created_at", "pk")))
     if position is not None:
@@ -49,7 +51,7 @@ def keyset_page(queryset: QuerySet, *, after: str = "", size: int = 50, newest_f
         rows = rows.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk)) if newest_first \
             else rows.filter(Q(created_at__gt=created_at) | Q(created_at=created_at, pk__gt=pk))
     found = list(rows[: size + 1])
-    count = queryset.order_by().values("pk")[: COUNT_BOUND + 1].count()
+    count = queryset.order_by().values("pk")[: bound + 1].count()
     return KeysetPage(object_list=found[:size], next=_cursor(found[size - 1]) if len(found) > size else None,
-                      is_first=position is None, count=count, bound=COUNT_BOUND)  # fmt: skip
+                      is_first=position is None, count=count, bound=bound)  # fmt: skip
 

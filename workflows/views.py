@@ -27,6 +27,8 @@ from workflows.models import ApprovalRequest
 from workflows.pagination import keyset_page
 
 REQUESTS_PER_PAGE = 50
+# Each bill counted in the inbox costs a look at its assignments: "more than 250" says enough.
+INBOX_COUNT_BOUND = 250
 
 # Only what Dext may upload is served under its own type; anything else is opaque bytes.
 SERVABLE_CONTENT_TYPES = {
@@ -106,7 +108,7 @@ def _preview(document) -> dict | None:
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     page = keyset_page(selectors.inbox_for_user(user=request.user), after=request.GET.get("after", ""),
-                       size=REQUESTS_PER_PAGE, newest_first=False)
+                       size=REQUESTS_PER_PAGE, newest_first=False, bound=INBOX_COUNT_BOUND)
     return render(request, "workflows/inbox.html", {"page": page})
 
 

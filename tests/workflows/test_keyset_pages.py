@@ -86,6 +86,14 @@ def test_the_count_stops_at_its_bound(approver_client, create_request, monkeypat
     assert "more than 3 in all" in approver_client.get(LIST).content.decode()
 
 
+def test_the_inbox_count_stops_at_its_own_bound(approver_client, create_request, monkeypatch):
+    monkeypatch.setattr("workflows.views.INBOX_COUNT_BOUND", 2)
+    for n in range(3):
+        create_request(invoice_number=f"INV-{n}")
+
+    assert "more than 2 in all" in approver_client.get(INBOX).content.decode()
+
+
 @pytest.mark.parametrize("cursor", ["garbage", "%00", "MjAyNi0xMi0wMVQwMDowMDowMHw", "x" * 500])
 def test_a_cursor_we_did_not_make_starts_from_the_newest(approver_client, create_request, cursor):
     create_request(invoice_number="INV-1")
