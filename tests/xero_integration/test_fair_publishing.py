@@ -85,3 +85,17 @@ def test_a_publisher_takes_turns_with_the_other_tenants_and_finishes_on_its_next
     request.refresh_from_db()
     assert request.state == ApprovalRequest.State.PUBLISHED
     assert len(publishing_queue()) == 1  # nothing more enqueued: nothing waits
+
+
+def test_a_turn_that_ends_mid_batch_leaves_each_finished_bill_published(
+        connected_organisation, publishing_queue, settings, django_capture_on_commit_callbacks):
+    settings.XERO_PUBLISH_TURN_CALLS = 3  # the batch's PUT /Invoices and the first bill's two attachments
+    first, second = (approved_request(connected_organisation, django_capture_on_commit_callbacks,
+                                      invoice_number=f"T-{n}", source_reference=f"T-{n}") for n in range(2))
+
+    publish_tenant(connected_organisation.pk)
+
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.state == ApprovalRequest.State.PUBLISHED and first.external_id
+    assert second.state == ApprovalRequest.State.APPROVED

@@ -218,9 +218,25 @@ def _publish_spend_money(client: XeroAccounting, request: ApprovalRequest,
     return transaction_id, "", ""
 
 
+def _bill_mark_published(connection: XeroConnection, request: ApprovalRequest, publication: XeroPublication) -> None:
+    note = ""
+    if request.is_paid and not request.payment_account_id:
+        note = "Paid in Dext, but its payment method has no known bank account: created awaiting payment."
+    invoice_id = str(publication.invoice_id)
+    workflow_services.request_mark_published(
+        request_id=request.pk, external_id=invoice_id,
+        external_url=deep_link_to_bill(short_code=connection.short_code, invoice_id=invoice_id), message=note)
+
+
+def _needs_payment(request: ApprovalRequest) -> bool:
+    return request.is_paid and bool(request.payment_account_id)
+
+
 def _publish_together(client: XeroAccounting, connection: XeroConnection, requests: list[ApprovalRequest]) -> None:
-    """Bills created together, then each one's attachments, then payments together, then each
-    request marked published. Spend-money transactions one by one."""
+    """Bills created together, then each one's attachments (a bill with nothing to pay is
+    published as soon as they are there, so that a publisher whose turn ends mid-batch leaves
+    each finished bill published), then payments together and those bills published.
+    Spend-money transactions one by one."""
     with transaction.atomic():
         items = [(r, XeroPublication.objects.get_or_create(request=r, revision=r.revision)[0]) for r in requests]
     bills = [(r, p) for r, p in items if r.kind != ApprovalRequest.Kind.SPEND_MONEY]
@@ -235,21 +251,16 @@ def _publish_together(client: XeroAccounting, connection: XeroConnection, reques
                                                          external_url=url, message=note)
             else:
                 _attach(client, request, publication, "Invoices", str(publication.invoice_id))
+                if not _needs_payment(request):
+                    _bill_mark_published(connection, request, publication)
         except XeroValidationError as exc:
             _fail(request, exc.messages)
             refused.add(request.pk)
-    bills = [(r, p) for r, p in bills if r.pk not in refused]
-    refused |= _bills_pay(client, bills)
-    for request, publication in bills:
-        if request.pk in refused:
-            continue
-        note = ""
-        if request.is_paid and not request.payment_account_id:
-            note = "Paid in Dext, but its payment method has no known bank account: created awaiting payment."
-        invoice_id = str(publication.invoice_id)
-        workflow_services.request_mark_published(
-            request_id=request.pk, external_id=invoice_id,
-            external_url=deep_link_to_bill(short_code=connection.short_code, invoice_id=invoice_id), message=note)
+    paid = [(r, p) for r, p in bills if r.pk not in refused and _needs_payment(r)]
+    refused |= _bills_pay(client, paid)
+    for request, publication in paid:
+        if request.pk not in refused:
+            _bill_mark_published(connection, request, publication)
 
 
 def _approved(queryset) -> list[ApprovalRequest]:
