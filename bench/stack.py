@@ -25,7 +25,9 @@ BIN = Path(sys.executable).parent
 LOGS = ROOT / "var" / "bench-logs"
 POSTGRES = os.environ.get("BENCH_POSTGRES", "postgres://postgres@127.0.0.1:5432")
 REDIS = os.environ.get("BENCH_REDIS", "redis://127.0.0.1:6379")
-DATABASE = "approvalmax_bench"
+# Two benches may run at once with a database and Redis databases each.
+DATABASE = os.environ.get("BENCH_DATABASE", "approvalmax_bench")
+REDIS_DATABASES = [int(n) for n in os.environ.get("BENCH_REDIS_DATABASES", "10,11").split(",")]
 BUCKET = "bench"
 
 
@@ -45,7 +47,8 @@ def prepare(**settings: str) -> dict[str, str]:
         "ALLOWED_HOSTS": "127.0.0.1", "SECURE_SSL_REDIRECT": "0", "SESSION_COOKIE_SECURE": "0",
         "CSRF_COOKIE_SECURE": "0", "SECURE_HSTS_SECONDS": "0", "LOG_LEVEL": "WARNING",
         "XERO_SANDBOX": "1", "DEXT_SANDBOX": "1", "PUBLIC_BASE_URL": f"http://127.0.0.1:{web}",
-        "DATABASE_URL": f"{POSTGRES}/{DATABASE}", "REDIS_URL": f"{REDIS}/10", "CELERY_BROKER_URL": f"{REDIS}/11",
+        "DATABASE_URL": f"{POSTGRES}/{DATABASE}", "REDIS_URL": f"{REDIS}/{REDIS_DATABASES[0]}",
+        "CELERY_BROKER_URL": f"{REDIS}/{REDIS_DATABASES[1]}",
         "REDBEAT_KEY_PREFIX": "bench-redbeat:",
         "S3_BUCKET": BUCKET, "S3_ENDPOINT_URL": f"http://127.0.0.1:{s3}", "S3_REGION": "eu-west-2",
         "S3_ACCESS_KEY_ID": "bench", "S3_SECRET_ACCESS_KEY": "bench-secret",
@@ -58,7 +61,7 @@ def prepare(**settings: str) -> dict[str, str]:
         admin.execute(f"CREATE DATABASE {DATABASE}")
     import redis
 
-    for db in (10, 11):
+    for db in REDIS_DATABASES:
         redis.Redis.from_url(f"{REDIS}/{db}").flushdb()
     sys.path.insert(0, str(ROOT))
     import django
