@@ -186,7 +186,7 @@ def main(orgs: int, bills: int, scale: float) -> None:
         print(f"Xero: {TENANT_LIMIT} calls a minute per tenant, {APP_LIMIT} for the app; 1 minute = {minute:.0f} s "
               f"(scale {scale}); 4 publishing workers")
         print(f"published {published}/{total} (failed {failed}) in {elapsed:.0f} s = {elapsed / minute:.2f} minutes; "
-              f"{needed} calls needed, at best {needed / min(APP_LIMIT, orgs * TENANT_LIMIT):.2f} minutes")
+              f"{needed} calls needed, {needed / min(APP_LIMIT, orgs * TENANT_LIMIT):.2f} minutes of the app's (or the tenants') limit")
         print(f"slowest organisation's share of what the machine delivered {min(evenness.values()):.2f}; per minute: "
               + ", ".join(f"{sum(per[i] for per in calls.values())}" for i in range(int(elapsed // minute) + 1)))
         print(f"slowest organisation's share {slowest:.2f} (median {sorted(shares.values())[len(shares) // 2]:.2f})"
