@@ -54,4 +54,3 @@ def keyset_page(queryset: QuerySet, *, after: str = "", size: int = 50, newest_f
     count = queryset.order_by().values("pk")[: bound + 1].count()
     return KeysetPage(object_list=found[:size], next=_cursor(found[size - 1]) if len(found) > size else None,
                       is_first=position is None, count=count, bound=bound)  # fmt: skip
-

@@ -66,11 +66,8 @@ def inbox_for_user(*, user: AbstractBaseUser) -> QuerySet[ApprovalRequest]:
         .filter(Q(approver=user) | Q(approver__in=absent_colleagues_of(user=user).values("user_id")))
         .exclude(Exists(standing))
     )
-    # The organisations as a list of ids, as for the request list, so that the creation-time
-    # index serves the page.
-    organisation_ids = list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
     return (
-        ApprovalRequest.objects.filter(organisation_id__in=organisation_ids)
+        ApprovalRequest.objects.filter(organisation_id__in=_organisation_ids(user))
         .filter(state__in=ApprovalRequest.OPEN_STATES)
         .filter(Exists(waiting))
         .exclude(requester=user, workflow__requester_may_approve=False)
@@ -80,11 +77,14 @@ def inbox_for_user(*, user: AbstractBaseUser) -> QuerySet[ApprovalRequest]:
     )
 
 
+def _organisation_ids(user: AbstractBaseUser) -> list[int]:
+    """The user's organisations as a list of ids, not a subquery: then the creation-time indexes
+    serve the lists' pages and the planner does not sort every visible request for fifty."""
+    return list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
+
+
 def request_list_for_user(*, user: AbstractBaseUser, state: str = "") -> QuerySet[ApprovalRequest]:
-    # The organisations as a list of ids, not a subquery: then the newest-first index serves the
-    # page and the planner does not sort every visible request to find the first fifty.
-    organisation_ids = list(Membership.objects.filter(user=user).values_list("organisation_id", flat=True))
-    requests = ApprovalRequest.objects.filter(organisation_id__in=organisation_ids)
+    requests = ApprovalRequest.objects.filter(organisation_id__in=_organisation_ids(user))
     if state:
         requests = requests.filter(state=state)
     return (

@@ -175,7 +175,7 @@ def _bills_create(client: XeroAccounting, bills: list[Item]) -> set[int]:
 def _bills_pay(client: XeroAccounting, bills: list[Item]) -> set[int]:
     """Pay the paid bills, up to 50 per PUT /Payments; a bill that already has a payment is not paid
     again. Returns the requests whose payment Xero refused."""
-    due = [(r, p) for r, p in bills if r.is_paid and r.payment_account_id and p.payment_id is None]
+    due = [(r, p) for r, p in bills if _needs_payment(r) and p.payment_id is None]
     for request, publication in due:
         if publication.payment_sent_at is not None:
             existing = client.get_invoice(str(publication.invoice_id)).get("Payments") or []
