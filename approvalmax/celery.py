@@ -28,6 +28,11 @@ app.conf.beat_schedule = {
         "task": "xero.publish_sweep",
         "schedule": timedelta(seconds=float(os.environ.get("PUBLISH_SWEEP_SECONDS", "60"))),
     },
+    "unconnected-publish-sweep": {
+        # Approved requests of organisations with no accounting system fail visibly, not wait.
+        "task": "workflows.fail_unconnected",
+        "schedule": timedelta(seconds=float(os.environ.get("PUBLISH_SWEEP_SECONDS", "60"))),
+    },
     "dext-master-data-push": {
         # Master data that changed (by any sync) and that the linked Dext account lacks.
         "task": "dext.push_pending_master_data",

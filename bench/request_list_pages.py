@@ -76,7 +76,7 @@ def _seed(organisation, n: int) -> None:
         batch.append(ApprovalRequest(
             organisation=organisation, state=ApprovalRequest.State.PUBLISHED if i % 3 else ApprovalRequest.State.ON_APPROVAL,
             supplier_name=f"Supplier {i % 97}", invoice_number=f"INV-{i:06}", date=date(2026, 1, 1) + timedelta(days=i % 300),
-            currency="GBP", line_amount_types="Exclusive", sub_total=Decimal("100.00"), tax_total=Decimal("20.00"),
+            currency="GBP", tax_treatment="exclusive", sub_total=Decimal("100.00"), tax_total=Decimal("20.00"),
             total=Decimal("120.00"), source_system="dext", source_reference=f"CI-{i}"))  # fmt: skip
         if len(batch) == 5000:
             ApprovalRequest.objects.bulk_create(batch)

@@ -68,8 +68,13 @@ _SUMMARY = inline_serializer("CostItemSummary", {
 })
 _DETAIL = inline_serializer("CostItemStatus", {
     "id": serializers.UUIDField(), "dext_id": serializers.CharField(), "status": serializers.CharField(),
-    "revision": serializers.IntegerField(), "xero_invoice_id": serializers.CharField(allow_null=True),
-    "xero_url": serializers.URLField(allow_null=True),
+    "revision": serializers.IntegerField(),
+    "accounting_system": serializers.CharField(allow_null=True, help_text="The registered system's key."),
+    "external_id": serializers.CharField(allow_null=True), "external_url": serializers.URLField(allow_null=True),
+    "xero_invoice_id": serializers.CharField(allow_null=True), "xero_url": serializers.URLField(allow_null=True),
+    "warnings": serializers.ListField(child=inline_serializer("Warning", {
+        "code": serializers.CharField(), "message": serializers.CharField(), "url": serializers.URLField(),
+    })),
     "rejection": inline_serializer("Rejection", {
         "by": serializers.CharField(), "at": serializers.DateTimeField(), "comment": serializers.CharField(),
     }, allow_null=True),
@@ -127,8 +132,13 @@ def _detail(item: CostItem) -> dict:
         "dext_id": item.dext_id,
         "status": selectors.cost_item_status(request=request),
         "revision": request.revision,
-        "xero_invoice_id": request.external_id or None,
-        "xero_url": request.external_url or None,
+        "accounting_system": selectors.accounting_system_key(request=request),
+        "external_id": request.external_id or None,
+        "external_url": request.external_url or None,
+        # Kept from before the second accounting system: filled only for bills of the system they name.
+        "xero_invoice_id": (request.external_id or None) if request.external_system == "xero" else None,
+        "xero_url": (request.external_url or None) if request.external_system == "xero" else None,
+        "warnings": selectors.request_warnings(request=request, url=request_page_url(request=request)),
         "rejection": {
             "by": rejection.approver.get_full_name() or rejection.approver.get_username(),
             "at": master_data.iso(rejection.decided_at),

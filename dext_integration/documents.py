@@ -35,7 +35,7 @@ def _too_large(size: int | None = None) -> DocumentTooLarge:
     limit = settings.DOCUMENT_MAX_BYTES
     actual = f"The document is {_size(size)}; " if size is not None else "The upload is too large; "
     return DocumentTooLarge(
-        f"{actual}documents may be at most {_size(limit)} (Xero's attachment limit).",
+        f"{actual}documents may be at most {_size(limit)} (the accounting systems' attachment limit).",
         fields={"document": f"At most {_size(limit)}."},
     )
 

@@ -17,17 +17,17 @@ iso = serializers.DateTimeField().to_representation
 
 
 def _supplier(row) -> dict:
-    return {"id": str(row.xero_contact_id) if row.xero_contact_id else None, "name": row.name,
+    return {"id": row.external_id if row.external_id else None, "name": row.name,
             "email": row.email, "status": row.status, "updated_at": iso(row.updated_at)}
 
 
 def _account(row) -> dict:
-    return {"id": str(row.xero_account_id), "code": row.code, "name": row.name, "type": row.type,
+    return {"id": row.external_id, "code": row.code, "name": row.name, "type": row.type,
             "tax_type": row.tax_type, "status": row.status, "updated_at": iso(row.updated_at)}
 
 
 def _bank_account(row) -> dict:
-    return {"id": str(row.xero_account_id), "code": row.code, "name": row.name, "type": row.type,
+    return {"id": row.external_id, "code": row.code, "name": row.name, "type": row.type,
             "bank_account_number": row.bank_account_number, "currency": row.currency, "status": row.status,
             "updated_at": iso(row.updated_at)}
 
@@ -38,8 +38,8 @@ def _tax_rate(row) -> dict:
 
 
 def _tracking_category(row) -> dict:
-    return {"id": str(row.xero_tracking_category_id), "name": row.name, "status": row.status,
-            "options": [{"id": str(o.xero_tracking_option_id), "name": o.name} for o in row.active_options],
+    return {"id": row.external_id, "name": row.name, "status": row.status,
+            "options": [{"id": o.external_id, "name": o.name} for o in row.active_options],
             "updated_at": iso(row.updated_at)}
 
 

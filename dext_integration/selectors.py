@@ -5,6 +5,7 @@ from datetime import datetime, timedelta
 
 from django.db.models import Exists, Max, OuterRef, Prefetch, Q, QuerySet
 
+from approvalmax.core import accounting
 from approvalmax.core.exceptions import NotFound
 from approvalmax.core.models import (
     Account,
@@ -17,6 +18,7 @@ from approvalmax.core.models import (
     TrackingOption,
 )
 from dext_integration.models import DEXT_ID_PATTERN, CostItem, DextConnection, MasterDataPush
+from workflows.checks import problems_before_approval
 from workflows.models import ApprovalRequest, Decision
 
 State = ApprovalRequest.State
@@ -42,6 +44,22 @@ def cost_item_status(*, request: ApprovalRequest) -> str:
     return request.state
 
 
+def accounting_system_key(*, request: ApprovalRequest) -> str | None:
+    """The system the bill went to; before that, the one the organisation is connected to."""
+    if request.external_system:
+        return request.external_system
+    system = accounting.system_for(request.organisation_id)
+    return system.key if system else None
+
+
+def request_warnings(*, request: ApprovalRequest, url: str) -> list[dict]:
+    """What the request's approvers are warned of on its page, while it is open."""
+    if not request.is_open:
+        return []
+    return [{"code": "accounting_system_would_refuse", "message": problem, "url": url}
+            for problem in problems_before_approval(request)]
+
+
 def request_rejection(*, request: ApprovalRequest) -> Decision | None:
     """The latest rejection of the request's current revision."""
     return (
@@ -63,17 +81,17 @@ def _changed(queryset: QuerySet, updated_since: datetime | None) -> QuerySet:
 
 
 def suppliers_list(*, organisation: Organisation, updated_since: datetime | None = None) -> QuerySet[Supplier]:
-    """Contacts Xero flags as suppliers, and the suppliers Dext introduced before Xero flags them.
+    """Contacts the accounting system flags as suppliers, and the suppliers Dext introduced before it has them.
 
-    A supplier new to Xero is kept without a contact id until a sync brings its Xero contact
-    (created when its bill is published); from then on the Xero contact stands in its place."""
+    A supplier new to the accounting system is kept without an external id until a sync brings
+    it from there (created when its bill is published); from then on that one stands in its place."""
     organisation_rows = Supplier.objects.filter(organisation=organisation)
-    introduced = organisation_rows.active().filter(xero_contact_id__isnull=True, is_supplier=True)
-    in_xero = organisation_rows.active().filter(xero_contact_id__isnull=False)
+    introduced = organisation_rows.active().filter(external_id__isnull=True, is_supplier=True)
+    known_there = organisation_rows.active().filter(external_id__isnull=False)
     queryset = organisation_rows.filter(
         Q(is_supplier=True)
-        | (Q(xero_contact_id__isnull=False) & Exists(introduced.filter(name__iexact=OuterRef("name"))))
-    ).exclude(Q(xero_contact_id__isnull=True) & Exists(in_xero.filter(name__iexact=OuterRef("name"))))
+        | (Q(external_id__isnull=False) & Exists(introduced.filter(name__iexact=OuterRef("name"))))
+    ).exclude(Q(external_id__isnull=True) & Exists(known_there.filter(name__iexact=OuterRef("name"))))
     return _changed(queryset, updated_since).order_by("name", "pk")
 
 
@@ -197,7 +215,7 @@ def master_data_pushes_pending(*, now: datetime) -> dict[int, list[str]]:
 
 @dataclass(frozen=True)
 class ListForDext:
-    """One master-data list on the settings page: synced from Xero, and whether Dext has it."""
+    """One master-data list on the settings page: synced from the accounting system, and whether Dext has it."""
 
     name: str
     label: str

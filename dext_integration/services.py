@@ -11,6 +11,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from approvalmax.core import accounting
 from approvalmax.core.exceptions import ApplicationError, NotFound
 from approvalmax.core.models import (
     Account,
@@ -21,7 +22,7 @@ from approvalmax.core.models import (
     TrackingCategory,
     TrackingOption,
 )
-from approvalmax.core.money import bill_totals, line_amount, line_tax
+from approvalmax.core.money import TaxTreatment, bill_totals, line_amount, line_tax
 from approvalmax.core.signals import master_data_changed, send_on_commit
 from dext_integration import master_data
 from dext_integration.auth import key_hash
@@ -37,6 +38,9 @@ KEY_PREFIX = "amxd_"
 SOURCE_SYSTEM = "dext"
 State = ApprovalRequest.State
 Kind = ApprovalRequest.Kind
+# Dext's words for whether amounts include tax (INTERFACES.md §3), in ours.
+TAX_TREATMENTS = {"Exclusive": TaxTreatment.EXCLUSIVE, "Inclusive": TaxTreatment.INCLUSIVE,
+                  "NoTax": TaxTreatment.NO_TAX}
 # What the columns hold: 12 digits before the decimal point for amounts.
 MAX_AMOUNT = Decimal(10) ** 12
 
@@ -92,8 +96,8 @@ def _kind(item: dict) -> Kind:
 
 
 def _by_name(suppliers, name: str) -> Supplier | None:
-    """The Xero contact of that name before one introduced here."""
-    return suppliers.filter(name=name).order_by(F("xero_contact_id").asc(nulls_last=True), "pk").first()
+    """The accounting system's supplier of that name before one introduced here."""
+    return suppliers.filter(name=name).order_by(F("external_id").asc(nulls_last=True), "pk").first()
 
 
 def _supplier(organisation: Organisation, item: dict, unknown: dict) -> tuple[str, Supplier | None]:
@@ -103,18 +107,18 @@ def _supplier(organisation: Organisation, item: dict, unknown: dict) -> tuple[st
         return name, _by_name(suppliers, name)
     given = item["supplier"]
     if given["xero_contact_id"] is not None:
-        supplier = suppliers.filter(xero_contact_id=given["xero_contact_id"]).first()
+        supplier = suppliers.filter(external_id=str(given["xero_contact_id"])).first()
         if supplier is None:
-            unknown["supplier.xero_contact_id"] = f"No active Xero contact {given['xero_contact_id']}."
+            unknown["supplier.xero_contact_id"] = f"No active supplier {given['xero_contact_id']}."
             return given["name"], None
         return supplier.name, supplier
-    # An unknown name is a new supplier: publishing creates the contact in Xero.
+    # An unknown name is a new supplier: publishing creates it in the accounting system.
     return given["name"], _by_name(suppliers, given["name"])
 
 
 def _supplier_introduce(organisation: Organisation, name: str) -> Supplier:
-    """A supplier Xero does not know yet: kept here, without a contact id, so Dext can code
-    items with it at once; publishing its bill creates the contact in Xero by name."""
+    """A supplier the accounting system does not know yet: kept here, without an external id, so
+    Dext can code items with it at once; publishing its bill creates it there by name."""
     _transaction_lock(f"dext-new-supplier:{organisation.pk}:{name}")
     # Another item may have introduced it while this one waited for the lock.
     existing = _by_name(Supplier.objects.active().filter(organisation=organisation), name)
@@ -140,7 +144,7 @@ def _payment_account(organisation: Organisation, item: dict, unknown: dict) -> A
             return None
         return account
     # A paid bill with an unknown account is still accepted: the request page says why it
-    # cannot be paid in Xero.
+    # cannot be paid in the accounting system.
     if item["paid"] and account is not None and account.accepts_payments:
         return account
     return None
@@ -153,7 +157,7 @@ def _lines(organisation: Organisation, item: dict, unknown: dict) -> list[dict]:
         a.code: a
         for a in Account.objects.active().filter(organisation=organisation, code__in={x["account_code"] for x in lines})
     }
-    # A line without a tax type takes its account's default, as in Xero.
+    # A line without a tax type takes its account's default, as the accounting systems do.
     wanted_tax = {x["tax_type"] for x in lines if x["tax_type"]} | {
         accounts[x["account_code"]].tax_type for x in lines if not x["tax_type"] and x["account_code"] in accounts
     }
@@ -205,8 +209,8 @@ def _lines(organisation: Organisation, item: dict, unknown: dict) -> list[dict]:
 
 
 def _line_contents(item: dict, resolved: list[dict]) -> list[LineContent]:
-    """Xero's arithmetic, then a check that the item's totals agree with it."""
-    kind = item["line_amount_types"]
+    """Our arithmetic (`approvalmax.core.money`), then a check that the item's totals agree with it."""
+    kind = TAX_TREATMENTS[item["line_amount_types"]]
     contents, problems = [], {}
     for index, (line, refs) in enumerate(zip(item["line_items"], resolved, strict=True)):
         amount = line_amount(line["quantity"], line["unit_amount"])
@@ -233,7 +237,7 @@ def _line_contents(item: dict, resolved: list[dict]) -> list[LineContent]:
         problems["total"] = f"Expected {total} from the lines, got {item['total']}."
     if problems:
         raise AmountsMismatch(
-            "The amounts do not agree with the lines (Xero rounds tax per line to 2 places): "
+            "The amounts do not agree with the lines (tax is rounded per line to 2 places): "
             + ", ".join(problems) + ".",
             fields=problems,
         )
@@ -264,7 +268,8 @@ def _content(organisation: Organisation, item: dict) -> RequestContent:
     """The request content, or a 422 naming everything unknown or inconsistent."""
     if item["type"] == "credit_note":
         raise UnsupportedType(
-            "Credit notes are not supported yet: publish them to Xero directly.", fields={"type": "Not supported yet."}
+            "Credit notes are not supported yet: publish them to the accounting system directly.",
+            fields={"type": "Not supported yet."}
         )
     unknown: dict[str, str] = {}
     supplier_name, supplier = _supplier(organisation, item, unknown)
@@ -272,14 +277,15 @@ def _content(organisation: Organisation, item: dict) -> RequestContent:
     resolved = _lines(organisation, item, unknown)
     if unknown:
         raise UnknownReferences(
-            "Not among the organisation's active Xero data (as last synced): " + ", ".join(unknown) + ".",
+            "Not among the organisation's active accounting data (as last synced): " + ", ".join(unknown) + ".",
             fields=unknown,
         )
     _require_tracking(organisation, item, resolved)
     lines = _line_contents(item, resolved)
     if supplier is None:
         supplier = _supplier_introduce(organisation, supplier_name)
-    sub_total, tax_total, total = bill_totals([(x.line_amount, x.tax_amount) for x in lines], item["line_amount_types"])
+    treatment = TAX_TREATMENTS[item["line_amount_types"]]
+    sub_total, tax_total, total = bill_totals([(x.line_amount, x.tax_amount) for x in lines], treatment)
     return RequestContent(
         kind=_kind(item),
         supplier_name=supplier_name,
@@ -288,7 +294,7 @@ def _content(organisation: Organisation, item: dict) -> RequestContent:
         date=item["date"],
         due_date=item["due_date"],
         currency=item["currency"],
-        line_amount_types=item["line_amount_types"],
+        tax_treatment=treatment,
         lines=lines,
         sub_total=sub_total,
         tax_total=tax_total,
@@ -381,7 +387,7 @@ def cost_item_publish(*, organisation: Organisation, item: dict, document: Docum
 def cost_item_withdraw(*, organisation: Organisation, dext_id: str) -> CostItem:
     """Dext deleted the item: cancel its request unless it is approved or published.
 
-    A rejected or cancelled request already will not reach Xero, so withdrawing it is a no-op."""
+    A rejected or cancelled request already will not reach the accounting system, so withdrawing it is a no-op."""
     item = _locked_item(organisation=organisation, dext_id=dext_id) if DEXT_ID_PATTERN.fullmatch(dext_id) else None
     if item is None:
         raise NotFound(f"No cost item {dext_id!r}.")
@@ -413,15 +419,13 @@ def master_data_push_enqueue(*, organisation_id: int, lists: list[str] | None = 
 
 def master_data_refresh_enqueue(*, organisation_id: int) -> None:
     """Refresh the master data from the accounting system, then push what changed to Dext."""
-    from celery import chain, signature
+    from celery import chain
 
     from dext_integration.tasks import push_master_data
 
-    transaction.on_commit(
-        lambda: chain(
-            signature("xero.sync_master_data", args=(organisation_id,)), push_master_data.si(organisation_id)
-        ).apply_async()
-    )
+    refresh = accounting.master_data_refresh(organisation_id)
+    then_push = push_master_data.si(organisation_id)
+    transaction.on_commit(lambda: (chain(refresh, then_push) if refresh else then_push).apply_async())
 
 
 def _push_state_record(*, organisation_id: int, name: str, **values) -> None:

@@ -6,10 +6,16 @@ from django.shortcuts import redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from approvalmax.core import accounting
 from dext_integration.forms import LinkForm
 from approvalmax.core.selectors import organisation_for_administrator
 from dext_integration.selectors import dext_connection_active, master_data_for_dext
 from dext_integration.services import dext_account_link, master_data_push_enqueue, master_data_refresh_enqueue
+
+
+def _accounting_name(organisation) -> str:
+    system = accounting.system_for(organisation.pk)
+    return system.name if system else "the accounting system"
 
 
 def _page(request, organisation, *, form=None, new_key: str = "", status: int = 200):
@@ -21,6 +27,7 @@ def _page(request, organisation, *, form=None, new_key: str = "", status: int = 
         "form": form,
         "new_key": new_key,
         "lists": master_data_for_dext(organisation=organisation, connection=connection),
+        "accounting_name": _accounting_name(organisation),
     }, status=status)
     response["Cache-Control"] = "no-store"
     return response
@@ -63,5 +70,5 @@ def reconnect(request, slug):
 def sync_now(request, slug):
     organisation = organisation_for_administrator(user=request.user, slug=slug, manages="its Dext link")
     master_data_refresh_enqueue(organisation_id=organisation.pk)
-    messages.success(request, "Master data is being synced from Xero; what changed is then pushed to Dext.")
+    messages.success(request, "Master data is being synced from the accounting system; what changed is then pushed to Dext.")
     return redirect("dext:settings", slug=organisation.slug)

@@ -45,7 +45,7 @@ def bill_content(master_data: dict, **overrides) -> RequestContent:
         date=date(2026, 11, 2),
         due_date=date(2026, 12, 2),
         currency="GBP",
-        line_amount_types="Exclusive",
+        tax_treatment="exclusive",
         lines=[line],
         sub_total=Decimal("45.00"),
         tax_total=Decimal("9.00"),

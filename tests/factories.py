@@ -1,10 +1,12 @@
 """Factories for the shared domain: an organisation with the demo chart of accounts."""
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 
 from approvalmax.core.models import (
     Account,
@@ -52,25 +54,34 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     role = Membership.Role.APPROVER
 
 
+def xero_connection(organisation: Organisation, **overrides):
+    """A connection to a Xero tenant, as if an administrator had connected it."""
+    from xero_integration.models import XeroConnection
+
+    values = {"tenant_id": uuid.uuid4(), "tenant_name": "Demo Trading Ltd", "access_token": "a",
+              "refresh_token": "r", "access_token_expires_at": timezone.now() + timedelta(minutes=30)}
+    return XeroConnection.objects.create(organisation=organisation, **{**values, **overrides})
+
+
 def chart_of_accounts(organisation: Organisation) -> dict:
     """The master data most tests code their bills with, as if synced from Xero."""
-    general = Account.objects.create(organisation=organisation, xero_account_id=uuid.uuid4(), code="429",
+    general = Account.objects.create(organisation=organisation, external_id=str(uuid.uuid4()), code="429",
                                      name="General Expenses", type="EXPENSE", tax_type="INPUT2")
-    office = Account.objects.create(organisation=organisation, xero_account_id=uuid.uuid4(), code="453",
+    office = Account.objects.create(organisation=organisation, external_id=str(uuid.uuid4()), code="453",
                                     name="Office Expenses", type="EXPENSE", tax_type="INPUT2")
-    bank = Account.objects.create(organisation=organisation, xero_account_id=uuid.uuid4(), code="090",
+    bank = Account.objects.create(organisation=organisation, external_id=str(uuid.uuid4()), code="090",
                                   name="Business Bank Account", type="BANK", bank_account_number="12345678")
-    archived = Account.objects.create(organisation=organisation, xero_account_id=uuid.uuid4(), code="999",
+    archived = Account.objects.create(organisation=organisation, external_id=str(uuid.uuid4()), code="999",
                                       name="Old Account", type="EXPENSE", status="ARCHIVED")
     input2 = TaxRate.objects.create(organisation=organisation, tax_type="INPUT2", name="20% (VAT on Expenses)",
                                     effective_rate=Decimal("20.0000"))
     none = TaxRate.objects.create(organisation=organisation, tax_type="NONE", name="No VAT",
                                   effective_rate=Decimal("0"))
-    region = TrackingCategory.objects.create(organisation=organisation, xero_tracking_category_id=uuid.uuid4(),
+    region = TrackingCategory.objects.create(organisation=organisation, external_id=str(uuid.uuid4()),
                                              name="Region")
-    north = TrackingOption.objects.create(category=region, xero_tracking_option_id=uuid.uuid4(), name="North")
-    south = TrackingOption.objects.create(category=region, xero_tracking_option_id=uuid.uuid4(), name="South")
-    supplier = Supplier.objects.create(organisation=organisation, xero_contact_id=uuid.uuid4(),
+    north = TrackingOption.objects.create(category=region, external_id=str(uuid.uuid4()), name="North")
+    south = TrackingOption.objects.create(category=region, external_id=str(uuid.uuid4()), name="South")
+    supplier = Supplier.objects.create(organisation=organisation, external_id=str(uuid.uuid4()),
                                        name="Acme Supplies Ltd", is_supplier=True)
     return {"general": general, "office": office, "bank": bank, "archived": archived, "input2": input2,
             "none": none, "region": region, "north": north, "south": south, "supplier": supplier}

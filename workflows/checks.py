@@ -1,9 +1,11 @@
 """Checks that run before a request's final approval, so the last approver sees a problem before
-approving rather than after. The engine knows no adapter: adapters register their checks here
-(from their AppConfig.ready) and the request page asks `problems_before_approval`."""
+approving rather than after. The organisation's accounting system is asked first, through the
+port; other parts may register checks of their own (from their AppConfig.ready). The request
+page asks `problems_before_approval`."""
 
 from collections.abc import Callable
 
+from approvalmax.core import accounting
 from workflows.models import ApprovalRequest
 
 Check = Callable[[ApprovalRequest], list[str]]
@@ -24,5 +26,5 @@ def unregister(check: Check) -> None:
 
 
 def problems_before_approval(request: ApprovalRequest) -> list[str]:
-    """Every registered check's problems, in plain words, in registration order."""
-    return [problem for check in _checks for problem in check(request)]
+    """The accounting system's problems, then every registered check's, in plain words."""
+    return accounting.problems_before_approval(request) + [problem for check in _checks for problem in check(request)]

@@ -35,7 +35,7 @@ class RequestContent:
     date: date
     due_date: date | None
     currency: str
-    line_amount_types: str
+    tax_treatment: str  # approvalmax.core.money.TaxTreatment
     lines: list[LineContent]
     sub_total: Decimal
     tax_total: Decimal

@@ -10,6 +10,7 @@ from django.utils.text import get_valid_filename
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from approvalmax.core.audit_chain import ChainedRecord
+from approvalmax.core.money import TaxTreatment
 from approvalmax.core.models import (
     Account,
     Membership,
@@ -258,11 +259,6 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
         BILL = "bill", "Bill"
         SPEND_MONEY = "spend_money", "Spend money (bank transaction)"
 
-    class LineAmountTypes(models.TextChoices):
-        EXCLUSIVE = "Exclusive", "Tax exclusive"
-        INCLUSIVE = "Inclusive", "Tax inclusive"
-        NO_TAX = "NoTax", "No tax"
-
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Requests and their trails are never deleted; cancelling is the way out.
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="requests")
@@ -278,7 +274,7 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
     date = models.DateField()
     due_date = models.DateField(null=True, blank=True)
     currency = models.CharField(max_length=3)
-    line_amount_types = models.CharField(max_length=10, choices=LineAmountTypes.choices)
+    tax_treatment = models.CharField(max_length=10, choices=TaxTreatment.choices)
     sub_total = models.DecimalField(max_digits=14, decimal_places=2)
     tax_total = models.DecimalField(max_digits=14, decimal_places=2)
     total = models.DecimalField(max_digits=14, decimal_places=2)
@@ -296,6 +292,8 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
         help_text="The member of the organisation whose email is the requester's.",
     )  # fmt: skip
 
+    # Where the bill went: the registered accounting system's key, its id there, a link to it.
+    external_system = models.CharField(max_length=20, blank=True)
     external_id = models.CharField(max_length=100, blank=True)
     external_url = models.URLField(max_length=1000, blank=True)
     publish_error = models.TextField(blank=True)

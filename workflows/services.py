@@ -83,7 +83,7 @@ def _lock(request_id: int) -> ApprovalRequest:
 
 CONTENT_FIELDS = [
     "kind", "supplier_name", "supplier", "invoice_number", "date", "due_date", "currency",
-    "line_amount_types", "sub_total", "tax_total", "total", "is_paid", "payment_method_name",
+    "tax_treatment", "sub_total", "tax_total", "total", "is_paid", "payment_method_name",
     "payment_account", "source_system", "source_reference", "source_url", "requester_name",
     "requester_email",
 ]  # fmt: skip
@@ -493,11 +493,13 @@ def request_cancel(*, request_id: int, actor_label: str) -> ApprovalRequest:
 
 
 @transaction.atomic
-def request_mark_published(*, request_id: int, external_id: str, external_url: str, message: str = "") -> ApprovalRequest:
+def request_mark_published(*, request_id: int, external_system: str, external_id: str, external_url: str,
+                           message: str = "") -> ApprovalRequest:
     request = _lock(request_id)
     if request.state == State.PUBLISHED:
         return request
     request.mark_published()
+    request.external_system = external_system
     request.external_id = external_id
     request.external_url = external_url
     request.publish_error = ""
@@ -523,7 +525,7 @@ def request_mark_publish_failed(*, request_id: int, error: str) -> ApprovalReque
 
 @transaction.atomic
 def request_publish_again(*, request_id: int, user: AbstractBaseUser) -> ApprovalRequest:
-    """Once the cause is fixed (in Xero, or the master data), an administrator publishes again;
+    """Once the cause is fixed (in the accounting system, or the master data), an administrator publishes again;
     the publisher resumes from what it had already done."""
     request = _lock(request_id)
     if request.state != State.PUBLISH_FAILED:
@@ -565,7 +567,7 @@ def _retotal(request: ApprovalRequest) -> None:
     """New tax per line can only move tax between sub total and tax: the total must stay."""
     lines = list(request.current_lines())
     sub_total, tax_total, total = bill_totals([(x.line_amount, x.tax_amount) for x in lines],
-                                              request.line_amount_types)  # fmt: skip
+                                              request.tax_treatment)  # fmt: skip
     if total != request.total:
         raise TotalWouldChange(
             f"The total would change from {request.total} to {total}: edits may change the coding, never the total."
@@ -622,7 +624,7 @@ def request_line_edit(*, request_id: int, user: AbstractBaseUser, line_id: int, 
             line.account = account
         elif field == "tax_rate":
             line.tax_rate = tax_rate
-            line.tax_amount = line_tax(line.line_amount, tax_rate.effective_rate, request.line_amount_types)
+            line.tax_amount = line_tax(line.line_amount, tax_rate.effective_rate, request.tax_treatment)
     line.save()
     if new_tracking is not None:
         line.tracking.set(new_tracking)
@@ -649,12 +651,12 @@ def request_line_split(*, request_id: int, user: AbstractBaseUser, line_id: int,
     request.current_lines().filter(position__gt=line.position).update(position=F("position") + 1)
     remainder = whole - amount
     line.quantity, line.unit_amount, line.line_amount = Decimal(1), remainder, remainder
-    line.tax_amount = line_tax(remainder, rate, request.line_amount_types)
+    line.tax_amount = line_tax(remainder, rate, request.tax_treatment)
     line.save()
     new_line = RequestLine.objects.create(
         request=request, revision=request.revision, position=line.position + 1, description=line.description,
         quantity=Decimal(1), unit_amount=amount, account=line.account, tax_rate=line.tax_rate, line_amount=amount,
-        tax_amount=line_tax(amount, rate, request.line_amount_types),
+        tax_amount=line_tax(amount, rate, request.tax_treatment),
     )  # fmt: skip
     new_line.tracking.set(tracking)
     _retotal(request)

@@ -9,6 +9,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from approvalmax.core import accounting
 from approvalmax.core.exceptions import ApplicationError, NotFound
 from approvalmax.core.selectors import is_administrator, organisations_for_user
 from workflows import checks, previews, selectors, services
@@ -87,14 +88,22 @@ def _render_detail(
         "reject_form": reject_form or RejectForm(initial=step_initial),
         "review_form": review_form or ReturnToReviewForm(initial=step_initial),
         "override_form": override_form or OverrideForm(),
-        # Registered by adapters: what the target system would refuse, shown before the approval.
+        # What the accounting system (and any registered check) would refuse, shown before the approval.
         "problems": checks.problems_before_approval(approval_request) if can_decide else [],
+        "accounting_name": _accounting_name(approval_request),
         "State": ApprovalRequest.State,
         "source_url": _web_link(approval_request.source_url),
-        "xero_url": _web_link(approval_request.external_url),
+        "external_url": _web_link(approval_request.external_url),
         "preview": _preview(record.document),
     }
     return render(request, "workflows/request_detail.html", context, status=status)
+
+
+def _accounting_name(approval_request: ApprovalRequest) -> str:
+    """The system the bill went to; before that, the one the organisation is connected to."""
+    system = (accounting.system_named(approval_request.external_system)
+              or accounting.system_for(approval_request.organisation_id))
+    return system.name if system else "the accounting system"
 
 
 def _preview(document) -> dict | None:
@@ -263,7 +272,7 @@ def request_publish_again(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
             raise PermissionDenied(exc.message) from exc
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Publishing {_describe(approval_request)} to Xero again.")
+        messages.success(request, f"Publishing {_describe(approval_request)} to {_accounting_name(approval_request)} again.")
     return redirect("workflows:request_detail", public_id=public_id)
 
 
@@ -346,7 +355,7 @@ def substitutes(request: HttpRequest) -> HttpResponse:
 
 
 def _web_link(url: str) -> str:
-    """Links from Dext or Xero become hrefs only when they are web addresses."""
+    """Links from Dext or the accounting system become hrefs only when they are web addresses."""
     return url if url.lower().startswith(("https://", "http://")) else ""
 
 

@@ -6,11 +6,10 @@ class XeroIntegrationConfig(AppConfig):
     verbose_name = "Xero"
 
     def ready(self) -> None:
-        from workflows import checks
-        from xero_integration import receivers  # noqa: F401
-        from xero_integration.preflight import xero_problems_before_approval
+        from approvalmax.core import accounting
+        from xero_integration.system import XeroSystem
 
-        checks.register(xero_problems_before_approval)
+        accounting.register(XeroSystem())
 
         from approvalmax.core.configuration_audit import audit_configuration
         from xero_integration.models import XeroConnection

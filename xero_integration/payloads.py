@@ -1,15 +1,20 @@
 """Xero JSON for an approval request, in the dialect of XERO_FACTS.md."""
 
+from approvalmax.core.money import TaxTreatment
 from workflows.models import ApprovalRequest, RequestLine
 from workflows.selectors import request_page_url
+
+# Our words for whether amounts include tax, in Xero's.
+LINE_AMOUNT_TYPES = {TaxTreatment.EXCLUSIVE: "Exclusive", TaxTreatment.INCLUSIVE: "Inclusive",
+                     TaxTreatment.NO_TAX: "NoTax"}
 
 
 def contact(request: ApprovalRequest, contact_id: str | None = None) -> dict:
     """By ContactID when the supplier is known to Xero (or was just created there); by name otherwise."""
     if contact_id:
         return {"ContactID": contact_id}
-    if request.supplier_id and request.supplier.xero_contact_id:
-        return {"ContactID": str(request.supplier.xero_contact_id)}
+    if request.supplier_id and request.supplier.external_id:
+        return {"ContactID": request.supplier.external_id}
     return {"Name": request.supplier_name}
 
 
@@ -41,7 +46,7 @@ def bill(request: ApprovalRequest, contact_id: str | None = None) -> dict:
         "InvoiceNumber": request.invoice_number,
         "Date": request.date.isoformat(),
         "CurrencyCode": request.currency,
-        "LineAmountTypes": request.line_amount_types,
+        "LineAmountTypes": LINE_AMOUNT_TYPES[request.tax_treatment],
         "Status": "AUTHORISED",
         "Url": request_page_url(request=request),
         "LineItems": _lines(request),
@@ -54,7 +59,7 @@ def bill(request: ApprovalRequest, contact_id: str | None = None) -> dict:
 def payment(request: ApprovalRequest, invoice_id: str) -> dict:
     return {
         "Invoice": {"InvoiceID": invoice_id},
-        "Account": {"AccountID": str(request.payment_account.xero_account_id)},
+        "Account": {"AccountID": request.payment_account.external_id},
         "Date": request.date.isoformat(),
         "Amount": request.total,
         "Reference": request.invoice_number,
@@ -65,11 +70,11 @@ def spend_money(request: ApprovalRequest) -> dict:
     return {
         "Type": "SPEND",
         "Contact": contact(request),
-        "BankAccount": {"AccountID": str(request.payment_account.xero_account_id)},
+        "BankAccount": {"AccountID": request.payment_account.external_id},
         "Date": request.date.isoformat(),
         "Reference": request.invoice_number,
         "CurrencyCode": request.currency,
-        "LineAmountTypes": request.line_amount_types,
+        "LineAmountTypes": LINE_AMOUNT_TYPES[request.tax_treatment],
         "Status": "AUTHORISED",
         "Url": request_page_url(request=request),
         "LineItems": _lines(request),

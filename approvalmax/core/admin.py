@@ -39,42 +39,42 @@ class OrganisationAdmin(admin.ModelAdmin):
     inlines = [MembershipInline]
 
 
-class MirroredFromXeroAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    """Master data is Xero's: it changes only through a sync, so the admin only shows it."""
+class MirroredAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    """Master data is the accounting system's: it changes only through a sync, so the admin only shows it."""
 
     list_filter = ["status", "organisation"]
     list_select_related = ["organisation"]
 
 
 @admin.register(Supplier)
-class SupplierAdmin(MirroredFromXeroAdmin):
+class SupplierAdmin(MirroredAdmin):
     list_display = ["name", "organisation", "is_supplier", "email", "status", "updated_at"]
     list_filter = ["status", "is_supplier", "organisation"]
-    search_fields = ["name", "email", "xero_contact_id"]
+    search_fields = ["name", "email", "external_id"]
 
 
 @admin.register(Account)
-class AccountAdmin(MirroredFromXeroAdmin):
+class AccountAdmin(MirroredAdmin):
     list_display = ["code", "name", "type", "tax_type", "organisation", "status", "updated_at"]
     list_filter = ["status", "type", "organisation"]
     search_fields = ["code", "name", "bank_account_number"]
 
 
 @admin.register(TaxRate)
-class TaxRateAdmin(MirroredFromXeroAdmin):
+class TaxRateAdmin(MirroredAdmin):
     list_display = ["name", "tax_type", "effective_rate", "organisation", "status", "updated_at"]
     search_fields = ["name", "tax_type"]
 
 
 class TrackingOptionInline(ReadOnlyAdminMixin, admin.TabularInline):
     model = TrackingOption
-    fields = ["name", "status", "xero_tracking_option_id", "updated_at"]
+    fields = ["name", "status", "external_id", "updated_at"]
     readonly_fields = fields
     extra = 0
 
 
 @admin.register(TrackingCategory)
-class TrackingCategoryAdmin(MirroredFromXeroAdmin):
+class TrackingCategoryAdmin(MirroredAdmin):
     list_display = ["name", "organisation", "status", "updated_at"]
     search_fields = ["name", "options__name"]
     inlines = [TrackingOptionInline]

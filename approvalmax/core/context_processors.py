@@ -1,4 +1,28 @@
-from approvalmax.core.models import Membership
+from dataclasses import dataclass
+
+from approvalmax.core import accounting
+from approvalmax.core.models import Membership, Organisation
+
+
+@dataclass(frozen=True)
+class AdministeredOrganisation:
+    organisation: Organisation
+    # (name, url) of the connection page of the system it uses; of every system while it has none.
+    accounting_links: list[tuple[str, str]]
+
+    @property
+    def slug(self) -> str:
+        return self.organisation.slug
+
+    @property
+    def name(self) -> str:
+        return self.organisation.name
+
+
+def _accounting_links(organisation: Organisation) -> list[tuple[str, str]]:
+    connected = accounting.system_for(organisation.pk)
+    return [(system.name, system.connection_url(organisation.slug))
+            for system in ([connected] if connected else accounting.systems())]
 
 
 def administered_organisations(request) -> dict:
@@ -7,6 +31,7 @@ def administered_organisations(request) -> dict:
     if user is None or not user.is_authenticated:
         return {"administered_organisations": []}
     return {"administered_organisations": [
-        m.organisation for m in Membership.objects.filter(user=user, role=Membership.Role.ADMINISTRATOR)
+        AdministeredOrganisation(m.organisation, _accounting_links(m.organisation))
+        for m in Membership.objects.filter(user=user, role=Membership.Role.ADMINISTRATOR)
         .select_related("organisation").order_by("organisation__name")
     ]}

@@ -46,9 +46,12 @@ class MasterDataStatus(models.TextChoices):
 
 
 class MasterData(models.Model):
-    """A row mirrored from Xero; `updated_at` is ours, for incremental reads."""
+    """A row mirrored from the organisation's accounting system: `external_system` names the
+    registered system it came from (see `approvalmax.core.accounting`), `external_id` is its id
+    there, in that system's own spelling. `updated_at` is ours, for incremental reads."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    external_system = models.CharField(max_length=20, blank=True)
     status = models.CharField(max_length=10, choices=MasterDataStatus.choices, default=MasterDataStatus.ACTIVE)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
 
@@ -59,7 +62,8 @@ class MasterData(models.Model):
 
 
 class Supplier(MasterData):
-    xero_contact_id = models.UUIDField(null=True, blank=True)
+    # None for a supplier introduced by a cost item, until the accounting system has it.
+    external_id = models.CharField(max_length=64, null=True, blank=True)
     name = models.CharField(max_length=255)
     is_supplier = models.BooleanField(default=False)
     email = models.EmailField(blank=True)
@@ -68,9 +72,9 @@ class Supplier(MasterData):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "xero_contact_id"],
-                condition=models.Q(xero_contact_id__isnull=False),
-                name="supplier_unique_xero_id",
+                fields=["organisation", "external_system", "external_id"],
+                condition=models.Q(external_id__isnull=False),
+                name="supplier_unique_external_id",
             )
         ]
 
@@ -79,7 +83,7 @@ class Supplier(MasterData):
 
 
 class Account(MasterData):
-    xero_account_id = models.UUIDField()
+    external_id = models.CharField(max_length=64)
     code = models.CharField(max_length=10, blank=True)
     name = models.CharField(max_length=150)
     type = models.CharField(max_length=30)
@@ -91,7 +95,8 @@ class Account(MasterData):
     class Meta:
         ordering = ["code", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["organisation", "xero_account_id"], name="account_unique_xero_id")
+            models.UniqueConstraint(fields=["organisation", "external_system", "external_id"],
+                                    name="account_unique_external_id")
         ]
 
     @property
@@ -110,14 +115,15 @@ class TaxRate(MasterData):
 
     class Meta:
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(fields=["organisation", "tax_type"], name="tax_rate_unique_type")]
+        constraints = [models.UniqueConstraint(fields=["organisation", "external_system", "tax_type"],
+                                               name="tax_rate_unique_type")]
 
     def __str__(self) -> str:
         return f"{self.name} ({self.tax_type})"
 
 
 class TrackingCategory(MasterData):
-    xero_tracking_category_id = models.UUIDField()
+    external_id = models.CharField(max_length=64)
     name = models.CharField(max_length=100)
 
     class Meta:
@@ -125,7 +131,7 @@ class TrackingCategory(MasterData):
         verbose_name_plural = "tracking categories"
         constraints = [
             models.UniqueConstraint(
-                fields=["organisation", "xero_tracking_category_id"], name="tracking_category_unique_xero_id"
+                fields=["organisation", "external_system", "external_id"], name="tracking_category_unique_external_id"
             )
         ]
 
@@ -135,7 +141,7 @@ class TrackingCategory(MasterData):
 
 class TrackingOption(models.Model):
     category = models.ForeignKey(TrackingCategory, on_delete=models.CASCADE, related_name="options")
-    xero_tracking_option_id = models.UUIDField()
+    external_id = models.CharField(max_length=64)
     name = models.CharField(max_length=100)
     status = models.CharField(max_length=10, choices=MasterDataStatus.choices, default=MasterDataStatus.ACTIVE)
     updated_at = models.DateTimeField(auto_now=True)
@@ -146,7 +152,7 @@ class TrackingOption(models.Model):
         ordering = ["name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["category", "xero_tracking_option_id"], name="tracking_option_unique_xero_id"
+                fields=["category", "external_id"], name="tracking_option_unique_external_id"
             )
         ]
 

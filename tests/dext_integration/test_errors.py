@@ -452,7 +452,7 @@ def test_a_bank_account_cannot_code_a_line(api, ready):
 
 def test_another_organisations_master_data_is_unknown(api, ready):
     other = OrganisationFactory()
-    Account.objects.create(organisation=other, xero_account_id="00000000-0000-4000-8000-000000000001",
+    Account.objects.create(organisation=other, external_id="00000000-0000-4000-8000-000000000001",
                            code="500", name="Theirs", type="EXPENSE")
     item = make_item()
     item["line_items"][0]["account_code"] = "500"

@@ -28,7 +28,7 @@ def test_suppliers_are_the_active_contacts_that_are_suppliers(api, master_data, 
 
     supplier = master_data["supplier"]
     assert results(response) == [{
-        "id": str(supplier.xero_contact_id), "name": "Acme Supplies Ltd", "email": "", "status": "ACTIVE",
+        "id": supplier.external_id, "name": "Acme Supplies Ltd", "email": "", "status": "ACTIVE",
         "updated_at": supplier.updated_at.isoformat().replace("+00:00", "Z"),
     }]
     body = response.json()
@@ -57,7 +57,7 @@ def test_tracking_categories_carry_their_active_options(api, master_data):
     [region] = results(api.get("/api/dext/v1/tracking-categories/"))
 
     assert region["name"] == "Region"
-    assert region["options"] == [{"id": str(master_data["north"].xero_tracking_option_id), "name": "North"}]
+    assert region["options"] == [{"id": master_data["north"].external_id, "name": "North"}]
 
 
 def test_an_unchanged_list_answers_304_to_its_etag(api, master_data):
@@ -109,7 +109,7 @@ def test_a_bad_updated_since_is_a_400(api, master_data, value):
 def test_long_lists_come_in_pages(api, organisation, monkeypatch):
     monkeypatch.setattr(apis, "MASTER_DATA_PAGE_SIZE", 2)
     Supplier.objects.bulk_create(
-        Supplier(organisation=organisation, xero_contact_id=uuid.uuid4(), name=f"Supplier {n}", is_supplier=True)
+        Supplier(organisation=organisation, external_id=str(uuid.uuid4()), name=f"Supplier {n}", is_supplier=True)
         for n in range(5)
     )
 

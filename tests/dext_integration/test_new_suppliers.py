@@ -56,11 +56,11 @@ def test_its_xero_contact_stands_in_once_synced_even_before_xero_flags_it(api, r
     organisation = ready["general"].organisation
     # Publishing created the contact in Xero; a sync brings it, not yet flagged as a supplier.
     with transaction.atomic():
-        contact = Supplier.objects.create(organisation=organisation, xero_contact_id=uuid.uuid4(),
+        contact = Supplier.objects.create(organisation=organisation, external_id=str(uuid.uuid4()),
                                           name="Brand New Stationers", is_supplier=False)
 
-    assert supplier_names(api) == [(str(ready["supplier"].xero_contact_id), "Acme Supplies Ltd"),
-                                   (str(contact.xero_contact_id), "Brand New Stationers")]
+    assert supplier_names(api) == [(ready["supplier"].external_id, "Acme Supplies Ltd"),
+                                   (contact.external_id, "Brand New Stationers")]
     # The next item with that supplier is coded with the Xero contact.
     publish(api, make_item(dext_id="CI-2", supplier={"name": "Brand New Stationers"}))
     assert ApprovalRequest.objects.get(source_reference="CI-2").supplier == contact
@@ -68,7 +68,7 @@ def test_its_xero_contact_stands_in_once_synced_even_before_xero_flags_it(api, r
 
 def test_other_contacts_that_are_not_suppliers_stay_out(api, ready):
     organisation = ready["general"].organisation
-    Supplier.objects.create(organisation=organisation, xero_contact_id=uuid.uuid4(), name="A Customer",
+    Supplier.objects.create(organisation=organisation, external_id=str(uuid.uuid4()), name="A Customer",
                             is_supplier=False)
 
     assert "A Customer" not in [name for _, name in supplier_names(api)]

@@ -161,7 +161,7 @@ def test_a_published_item_can_no_longer_change(api, ready, approver, state):
     workflow_services.request_approve(request_id=request.pk, user=approver)
     if state == "published":
         workflow_services.request_mark_published(
-            request_id=request.pk, external_id="x", external_url="https://x.example/"
+            request_id=request.pk, external_system="xero", external_id="x", external_url="https://x.example/"
         )
     else:
         workflow_services.request_mark_publish_failed(request_id=request.pk, error="Xero said no")
@@ -229,7 +229,7 @@ def test_a_paid_item_cannot_be_paid_from_an_expense_account(api, ready):
 
 def test_the_supplier_is_matched_by_xero_contact_id(api, ready):
     supplier = ready["supplier"]
-    item = make_item(supplier={"name": "ACME (as Dext spells it)", "xero_contact_id": str(supplier.xero_contact_id)})
+    item = make_item(supplier={"name": "ACME (as Dext spells it)", "xero_contact_id": supplier.external_id})
 
     assert publish(api, item).status_code == 201
 
@@ -255,7 +255,7 @@ def test_an_unknown_supplier_name_is_a_new_supplier(api, ready):
     assert request.supplier_name == "Brand New Stationers"
     # Kept as a supplier Xero does not know yet: publishing creates the contact by name.
     assert request.supplier.name == "Brand New Stationers"
-    assert request.supplier.xero_contact_id is None
+    assert request.supplier.external_id is None
 
 
 def test_an_archived_supplier_is_not_matched(api, ready):
@@ -264,7 +264,7 @@ def test_an_archived_supplier_is_not_matched(api, ready):
     publish(api, make_item())
 
     supplier = ApprovalRequest.objects.get().supplier
-    assert supplier != ready["supplier"] and supplier.xero_contact_id is None
+    assert supplier != ready["supplier"] and supplier.external_id is None
 
 
 def test_an_expense_report_is_from_its_owner(api, ready):
@@ -326,9 +326,9 @@ def test_a_line_without_tax_type_takes_its_accounts_default(api, ready):
 
 def test_two_tracking_categories_on_a_line(api, ready):
     cost_centre = TrackingCategory.objects.create(
-        organisation=ready["general"].organisation, xero_tracking_category_id=uuid.uuid4(), name="Cost centre"
+        organisation=ready["general"].organisation, external_id=str(uuid.uuid4()), name="Cost centre"
     )
-    sales = TrackingOption.objects.create(category=cost_centre, xero_tracking_option_id=uuid.uuid4(), name="Sales")
+    sales = TrackingOption.objects.create(category=cost_centre, external_id=str(uuid.uuid4()), name="Sales")
     item = make_item()
     item["line_items"][0]["tracking"].append({"category": "Cost centre", "option": "Sales"})
 

@@ -51,8 +51,8 @@ def test_every_list_is_pushed_signed_with_the_key_dext_holds(dext, organisation,
     assert [a["code"] for a in bodies["accounts"]["results"]] == ["429", "453"]
     assert [b["code"] for b in bodies["bank-accounts"]["results"]] == ["090"]
     assert bodies["tracking-categories"]["results"][0]["options"] == [
-        {"id": str(master_data["north"].xero_tracking_option_id), "name": "North"},
-        {"id": str(master_data["south"].xero_tracking_option_id), "name": "South"},
+        {"id": master_data["north"].external_id, "name": "North"},
+        {"id": master_data["south"].external_id, "name": "South"},
     ]
     assert bodies["suppliers"]["next"] is None and bodies["suppliers"]["synced_at"]
     # The key itself never travels: Dext holds it, we hold only its hash.
@@ -78,7 +78,7 @@ def test_a_sync_that_rewrites_rows_unchanged_sends_nothing(dext, organisation, l
 
 def test_only_the_changed_list_is_sent_again(dext, organisation, linked):
     master_data_push(organisation_id=organisation.pk)
-    Supplier.objects.create(organisation=organisation, xero_contact_id=uuid.uuid4(), name="Zed Ltd", is_supplier=True)
+    Supplier.objects.create(organisation=organisation, external_id=str(uuid.uuid4()), name="Zed Ltd", is_supplier=True)
     dext.calls.reset()
 
     assert master_data_push(organisation_id=organisation.pk) == ["suppliers"]
@@ -211,7 +211,7 @@ def test_the_scheduled_check_pushes_what_changed(dext, organisation, linked, mon
     assert sorted(pushed(dext.calls)) == ALL_LISTS
     dext.calls.reset()
     assert tasks.push_pending_master_data() == 0
-    Supplier.objects.create(organisation=organisation, xero_contact_id=uuid.uuid4(), name="New Co", is_supplier=True)
+    Supplier.objects.create(organisation=organisation, external_id=str(uuid.uuid4()), name="New Co", is_supplier=True)
 
     assert tasks.push_pending_master_data() == 1
     assert list(pushed(dext.calls)) == ["suppliers"]

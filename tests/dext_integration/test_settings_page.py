@@ -12,7 +12,7 @@ from dext_integration import tasks
 from dext_integration.models import DextConnection, MasterDataPush
 from dext_integration.services import dext_connection_create
 from tests.dext_integration.conftest import client_for
-from tests.factories import MembershipFactory, UserFactory
+from tests.factories import MembershipFactory, UserFactory, xero_connection
 
 pytestmark = pytest.mark.django_db
 KEY = re.compile(r'id="new-key" type="text" readonly value="(amxd_[^"]+)"')
@@ -103,8 +103,9 @@ def test_reconnect_without_a_link_says_so(admin_client, organisation, enqueued):
     assert "No Dext account is linked" in response.content.decode()
 
 
-def test_sync_now_refreshes_from_xero_then_pushes(
+def test_sync_now_refreshes_from_the_accounting_system_then_pushes(
         admin_client, organisation, monkeypatch, django_capture_on_commit_callbacks):
+    xero_connection(organisation)
     sent = []
     monkeypatch.setattr("celery.canvas._chain.apply_async", lambda self, *a, **k: sent.append(self))
 
@@ -114,6 +115,17 @@ def test_sync_now_refreshes_from_xero_then_pushes(
     [workflow] = sent
     assert [(task.task, task.args) for task in workflow.tasks] == [
         ("xero.sync_master_data", (organisation.pk,)), ("dext.push_master_data", (organisation.pk,))]
+
+
+def test_sync_now_without_an_accounting_system_pushes_what_there_is(
+        admin_client, organisation, monkeypatch, django_capture_on_commit_callbacks):
+    sent = []
+    monkeypatch.setattr("celery.canvas.Signature.apply_async", lambda self, *a, **k: sent.append(self))
+
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(url("sync", organisation))
+
+    assert [(task.task, task.args) for task in sent] == [("dext.push_master_data", (organisation.pk,))]
 
 
 def test_the_page_shows_per_list_when_it_synced_and_whether_dext_has_it(admin_client, organisation, master_data):

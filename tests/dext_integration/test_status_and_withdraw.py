@@ -2,7 +2,9 @@
 
 import pytest
 
+from approvalmax.core.accounting import NOT_CONNECTED
 from tests.dext_integration.conftest import make_item, publish
+from tests.factories import xero_connection
 from workflows import services as workflow_services
 from workflows.models import ApprovalRequest
 
@@ -23,11 +25,27 @@ def test_the_status_of_a_request_on_approval(api, ready):
         "dext_id": "CI-000123",
         "status": "on_approval",
         "revision": 1,
+        "accounting_system": None,
+        "external_id": None,
+        "external_url": None,
         "xero_invoice_id": None,
         "xero_url": None,
         "rejection": None,
         "url": f"http://127.0.0.1:8000/requests/{request.public_id}/",
+        "warnings": [{"code": "accounting_system_would_refuse", "message": NOT_CONNECTED,
+                      "url": f"http://127.0.0.1:8000/requests/{request.public_id}/"}],
     }
+
+
+def test_the_status_names_the_organisations_system_and_warns_of_its_refusals(api, ready, organisation):
+    xero_connection(organisation, currencies=["GBP"])
+    publish(api, make_item(currency="EUR"))
+
+    body = api.get(URL).json()
+
+    assert body["accounting_system"] == "xero"
+    assert [w["code"] for w in body["warnings"]] == ["accounting_system_would_refuse"]
+    assert "currency EUR" in body["warnings"][0]["message"]
 
 
 def test_a_rejection_says_who_when_and_why(api, ready, approver):
@@ -73,15 +91,31 @@ def test_a_published_bill_links_to_xero(api, ready, approver):
     workflow_services.request_approve(request_id=request.pk, user=approver)
     assert api.get(URL).json()["status"] == "approved"
     workflow_services.request_mark_published(
-        request_id=request.pk, external_id="b1e5a1c4-0000-4000-8000-000000000001",
+        request_id=request.pk, external_system="xero", external_id="b1e5a1c4-0000-4000-8000-000000000001",
         external_url="https://go.xero.com/x?InvoiceID=b1e5a1c4-0000-4000-8000-000000000001",
     )
 
     body = api.get(URL).json()
 
     assert body["status"] == "published"
-    assert body["xero_invoice_id"] == "b1e5a1c4-0000-4000-8000-000000000001"
-    assert body["xero_url"] == "https://go.xero.com/x?InvoiceID=b1e5a1c4-0000-4000-8000-000000000001"
+    assert body["xero_invoice_id"] == body["external_id"] == "b1e5a1c4-0000-4000-8000-000000000001"
+    assert body["xero_url"] == body["external_url"] == \
+        "https://go.xero.com/x?InvoiceID=b1e5a1c4-0000-4000-8000-000000000001"
+    assert (body["accounting_system"], body["warnings"]) == ("xero", [])
+
+
+def test_a_bill_in_another_system_leaves_the_xero_fields_empty(api, ready, approver):
+    publish(api, make_item())
+    request = ApprovalRequest.objects.get()
+    workflow_services.request_approve(request_id=request.pk, user=approver)
+    workflow_services.request_mark_published(request_id=request.pk, external_system="ledger", external_id="146",
+                                             external_url="https://ledger.example/bill?txnId=146")
+
+    body = api.get(URL).json()
+
+    assert (body["accounting_system"], body["external_id"], body["external_url"]) == (
+        "ledger", "146", "https://ledger.example/bill?txnId=146")
+    assert body["xero_invoice_id"] is None and body["xero_url"] is None
 
 
 def test_publishing_failure_shows(api, ready, approver):
@@ -99,7 +133,7 @@ def test_a_bank_transactions_outcome_is_bypassed_or_bypass_failed(api, ready, ou
     request = ApprovalRequest.objects.get()
     assert api.get(URL).json()["status"] == "approved"
     if outcome == "published":
-        workflow_services.request_mark_published(request_id=request.pk, external_id="t1", external_url="")
+        workflow_services.request_mark_published(request_id=request.pk, external_system="xero", external_id="t1", external_url="")
     else:
         workflow_services.request_mark_publish_failed(request_id=request.pk, error="No")
 

@@ -120,7 +120,7 @@ def test_an_edit_that_would_change_the_total_is_refused(create_request, review_w
 def test_on_a_tax_inclusive_bill_a_new_tax_rate_keeps_the_total(create_request, review_workflow, reviewer,
                                                                  master_data):
     line = replace(bill_content(master_data).lines[0], tax_amount=Decimal("7.50"))
-    request = create_request(line_amount_types="Inclusive", lines=[line], sub_total=Decimal("37.50"),
+    request = create_request(tax_treatment="inclusive", lines=[line], sub_total=Decimal("37.50"),
                              tax_total=Decimal("7.50"), total=Decimal("45.00"))
 
     services.request_line_edit(request_id=request.pk, user=reviewer, line_id=line_of(request).pk,

@@ -27,7 +27,7 @@ def requester(organisation):
 @pytest.fixture
 def ruled(organisation, master_data):
     """Another supplier, for rules that name one the bill does not have."""
-    return Supplier.objects.create(organisation=organisation, xero_contact_id=uuid.uuid4(), name="Other Ltd",
+    return Supplier.objects.create(organisation=organisation, external_id=str(uuid.uuid4()), name="Other Ltd",
                                    is_supplier=True)
 
 

@@ -266,8 +266,8 @@ def test_mark_published_records_the_bill_in_xero(create_request, approver):
     request = create_request()
     services.request_approve(request_id=request.pk, user=approver)
 
-    services.request_mark_published(request_id=request.pk, external_id="inv-1", external_url="https://go.xero.com/x")
-    services.request_mark_published(request_id=request.pk, external_id="inv-1", external_url="https://go.xero.com/x")
+    services.request_mark_published(request_id=request.pk, external_system="xero", external_id="inv-1", external_url="https://go.xero.com/x")
+    services.request_mark_published(request_id=request.pk, external_system="xero", external_id="inv-1", external_url="https://go.xero.com/x")
 
     request = reload(request)
     assert request.state == State.PUBLISHED

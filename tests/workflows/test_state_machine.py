@@ -26,7 +26,7 @@ def request_in(state: str, organisation) -> ApprovalRequest:
     """An unsaved request in a given state, as the database would hand it back."""
     return ApprovalRequest(
         organisation=organisation, state=state, supplier_name="Acme Supplies Ltd", date=date(2026, 11, 2),
-        currency="GBP", line_amount_types="Exclusive", sub_total=Decimal("45.00"), tax_total=Decimal("9.00"),
+        currency="GBP", tax_treatment="exclusive", sub_total=Decimal("45.00"), tax_total=Decimal("9.00"),
         total=Decimal("54.00"), source_system="dext", source_reference="CI-000123",
     )  # fmt: skip
 

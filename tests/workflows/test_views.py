@@ -380,7 +380,7 @@ def test_published_request_links_to_the_bill_in_xero(approver_client, create_req
     request = create_request()
     services.request_approve(request_id=request.pk, user=approver)
     services.request_mark_published(
-        request_id=request.pk,
+        request_id=request.pk, external_system="xero",
         external_id="7a1c0d5e-0000-4000-8000-000000000001",
         external_url="https://go.xero.com/AccountsPayable/View.aspx?InvoiceID=7a1c0d5e-0000-4000-8000-000000000001",
     )
@@ -399,6 +399,6 @@ def test_publish_failure_is_shown_in_an_alert(approver_client, create_request, a
 
     html = approver_client.get(url("request_detail", request)).content.decode()
 
-    assert "Publishing to Xero failed" in html
+    assert "Publishing to the accounting system failed" in html
     assert 'role="alert"' in html
     assert "Xero said: &lt;Account code &#x27;429&#x27; is archived&gt;" in html

@@ -73,7 +73,7 @@ def test_a_paid_item_gets_a_payment_from_its_bank_account(
     assert bill["Status"] == "PAID"
     [payment] = [p for p in xero.payments() if p["Invoice"]["InvoiceID"] == request.external_id]
     assert money(payment["Amount"]) == Decimal("54.00")
-    assert payment["Account"]["AccountID"] == str(bank.xero_account_id)
+    assert payment["Account"]["AccountID"] == bank.external_id
 
 
 def test_publishing_twice_creates_one_bill(connected_organisation, settings, django_capture_on_commit_callbacks):

@@ -31,6 +31,7 @@ from xero_integration.exceptions import XeroNotConnected, XeroValidationError
 from xero_integration.messages import publish_error_text
 from xero_integration.models import XeroConnection, XeroPublication
 from xero_integration.services.connection import accounting_for
+from xero_integration.system import KEY as SYSTEM
 
 logger = logging.getLogger(__name__)
 
@@ -123,8 +124,8 @@ def _bills_lookup(client: XeroAccounting, unknown: list[Item]) -> None:
     if len(unknown) == 1:
         request = unknown[0][0]
         narrow["invoice_number"] = request.invoice_number
-        if request.supplier_id and request.supplier.xero_contact_id:
-            narrow["contact_id"] = str(request.supplier.xero_contact_id)
+        if request.supplier_id and request.supplier.external_id:
+            narrow["contact_id"] = request.supplier.external_id
     found = {invoice.get("Url"): invoice["InvoiceID"] for invoice in client.find_invoices(modified_since=since, **narrow)
              if invoice.get("Type") == "ACCPAY" and invoice.get("Status") in LIVE_STATUSES}
     for request, publication in unknown:
@@ -141,7 +142,7 @@ def _contacts_create(client: XeroAccounting, bills: list[Item]) -> dict[str, str
     Active contacts' names are unique in Xero, so a name Xero refuses as taken (an earlier create
     whose answer was lost, or a contact made in Xero since the last sync) is looked up instead."""
     names = sorted({r.supplier_name for r, _ in bills
-                    if not (r.supplier_id and r.supplier.xero_contact_id) and r.supplier_name.strip()})
+                    if not (r.supplier_id and r.supplier.external_id) and r.supplier_name.strip()})
     created: dict[str, str] = {}
     for chunk in _chunks(names):
         digest = hashlib.sha256("\n".join(chunk).encode()).hexdigest()[:48]
@@ -224,7 +225,7 @@ def _bill_mark_published(connection: XeroConnection, request: ApprovalRequest, p
         note = "Paid in Dext, but its payment method has no known bank account: created awaiting payment."
     invoice_id = str(publication.invoice_id)
     workflow_services.request_mark_published(
-        request_id=request.pk, external_id=invoice_id,
+        request_id=request.pk, external_system=SYSTEM, external_id=invoice_id,
         external_url=deep_link_to_bill(short_code=connection.short_code, invoice_id=invoice_id), message=note)
 
 
@@ -247,8 +248,8 @@ def _publish_together(client: XeroAccounting, connection: XeroConnection, reques
         try:
             if request.kind == ApprovalRequest.Kind.SPEND_MONEY:
                 external_id, url, note = _publish_spend_money(client, request, publication)
-                workflow_services.request_mark_published(request_id=request.pk, external_id=external_id,
-                                                         external_url=url, message=note)
+                workflow_services.request_mark_published(request_id=request.pk, external_system=SYSTEM,
+                                                         external_id=external_id, external_url=url, message=note)
             else:
                 _attach(client, request, publication, "Invoices", str(publication.invoice_id))
                 if not _needs_payment(request):
@@ -316,9 +317,11 @@ def tenant_publish_give_up(*, organisation_id: int, reason: str) -> int:
 
 
 def tenants_stuck(*, approved_before) -> list[int]:
-    """Organisations with requests approved before `approved_before` that no live publisher
-    holds: a worker died, a message was lost, or nothing enqueued them."""
-    organisation_ids = list(ApprovalRequest.objects.filter(state=State.APPROVED, updated_at__lt=approved_before)
+    """Organisations connected to Xero with requests approved before `approved_before` that no
+    live publisher holds: a worker died, a message was lost, or nothing enqueued them. (Those
+    with no accounting system are failed by the engine's own sweep.)"""
+    organisation_ids = list(ApprovalRequest.objects.filter(state=State.APPROVED, updated_at__lt=approved_before,
+                                                           organisation__xero_connection__isnull=False)
                             .values_list("organisation_id", flat=True).distinct().order_by("organisation_id"))
     waiting = XeroConnection.objects.filter(organisation_id__in=organisation_ids,
                                             publish_retry_at__gt=timezone.now())

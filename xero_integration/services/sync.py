@@ -26,6 +26,7 @@ from approvalmax.core.models import (
 )
 from approvalmax.core.signals import master_data_changed, send_on_commit
 from xero_integration.models import XeroConnection
+from xero_integration.system import KEY as SYSTEM
 from xero_integration.services.connection import accounting_for
 
 _MS_DATE = re.compile(r"/Date\((-?\d+)([+-]\d{4})?\)/")
@@ -68,7 +69,7 @@ def _sync_contacts(organisation: Organisation, contacts: list[dict]) -> set[str]
     for contact in contacts:
         _, updated = _upsert(
             Supplier,
-            {"organisation": organisation, "xero_contact_id": contact["ContactID"]},
+            {"organisation": organisation, "external_system": SYSTEM, "external_id": contact["ContactID"]},
             {"name": contact.get("Name", ""), "is_supplier": bool(contact.get("IsSupplier")),
              "email": contact.get("EmailAddress") or "", "status": _status(contact.get("ContactStatus"))},
         )
@@ -79,10 +80,11 @@ def _sync_contacts(organisation: Organisation, contacts: list[dict]) -> set[str]
 def _sync_accounts(organisation: Organisation, accounts: list[dict]) -> set[str]:
     changed = set()
     for account in accounts:
-        before = Account.objects.filter(organisation=organisation, xero_account_id=account["AccountID"]).first()
+        before = Account.objects.filter(organisation=organisation, external_system=SYSTEM,
+                                       external_id=account["AccountID"]).first()
         row, updated = _upsert(
             Account,
-            {"organisation": organisation, "xero_account_id": account["AccountID"]},
+            {"organisation": organisation, "external_system": SYSTEM, "external_id": account["AccountID"]},
             {"code": account.get("Code") or "", "name": account.get("Name", ""),
              "type": account.get("Type", ""), "tax_type": account.get("TaxType") or "",
              "enable_payments": bool(account.get("EnablePaymentsToAccount")),
@@ -101,7 +103,7 @@ def _sync_tax_rates(organisation: Organisation, rates: list[dict]) -> set[str]:
     for rate in rates:
         _, updated = _upsert(
             TaxRate,
-            {"organisation": organisation, "tax_type": rate["TaxType"]},
+            {"organisation": organisation, "external_system": SYSTEM, "tax_type": rate["TaxType"]},
             {"name": rate.get("Name", ""), "status": _status(rate.get("Status")),
              "can_apply_to_expenses": bool(rate.get("CanApplyToExpenses", True)),
              "effective_rate": Decimal(str(rate.get("EffectiveRate") or 0)).quantize(Decimal("0.0001"))},
@@ -115,14 +117,15 @@ def _sync_tracking(organisation: Organisation, categories: list[dict]) -> set[st
     for category in categories:
         row, updated = _upsert(
             TrackingCategory,
-            {"organisation": organisation, "xero_tracking_category_id": category["TrackingCategoryID"]},
+            {"organisation": organisation, "external_system": SYSTEM,
+             "external_id": category["TrackingCategoryID"]},
             {"name": category.get("Name", ""), "status": _status(category.get("Status"))},
         )
         changed |= updated
         for option in category.get("Options") or []:
             _, updated = _upsert(
                 TrackingOption,
-                {"category": row, "xero_tracking_option_id": option["TrackingOptionID"]},
+                {"category": row, "external_id": option["TrackingOptionID"]},
                 {"name": option.get("Name", ""), "status": _status(option.get("Status"))},
             )
             changed |= updated

@@ -1,0 +1,114 @@
+"""The accounting system, as everything outside its adapter sees it: a port, and a registry of
+the systems that implement it.
+
+An organisation is connected to one accounting system at a time. Each adapter registers one
+`AccountingSystem` in its `AppConfig.ready()`; the core, the engine and the Dext side ask the
+registry which one an organisation uses (`system_for`) and call it through the methods below,
+never by name. The model is Saleor's plugin manager (dispatch to the active plugin) with its
+neutral result types."""
+
+from dataclasses import dataclass
+
+NOT_CONNECTED = ("This organisation is not connected to an accounting system: the bill cannot be created "
+                 "until an administrator connects one.")
+
+
+@dataclass(frozen=True)
+class ConnectionState:
+    """What an adapter says of an organisation's connection, in our words."""
+
+    system: "AccountingSystem"
+    company_name: str
+    connected: bool  # False: it exists but needs an administrator to reconnect it
+    problem: str = ""
+
+
+class AccountingSystem:
+    """What the core asks of an accounting system. An adapter subclasses it and registers one."""
+
+    key: str = ""  # stored with what came from it (master data's `external_system`, a request's)
+    name: str = ""  # shown to people: "the bill has been created in {name}"
+    connection_url_name: str = ""  # the adapter's connection page, reversed with the organisation's slug
+
+    def connection(self, organisation_id: int) -> ConnectionState | None:
+        """The organisation's connection to this system, or None when it has none."""
+        raise NotImplementedError
+
+    def master_data_refresh(self, organisation_id: int):
+        """A Celery signature that refreshes the organisation's master data from this system."""
+        raise NotImplementedError
+
+    def publish_approved(self, organisation_id: int) -> None:
+        """Enqueue publishing of the organisation's approved requests (on commit)."""
+        raise NotImplementedError
+
+    def problems_before_approval(self, request) -> list[str]:
+        """What this system would refuse in the request, in plain words; empty when it would accept it."""
+        raise NotImplementedError
+
+    def connection_url(self, organisation_slug: str) -> str:
+        from django.urls import reverse
+
+        return reverse(self.connection_url_name, args=[organisation_slug])
+
+
+_systems: dict[str, AccountingSystem] = {}
+
+
+def register(system: AccountingSystem) -> AccountingSystem:
+    """Register an adapter's system; registering the same key again replaces it."""
+    if not system.key or not system.name:
+        raise ValueError("An accounting system needs a key and a name.")
+    _systems[system.key] = system
+    return system
+
+
+def unregister(key: str) -> None:
+    _systems.pop(key, None)
+
+
+def systems() -> list[AccountingSystem]:
+    """Every registered system, in registration order."""
+    return list(_systems.values())
+
+
+def system_named(key: str) -> AccountingSystem | None:
+    return _systems.get(key)
+
+
+def connection_for(organisation_id: int) -> ConnectionState | None:
+    """The organisation's connection, whichever system it is with; None when it has none."""
+    for system in _systems.values():
+        state = system.connection(organisation_id)
+        if state is not None:
+            return state
+    return None
+
+
+def system_for(organisation_id: int) -> AccountingSystem | None:
+    state = connection_for(organisation_id)
+    return state.system if state else None
+
+
+def problems_before_approval(request) -> list[str]:
+    """What the organisation's accounting system would refuse in the request."""
+    system = system_for(request.organisation_id)
+    if system is None:
+        return [NOT_CONNECTED]
+    return system.problems_before_approval(request)
+
+
+def publish_approved(organisation_id: int) -> bool:
+    """Hand the organisation's approved requests to its system's publisher. False when it has no
+    system: the requests wait, approved, until an administrator connects one."""
+    system = system_for(organisation_id)
+    if system is None:
+        return False
+    system.publish_approved(organisation_id)
+    return True
+
+
+def master_data_refresh(organisation_id: int):
+    """A signature refreshing the organisation's master data, or None when it has no system."""
+    system = system_for(organisation_id)
+    return system.master_data_refresh(organisation_id) if system else None
