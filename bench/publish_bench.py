@@ -49,7 +49,8 @@ from tests.xero_integration.helpers import synced_bill_content  # noqa: E402
 from workflows import services as workflow_services  # noqa: E402
 from workflows.models import ApprovalRequest  # noqa: E402
 from xero_integration import client as xero_client  # noqa: E402
-from xero_integration.exceptions import TurnEnded, XeroRateLimited, XeroUnavailable  # noqa: E402
+from approvalmax.core.ratebudget import TurnEnded  # noqa: E402
+from xero_integration.exceptions import XeroRateLimited, XeroUnavailable  # noqa: E402
 from xero_integration.sandbox import models as sandbox  # noqa: E402
 from xero_integration.sandbox.faults import fault_arm  # noqa: E402
 from xero_integration.services.publishing import BATCH_SIZE, tenant_publish  # noqa: E402

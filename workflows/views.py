@@ -272,7 +272,8 @@ def request_publish_again(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
             raise PermissionDenied(exc.message) from exc
         messages.error(request, exc.message)
     else:
-        messages.success(request, f"Publishing {_describe(approval_request)} to {_accounting_name(approval_request)} again.")
+        where = _accounting_name(approval_request)
+        messages.success(request, f"Publishing {_describe(approval_request)} to {where} again.")
     return redirect("workflows:request_detail", public_id=public_id)
 
 

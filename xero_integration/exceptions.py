@@ -21,11 +21,6 @@ class XeroRateLimited(XeroError):
         self.problem = problem
 
 
-class TurnEnded(Exception):
-    """A publisher has made its turn's calls: it gives its worker to the next tenant in the queue
-    and goes to the back of it. Raised before a call, so nothing is half done."""
-
-
 class XeroAuthError(XeroError):
     """The grant is gone or refused: a person must reconnect."""
 

@@ -72,22 +72,3 @@ class XeroPublication(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["request", "revision"], name="one_publication_per_revision")]
-
-
-class XeroRateCounter(models.Model):
-    """Calls to one tenant in one fixed window, when there is no Redis (the single-machine demo)."""
-
-    tenant_id = models.UUIDField()
-    period = models.CharField(max_length=10)
-    window = models.BigIntegerField()
-    count = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [models.UniqueConstraint(fields=["tenant_id", "period", "window"], name="one_counter_per_window")]
-
-
-class XeroCallSlot(models.Model):
-    """A call in flight to one tenant, when there is no Redis; stale rows belong to dead processes."""
-
-    tenant_id = models.UUIDField(db_index=True)
-    started_at = models.DateTimeField()

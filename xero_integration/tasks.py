@@ -8,8 +8,8 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from approvalmax.core.ratebudget import TurnEnded
 from xero_integration.exceptions import (
-    TurnEnded,
     XeroAuthError,
     XeroNotConnected,
     XeroRateLimited,

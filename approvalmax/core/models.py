@@ -223,3 +223,24 @@ class ConfigurationChange(ChainedRecord):
                 "subject_id": self.subject_id, "subject_label": self.subject_label, "action": self.action,
                 "changes": self.changes, "actor": self.actor_id, "actor_label": self.actor_label, "via": self.via,
                 "created_at": self.created_at}
+
+
+class RateCounter(models.Model):
+    """Calls in one fixed window of a call budget, when there is no Redis (the single-machine demo)."""
+
+    scope = models.CharField(max_length=200)
+    period = models.CharField(max_length=20)
+    window = models.BigIntegerField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["scope", "period", "window"], name="one_rate_counter_per_window")
+        ]
+
+
+class CallSlot(models.Model):
+    """A call in flight within a call budget, when there is no Redis; stale rows belong to dead processes."""
+
+    scope = models.CharField(max_length=200, db_index=True)
+    started_at = models.DateTimeField()
