@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("workflows.urls")),
     path("", include("approvalmax.core.urls")),
     path("xero/", include("xero_integration.urls")),
+    path("quickbooks/", include("quickbooks_integration.urls")),
     path("dext/", include((dext_urls.page_urlpatterns, "dext"))),
     path("api/schema/", dext_urls.schema_view, name="api_schema"),
     path("api/dext/v1/", include((dext_urls.api_urlpatterns, "dext_api"))),
@@ -21,6 +22,8 @@ urlpatterns = [
 
 if settings.XERO_SANDBOX:
     urlpatterns.append(path("sandbox/xero/", include("xero_integration.sandbox.urls")))
+if settings.QBO_SANDBOX:
+    urlpatterns.append(path("sandbox/quickbooks/", include("quickbooks_integration.sandbox.urls")))
 if settings.DEXT_SANDBOX:
     urlpatterns.append(path("sandbox/dext/", include("dext_integration.sandbox.urls")))
 

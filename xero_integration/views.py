@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_POST
 
+from approvalmax.core import accounting
 from approvalmax.core.exceptions import ApplicationError
 from approvalmax.core.selectors import organisation_for_administrator
 from xero_integration.client import XeroIdentity
@@ -33,6 +34,7 @@ from xero_integration.services.connection import (
     xero_pending_grant_create,
     xero_pending_grant_for,
 )
+from xero_integration.system import KEY
 from xero_integration.tasks import sync_master_data
 
 logger = logging.getLogger(__name__)
@@ -64,6 +66,11 @@ def connection_page(request, slug):
 @require_POST
 def connect(request, slug):
     organisation = _administered(request, slug)
+    other = accounting.system_for(organisation.pk)
+    if other is not None and other.key != KEY:
+        messages.error(request, f"This organisation is connected to {other.name}. An organisation uses one "
+                                f"accounting system at a time: disconnect {other.name} first.")
+        return redirect("xero:connection", slug=organisation.slug)
     verifier, challenge = pkce_pair()
     state = secrets.token_urlsafe(32)
     request.session[SESSION_KEY] = {"state": state, "verifier": verifier, "organisation": organisation.slug}

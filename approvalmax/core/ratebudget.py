@@ -1,7 +1,7 @@
 """Call budgets shared by every web and worker process: the mechanics beneath each accounting
 adapter's own budget (its limits, its pauses, its exception).
 
-A budget has a scope (a Xero tenant, a QuickBooks realm), calls in flight, and fixed windows
+A budget has a scope (one company in one accounting system), calls in flight, and fixed windows
 aligned to the epoch, as the accounting systems count them. A window counts under the budget's
 scope, or under a scope shared by many budgets (an app's limit across tenants). With REDIS_URL
 the counters live in Redis and are taken atomically by one Lua script; without it, in the

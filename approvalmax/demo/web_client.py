@@ -1,6 +1,6 @@
 """Drives the application's own pages over HTTP as a person with a browser would: logs in and
-connects Xero through the real OAuth2 flow (our connect button → Xero's consent page → our
-callback). Used by `make run` to connect the demo organisation to the Xero sandbox."""
+connects an accounting system through the real OAuth2 flow (our connect button → its consent
+page → our callback). Used by `make run` to connect the demo organisations to the sandboxes."""
 
 from html.parser import HTMLParser
 from urllib.parse import urljoin
@@ -65,15 +65,23 @@ class WebClient:
 
     def connect_xero(self, organisation_slug: str) -> requests.Response:
         """Press "Connect Xero", then "Allow access" on the consent page, granting every tenant offered."""
-        page = self.url(f"/xero/{organisation_slug}/")
+        return self._connect(f"/xero/{organisation_slug}/", grant_every_choice=True)
+
+    def connect_quickbooks(self, organisation_slug: str) -> requests.Response:
+        """Press "Connect QuickBooks Online", then "Connect" on Intuit's consent page for the
+        company it offers first."""
+        return self._connect(f"/quickbooks/{organisation_slug}/", grant_every_choice=False)
+
+    def _connect(self, page_path: str, *, grant_every_choice: bool) -> requests.Response:
+        page = self.url(page_path)
         consent = self.post_form(page, "/connect/")
         consent.raise_for_status()
         forms = [f for f in forms_of(consent.text) if f["method"] == "post"]
         if not forms:
-            raise RuntimeError(f"Xero's consent page had no form: {consent.url}")
+            raise RuntimeError(f"The consent page had no form: {consent.url}")
         form = forms[0]
-        fields = list(form["fields"]) + list(form.get("unchecked", []))
-        allow = next((b for b in form["buttons"] if b[0] and "allow" in f"{b[0]} {b[1]}".lower()), None)
+        fields = list(form["fields"]) + (list(form.get("unchecked", [])) if grant_every_choice else [])
+        allow = next((b for b in form["buttons"] if b[0] and b[1] in ("allow",)), None)
         if allow:
             fields.append((allow[0], allow[1]))
         answer = self.session.post(urljoin(consent.url, form["action"] or consent.url), data=fields,

@@ -41,9 +41,11 @@ INSTALLED_APPS = [
     "workflows",
     "dext_integration",
     "xero_integration",
+    "quickbooks_integration",
 ]
 
 XERO_SANDBOX = env.bool("XERO_SANDBOX", default=False)
+QBO_SANDBOX = env.bool("QBO_SANDBOX", default=False)
 DEXT_SANDBOX = env.bool("DEXT_SANDBOX", default=False)
 if XERO_SANDBOX:
     INSTALLED_APPS.append("xero_integration.sandbox")
@@ -51,6 +53,15 @@ if XERO_SANDBOX:
     XERO_SANDBOX_TIME_SCALE = env.float("XERO_SANDBOX_TIME_SCALE", default=1.0)
     XERO_SANDBOX_CALLS_PER_MINUTE = env.int("XERO_SANDBOX_CALLS_PER_MINUTE", default=60)
     XERO_SANDBOX_APP_CALLS_PER_MINUTE = env.int("XERO_SANDBOX_APP_CALLS_PER_MINUTE", default=10_000)
+if QBO_SANDBOX:
+    INSTALLED_APPS.append("quickbooks_integration.sandbox")
+    # The stand-in's limits, as QuickBooks Online's by default (QBO_FACTS.md); benches shrink its minute.
+    QBO_SANDBOX_TIME_SCALE = env.float("QBO_SANDBOX_TIME_SCALE", default=1.0)
+    QBO_SANDBOX_CALLS_PER_MINUTE = env.int("QBO_SANDBOX_CALLS_PER_MINUTE", default=500)
+    QBO_SANDBOX_CALLS_PER_SECOND = env.int("QBO_SANDBOX_CALLS_PER_SECOND", default=10)
+    QBO_SANDBOX_MAX_CONCURRENT = env.int("QBO_SANDBOX_MAX_CONCURRENT", default=10)
+    QBO_SANDBOX_BATCH_MAX = env.int("QBO_SANDBOX_BATCH_MAX", default=30)
+    QBO_SANDBOX_REDIRECT_URIS = env.list("QBO_SANDBOX_REDIRECT_URIS", default=[])
 if DEXT_SANDBOX:
     INSTALLED_APPS.append("dext_integration.sandbox")
 
@@ -282,6 +293,30 @@ XERO_RATE_MAX_WAIT = env.float("XERO_RATE_MAX_WAIT", default=75.0)
 XERO_PUBLISH_MAX_WAIT = env.float("XERO_PUBLISH_MAX_WAIT", default=2.0)
 # Calls a publisher makes in one turn before the next tenant in the queue has its turn.
 XERO_PUBLISH_TURN_CALLS = env.int("XERO_PUBLISH_TURN_CALLS", default=10)
+
+# QuickBooks Online. With the sandbox on, every URL points at the in-project stand-in.
+_QBO_SANDBOX_BASE = f"{PUBLIC_BASE_URL}/sandbox/quickbooks"
+QBO_CLIENT_ID = env("QBO_CLIENT_ID", default="qbo-sandbox-client" if QBO_SANDBOX else "")
+QBO_CLIENT_SECRET = env("QBO_CLIENT_SECRET", default="qbo-sandbox-secret" if QBO_SANDBOX else "")
+QBO_AUTHORIZE_URL = env("QBO_AUTHORIZE_URL", default=f"{_QBO_SANDBOX_BASE}/connect/oauth2" if QBO_SANDBOX
+                        else "https://appcenter.intuit.com/connect/oauth2")
+QBO_TOKEN_URL = env("QBO_TOKEN_URL", default=f"{_QBO_SANDBOX_BASE}/oauth2/v1/tokens/bearer" if QBO_SANDBOX
+                    else "https://oauth.platform.intuit.com/oauth2/v1/tokens/bearer")
+QBO_REVOKE_URL = env("QBO_REVOKE_URL", default=f"{_QBO_SANDBOX_BASE}/v2/oauth2/tokens/revoke" if QBO_SANDBOX
+                     else "https://developer.api.intuit.com/v2/oauth2/tokens/revoke")
+QBO_API_URL = env("QBO_API_URL", default=_QBO_SANDBOX_BASE if QBO_SANDBOX else "https://quickbooks.api.intuit.com")
+# Where people open a bill: QuickBooks Online's web app, or the stand-in's page for it.
+QBO_APP_URL = env("QBO_APP_URL", default=_QBO_SANDBOX_BASE if QBO_SANDBOX else "https://app.qbo.intuit.com")
+QBO_SCOPES = env("QBO_SCOPES", default="com.intuit.quickbooks.accounting")
+QBO_CALLS_PER_MINUTE = env.int("QBO_CALLS_PER_MINUTE", default=500)
+QBO_MAX_CONCURRENT = env.int("QBO_MAX_CONCURRENT", default=10)
+QBO_CALLS_PER_SECOND = env.int("QBO_CALLS_PER_SECOND", default=10)
+QBO_BATCHES_PER_MINUTE = env.int("QBO_BATCHES_PER_MINUTE", default=40)
+# Intuit's pages disagree on a batch's size (10 or 30 operations): configurable, 30 by default.
+QBO_BATCH_MAX = env.int("QBO_BATCH_MAX", default=30)
+QBO_RATE_TIME_SCALE = env.float("QBO_RATE_TIME_SCALE", default=1.0)
+QBO_RATE_MAX_WAIT = env.float("QBO_RATE_MAX_WAIT", default=75.0)
+QBO_HTTP_TIMEOUT = env.float("QBO_HTTP_TIMEOUT", default=30.0)
 
 DEXT_API_URL = env(
     "DEXT_API_URL", default=f"{PUBLIC_BASE_URL}/sandbox/dext/api" if DEXT_SANDBOX else ""

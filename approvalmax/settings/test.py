@@ -7,6 +7,7 @@ for _name, _value in {
     "SECRET_KEY": "test-secret-key-not-for-production-0123456789",
     "FIELD_ENCRYPTION_KEY": "test-field-encryption-salt",
     "XERO_SANDBOX": "1",
+    "QBO_SANDBOX": "1",
     "DEXT_SANDBOX": "1",
     "ALLOWED_HOSTS": "*",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",

@@ -10,9 +10,9 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 
 from django.db import transaction
-from django.db.models import Model
 from django.utils import timezone
 
+from approvalmax.core.mirroring import upsert
 from approvalmax.core.models import (
     Account,
     MasterDataList,
@@ -51,23 +51,10 @@ def _status(value: str | None) -> str:
     return value if value in MasterDataStatus.values else MasterDataStatus.ARCHIVED
 
 
-def _upsert(model: type[Model], lookup: dict, values: dict) -> tuple[Model, bool]:
-    """Create or update one row; saves (and reports a change) only when a value differs."""
-    row = model.objects.filter(**lookup).first()
-    if row is None:
-        return model.objects.create(**lookup, **values), True
-    changed = [name for name, value in values.items() if getattr(row, name) != value]
-    for name in changed:
-        setattr(row, name, values[name])
-    if changed:
-        row.save()
-    return row, bool(changed)
-
-
 def _sync_contacts(organisation: Organisation, contacts: list[dict]) -> set[str]:
     changed = False
     for contact in contacts:
-        _, updated = _upsert(
+        _, updated = upsert(
             Supplier,
             {"organisation": organisation, "external_system": SYSTEM, "external_id": contact["ContactID"]},
             {"name": contact.get("Name", ""), "is_supplier": bool(contact.get("IsSupplier")),
@@ -82,7 +69,7 @@ def _sync_accounts(organisation: Organisation, accounts: list[dict]) -> set[str]
     for account in accounts:
         before = Account.objects.filter(organisation=organisation, external_system=SYSTEM,
                                        external_id=account["AccountID"]).first()
-        row, updated = _upsert(
+        row, updated = upsert(
             Account,
             {"organisation": organisation, "external_system": SYSTEM, "external_id": account["AccountID"]},
             {"code": account.get("Code") or "", "name": account.get("Name", ""),
@@ -101,7 +88,7 @@ def _sync_accounts(organisation: Organisation, accounts: list[dict]) -> set[str]
 def _sync_tax_rates(organisation: Organisation, rates: list[dict]) -> set[str]:
     changed = False
     for rate in rates:
-        _, updated = _upsert(
+        _, updated = upsert(
             TaxRate,
             {"organisation": organisation, "external_system": SYSTEM, "tax_type": rate["TaxType"]},
             {"name": rate.get("Name", ""), "status": _status(rate.get("Status")),
@@ -115,7 +102,7 @@ def _sync_tax_rates(organisation: Organisation, rates: list[dict]) -> set[str]:
 def _sync_tracking(organisation: Organisation, categories: list[dict]) -> set[str]:
     changed = False
     for category in categories:
-        row, updated = _upsert(
+        row, updated = upsert(
             TrackingCategory,
             {"organisation": organisation, "external_system": SYSTEM,
              "external_id": category["TrackingCategoryID"]},
@@ -123,7 +110,7 @@ def _sync_tracking(organisation: Organisation, categories: list[dict]) -> set[st
         )
         changed |= updated
         for option in category.get("Options") or []:
-            _, updated = _upsert(
+            _, updated = upsert(
                 TrackingOption,
                 {"category": row, "external_id": option["TrackingOptionID"]},
                 {"name": option.get("Name", ""), "status": _status(option.get("Status"))},

@@ -1,0 +1,38 @@
+"""The stand-in's own pages, for people: each company's bills with their attachments and
+payments, and an attachment's bytes. Every page needs a logged-in member (urls.py)."""
+
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from quickbooks_integration.sandbox import store
+from quickbooks_integration.sandbox.models import AttachableContent, Company
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    companies = []
+    for company in Company.objects.order_by("name"):
+        attachables = store.of_kind(company, "Attachable")
+        payments = store.of_kind(company, "BillPayment")
+        bills = []
+        for bill in reversed(store.of_kind(company, "Bill")):
+            attached = [a for a in attachables if any(ref["EntityRef"] == {"type": "Bill", "value": bill["Id"]}
+                                                      for ref in a.get("AttachableRef", []))]
+            paid = [p for p in payments if any(linked["TxnId"] == bill["Id"] for line in p["Line"]
+                                               for linked in line["LinkedTxn"])]
+            bills.append({"bill": bill, "attachments": attached, "payments": paid})
+        companies.append({"company": company, "bills": bills,
+                          "purchases": list(reversed(store.of_kind(company, "Purchase")))})
+    return render(request, "quickbooks_sandbox/home.html", {"companies": companies})
+
+
+def attachment(request: HttpRequest, realm_id: str, attachable_id: str) -> HttpResponse:
+    company = get_object_or_404(Company, realm_id=realm_id)
+    content = AttachableContent.objects.filter(attachable__company=company, attachable__kind="Attachable",
+                                               attachable__entity_id=attachable_id).select_related("attachable").first()
+    if content is None:
+        raise Http404("No such attachment.")
+    data = content.attachable.data
+    response = HttpResponse(bytes(content.data), content_type=data["ContentType"])
+    response["Content-Disposition"] = "attachment"
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
