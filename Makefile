@@ -38,7 +38,7 @@ demo-setup: install
 
 run: demo-setup
 	@echo "Starting the web server, a Celery worker and Celery beat; Ctrl-C stops them all."
-	( DJANGO_SETTINGS_MODULE=approvalmax.settings.demo $(BIN)/python manage.py demo_connect_xero \
+	( DJANGO_SETTINGS_MODULE=approvalmax.settings.demo $(BIN)/python manage.py demo_connect \
 	    --base-url http://127.0.0.1:$(PORT) & )
 	PATH=$(abspath $(BIN)):$$PATH DJANGO_SETTINGS_MODULE=approvalmax.settings.demo PORT=$(PORT) \
 	  $(BIN)/honcho -f Procfile.demo start

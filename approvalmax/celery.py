@@ -28,6 +28,19 @@ app.conf.beat_schedule = {
         "task": "xero.publish_sweep",
         "schedule": timedelta(seconds=float(os.environ.get("PUBLISH_SWEEP_SECONDS", "60"))),
     },
+    "quickbooks-daily-master-data-sync": {
+        "task": "quickbooks.daily_master_data_sync",
+        "schedule": crontab(minute=0),
+    },
+    "quickbooks-incremental-master-data-sync": {
+        # What changed in QuickBooks Online since the last sync, by CDC: one call when nothing did.
+        "task": "quickbooks.incremental_master_data_sync",
+        "schedule": crontab(minute="*/5"),
+    },
+    "quickbooks-publish-sweep": {
+        "task": "quickbooks.publish_sweep",
+        "schedule": timedelta(seconds=float(os.environ.get("PUBLISH_SWEEP_SECONDS", "60"))),
+    },
     "unconnected-publish-sweep": {
         # Approved requests of organisations with no accounting system fail visibly, not wait.
         "task": "workflows.fail_unconnected",

@@ -6,6 +6,11 @@ class QuickBooksIntegrationConfig(AppConfig):
     verbose_name = "QuickBooks Online"
 
     def ready(self) -> None:
+        from approvalmax.core import accounting
+        from quickbooks_integration.system import QuickBooksSystem
+
+        accounting.register(QuickBooksSystem())
+
         from approvalmax.core.configuration_audit import audit_configuration
         from quickbooks_integration.models import QuickBooksConnection
 

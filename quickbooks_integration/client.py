@@ -245,5 +245,7 @@ class QuickBooksAccounting:
         return attachable.get("Attachable", {})
 
 
-def deep_link_to_bill(*, bill_id: str) -> str:
-    return f"{settings.QBO_APP_URL.rstrip('/')}/app/bill?txnId={bill_id}"
+def deep_link(*, entity: str, entity_id: str) -> str:
+    """Where a person opens the bill (or the expense, for a purchase) in QuickBooks Online."""
+    page = "bill" if entity == "Bill" else "expense"
+    return f"{settings.QBO_APP_URL.rstrip('/')}/app/{page}?txnId={entity_id}"

@@ -34,3 +34,28 @@ class QuickBooksConnection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} → {self.company_name}"
+
+
+class QuickBooksPublication(models.Model):
+    """Progress of publishing one request revision to QuickBooks Online, so that a retry resumes
+    instead of repeating. A create or payment is marked sent before it goes: if its answer never
+    arrives, the next run looks for it in QBO (our marker is in `PrivateNote`) before sending it again."""
+
+    request = models.ForeignKey("workflows.ApprovalRequest", on_delete=models.CASCADE, related_name="+")
+    revision = models.PositiveIntegerField()
+    vendor_id = models.CharField(max_length=32, blank=True)
+    bill_id = models.CharField(max_length=32, blank=True)
+    purchase_id = models.CharField(max_length=32, blank=True)
+    document_attached = models.BooleanField(default=False)
+    report_attached = models.BooleanField(default=False)
+    payment_id = models.CharField(max_length=32, blank=True)
+    create_sent_at = models.DateTimeField(null=True, blank=True)
+    payment_sent_at = models.DateTimeField(null=True, blank=True)
+    # Part of every requestid: QBO replays a requestid's first answer, a refusal too, so an attempt
+    # after QBO refused (and the cause was fixed) needs ids of its own; a lost answer keeps them.
+    attempt = models.PositiveIntegerField(default=1)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["request", "revision"],
+                                               name="one_quickbooks_publication_per_revision")]

@@ -1,4 +1,7 @@
-"""QuickBooks Online as the core sees it: the adapter's `AccountingSystem`."""
+"""QuickBooks Online as the core sees it: the adapter's `AccountingSystem`, registered in
+`QuickBooksIntegrationConfig.ready`."""
+
+from celery import signature
 
 from approvalmax.core.accounting import AccountingSystem, ConnectionState
 
@@ -20,3 +23,16 @@ class QuickBooksSystem(AccountingSystem):
         return ConnectionState(system=self, company_name=row["company_name"],
                                connected=row["status"] == QuickBooksConnection.Status.CONNECTED,
                                problem=row["problem"])
+
+    def master_data_refresh(self, organisation_id: int):
+        return signature("quickbooks.sync_master_data", args=(organisation_id,))
+
+    def publish_approved(self, organisation_id: int) -> None:
+        from quickbooks_integration.tasks import publish_realm
+
+        publish_realm.delay_on_commit(organisation_id)
+
+    def problems_before_approval(self, request) -> list[str]:
+        from quickbooks_integration.preflight import quickbooks_problems_before_approval
+
+        return quickbooks_problems_before_approval(request)

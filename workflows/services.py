@@ -523,6 +523,17 @@ def request_mark_publish_failed(*, request_id: int, error: str) -> ApprovalReque
     return request
 
 
+def requests_mark_publish_failed(*, organisation_id: int, error: str) -> int:
+    """Every approved request of the organisation fails visibly with the cause in plain words
+    (its publisher gave up), for an administrator to publish again once it is fixed. Returns how many."""
+    failed = 0
+    for request_id in ApprovalRequest.objects.filter(organisation_id=organisation_id, state=State.APPROVED) \
+            .values_list("pk", flat=True):
+        request_mark_publish_failed(request_id=request_id, error=error)
+        failed += 1
+    return failed
+
+
 @transaction.atomic
 def request_publish_again(*, request_id: int, user: AbstractBaseUser) -> ApprovalRequest:
     """Once the cause is fixed (in the accounting system, or the master data), an administrator publishes again;

@@ -1,10 +1,9 @@
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from django.conf import settings
 from django.utils import timezone
 
 from approvalmax.core.models import Organisation
+from approvalmax.core.selectors import organisations_at_sync_hour
 from xero_integration.models import XeroConnection
 
 
@@ -31,15 +30,6 @@ def organisation_ids_for_tenants(*, tenant_ids: set[str]) -> list[int]:
 
 def organisations_due_for_daily_sync(*, now: datetime | None = None) -> list[int]:
     """Connected organisations whose local time is within MASTER_DATA_SYNC_HOUR."""
-    now = now or timezone.now()
-    due = []
     rows = XeroConnection.objects.filter(status=XeroConnection.Status.CONNECTED).values_list(
         "organisation_id", "organisation__timezone")
-    for organisation_id, zone in rows:
-        try:
-            local = now.astimezone(ZoneInfo(zone))
-        except (ZoneInfoNotFoundError, ValueError):
-            local = now
-        if local.hour == settings.MASTER_DATA_SYNC_HOUR:
-            due.append(organisation_id)
-    return due
+    return organisations_at_sync_hour(rows, now=now or timezone.now())

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from approvalmax.core.ratebudget import TurnEnded
+from workflows import services as workflow_services
 from xero_integration.exceptions import (
     XeroAuthError,
     XeroNotConnected,
@@ -18,7 +19,6 @@ from xero_integration.exceptions import (
 from xero_integration.messages import gave_up_text
 from xero_integration.services.publishing import (
     tenant_publish,
-    tenant_publish_give_up,
     tenant_publish_postpone,
     tenants_stuck,
 )
@@ -76,8 +76,8 @@ def publish_tenant(self, organisation_id: int) -> None:
 
 def _retry_or_give_up(task, organisation_id: int, exc: Exception) -> None:
     if task.request.retries >= task.max_retries:
-        failed = tenant_publish_give_up(organisation_id=organisation_id,
-                                        reason=gave_up_text(exc, attempts=task.request.retries + 1))
+        failed = workflow_services.requests_mark_publish_failed(
+            organisation_id=organisation_id, error=gave_up_text(exc, attempts=task.request.retries + 1))
         logger.error("Publishing for organisation %s gave up after %s attempts (%s requests failed): %s",
                      organisation_id, task.request.retries + 1, failed, exc)
         tenant_publish_postpone(organisation_id=organisation_id, until=None)

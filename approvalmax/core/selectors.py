@@ -1,3 +1,7 @@
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -25,3 +29,16 @@ def organisation_for_administrator(*, user: AbstractBaseUser, slug: str, manages
     if membership.role != Membership.Role.ADMINISTRATOR:
         raise PermissionDenied(f"Only the organisation's administrators manage {manages}.")
     return membership.organisation
+
+
+def organisations_at_sync_hour(rows, *, now: datetime) -> list[int]:
+    """Of (organisation id, time zone) pairs, those whose local time is within MASTER_DATA_SYNC_HOUR."""
+    due = []
+    for organisation_id, zone in rows:
+        try:
+            local = now.astimezone(ZoneInfo(zone))
+        except (ZoneInfoNotFoundError, ValueError):
+            local = now
+        if local.hour == settings.MASTER_DATA_SYNC_HOUR:
+            due.append(organisation_id)
+    return due

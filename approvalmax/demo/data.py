@@ -10,6 +10,7 @@ from workflows.models import WorkflowStep
 from workflows.services import workflow_for
 
 PASSWORD = "demo-pass-2026"
+QUICKBOOKS_SLUG = "demo-services"
 
 
 @dataclass(frozen=True)
@@ -41,11 +42,8 @@ def _person(organisation: Organisation, person: DemoPerson):
     return user
 
 
-@transaction.atomic
-def demo_organisation_load() -> Organisation:
-    organisation, _ = Organisation.objects.get_or_create(
-        slug="demo", defaults={"name": "Demo Trading Ltd", "base_currency": "GBP"}
-    )
+def _organisation_load(slug: str, name: str) -> Organisation:
+    organisation, _ = Organisation.objects.get_or_create(slug=slug, defaults={"name": name, "base_currency": "GBP"})
     _person(organisation, ADMINISTRATOR)
     approvers = [_person(organisation, person) for person in APPROVERS]
     workflow = workflow_for(organisation=organisation)
@@ -53,3 +51,15 @@ def demo_organisation_load() -> Organisation:
         step = WorkflowStep.objects.create(workflow=workflow, position=1, name="Approval", mode=WorkflowStep.Mode.ANY)
         step.approvers.set(approvers)
     return organisation
+
+
+@transaction.atomic
+def demo_organisation_load() -> Organisation:
+    """The organisation the demo connects to the Xero stand-in."""
+    return _organisation_load("demo", "Demo Trading Ltd")
+
+
+@transaction.atomic
+def demo_services_load() -> Organisation:
+    """The organisation the demo connects to the QuickBooks Online stand-in."""
+    return _organisation_load(QUICKBOOKS_SLUG, "Demo Services Ltd")

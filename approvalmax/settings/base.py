@@ -209,6 +209,8 @@ CELERY_TASK_DEFAULT_QUEUE = "celery"
 CELERY_TASK_QUEUES = [Queue(name, Exchange(name), routing_key=name) for name in ("celery", "publishing", "reports", "sync", "mail")]
 CELERY_TASK_ROUTES = {
     "xero.publish_tenant": {"queue": "publishing"},
+    "quickbooks.publish_realm": {"queue": "publishing"},
+    "quickbooks.*sync*": {"queue": "sync"},
     "workflows.render_audit_report": {"queue": "reports"},
     "xero.*sync*": {"queue": "sync"},
     "dext.push_*": {"queue": "sync"},
@@ -310,13 +312,19 @@ QBO_APP_URL = env("QBO_APP_URL", default=_QBO_SANDBOX_BASE if QBO_SANDBOX else "
 QBO_SCOPES = env("QBO_SCOPES", default="com.intuit.quickbooks.accounting")
 QBO_CALLS_PER_MINUTE = env.int("QBO_CALLS_PER_MINUTE", default=500)
 QBO_MAX_CONCURRENT = env.int("QBO_MAX_CONCURRENT", default=10)
-QBO_CALLS_PER_SECOND = env.int("QBO_CALLS_PER_SECOND", default=10)
+# QBO takes 10 a second; a window's edge seen from here and from Intuit differs by the transit
+# time, so the client keeps a margin below it.
+QBO_CALLS_PER_SECOND = env.int("QBO_CALLS_PER_SECOND", default=8)
 QBO_BATCHES_PER_MINUTE = env.int("QBO_BATCHES_PER_MINUTE", default=40)
 # Intuit's pages disagree on a batch's size (10 or 30 operations): configurable, 30 by default.
 QBO_BATCH_MAX = env.int("QBO_BATCH_MAX", default=30)
 QBO_RATE_TIME_SCALE = env.float("QBO_RATE_TIME_SCALE", default=1.0)
 QBO_RATE_MAX_WAIT = env.float("QBO_RATE_MAX_WAIT", default=75.0)
 QBO_HTTP_TIMEOUT = env.float("QBO_HTTP_TIMEOUT", default=30.0)
+# As for Xero: a publisher waits this long at most for the realm's window, then hands its worker
+# on; and makes this many calls a turn before the next company in the queue has its turn.
+QBO_PUBLISH_MAX_WAIT = env.float("QBO_PUBLISH_MAX_WAIT", default=2.0)
+QBO_PUBLISH_TURN_CALLS = env.int("QBO_PUBLISH_TURN_CALLS", default=30)
 
 DEXT_API_URL = env(
     "DEXT_API_URL", default=f"{PUBLIC_BASE_URL}/sandbox/dext/api" if DEXT_SANDBOX else ""

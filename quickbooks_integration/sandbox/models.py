@@ -19,7 +19,7 @@ class Company(models.Model):
     # QBO sometimes answers a Fault with HTTP 200; a switch, so clients are proven to read the body.
     faults_in_200 = models.BooleanField(default=False)
     # Faults injected into the next writes, consumed one per write: "error_500" (nothing written),
-    # "lost_answer" (written, then a 502), "throttle" (a 429), "stale" (5010 on the next update).
+    # "lost_answer" (written, then a 502), "throttle" (a 429); any other word lets the write through.
     injected_faults = models.JSONField(default=list, blank=True)
     next_id = models.PositiveBigIntegerField(default=100)
 

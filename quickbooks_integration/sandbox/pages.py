@@ -25,6 +25,21 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "quickbooks_sandbox/home.html", {"companies": companies})
 
 
+def transaction(request: HttpRequest, page: str) -> HttpResponse:
+    """QuickBooks Online's own page for a bill or an expense (`/app/bill?txnId=`): here, the
+    transaction as the API holds it, with what is attached to it."""
+    kind = {"bill": "Bill", "expense": "Purchase"}.get(page)
+    txn_id = request.GET.get("txnId", "")
+    for company in Company.objects.all():
+        found = store.get(company, kind, txn_id) if kind and txn_id.isdigit() else None
+        if found:
+            attached = [a for a in store.of_kind(company, "Attachable")
+                        if any(ref["EntityRef"] == {"type": kind, "value": txn_id} for ref in a["AttachableRef"])]
+            return render(request, "quickbooks_sandbox/transaction.html",
+                          {"company": company, "kind": kind, "txn": found, "attachments": attached})
+    raise Http404("No such transaction.")
+
+
 def attachment(request: HttpRequest, realm_id: str, attachable_id: str) -> HttpResponse:
     company = get_object_or_404(Company, realm_id=realm_id)
     content = AttachableContent.objects.filter(attachable__company=company, attachable__kind="Attachable",

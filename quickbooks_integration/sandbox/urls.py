@@ -15,6 +15,7 @@ urlpatterns = [
     path("", member_required(pages.home), name="home"),
     path("companies/<str:realm_id>/attachments/<str:attachable_id>/", member_required(pages.attachment),
          name="attachment"),
+    path("app/<str:page>", member_required(pages.transaction), name="transaction"),
     path("connect/oauth2", member_required(identity.authorize), name="authorize"),
     path("oauth2/v1/tokens/bearer", identity.token, name="token"),
     path("v2/oauth2/tokens/revoke", identity.revoke, name="revoke"),

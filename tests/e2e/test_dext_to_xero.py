@@ -2,19 +2,14 @@
 worker on Redis → the Xero sandbox over HTTP."""
 
 import json
-import time
 
 import pytest
-import redis
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings as django_settings
 
-from approvalmax.celery import app as celery_app
 from approvalmax.demo.data import APPROVERS, PASSWORD
 from approvalmax.demo.web_client import WebClient
 from dext_integration.services import dext_connection_create
 from tests.builders import MINIMAL_PDF
-from tests.conftest import require_service
+from tests.e2e.helpers import wait_for, worker_on_redis
 from tests.xero_integration.helpers import SandboxReader, money
 from workflows.models import ApprovalRequest
 
@@ -38,23 +33,9 @@ ITEM = {
 @pytest.fixture
 def celery_worker(connected_organisation):
     """A real worker consuming from Redis, started after the organisation is connected."""
-    try:
-        redis.Redis.from_url(django_settings.CELERY_BROKER_URL).ping()
-    except redis.RedisError as exc:
-        require_service("Redis", f"the end-to-end test runs a real Celery worker on it ({exc})")
-    celery_app.control.purge()
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30, loglevel="WARNING"):
+    with worker_on_redis():
         yield
 
-
-def _wait_for(predicate, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting")
 
 
 def test_a_paid_dext_bill_is_approved_in_the_browser_flow_and_published_to_xero(
@@ -73,7 +54,7 @@ def test_a_paid_dext_bill_is_approved_in_the_browser_flow_and_published_to_xero(
     decided = approver.post_form(body["url"], "/approve/")
     assert decided.status_code == 200
 
-    request = _wait_for(lambda: ApprovalRequest.objects.filter(
+    request = wait_for(lambda: ApprovalRequest.objects.filter(
         public_id=body["id"], state=ApprovalRequest.State.PUBLISHED).first())
     status = dext.session.get(dext.url(f"/api/dext/v1/cost-items/{ITEM['dext_id']}/"),
                               headers={"Authorization": f"Bearer {key}"}).json()

@@ -3,21 +3,17 @@ sandbox is picked up by the scheduled incremental check and pushed to the Dext s
 over real HTTP through a real Celery worker on Redis."""
 
 import re
-import time
 from zoneinfo import ZoneInfo
 
 import pytest
-import redis
 import requests
-from celery.contrib.testing.worker import start_worker
-from django.conf import settings as django_settings
 from django.utils import timezone
 
 from approvalmax.celery import app as celery_app
 from approvalmax.demo.data import ADMINISTRATOR, APPROVERS, PASSWORD
 from approvalmax.demo.web_client import WebClient
 from dext_integration.sandbox.models import SandboxMasterData
-from tests.conftest import require_service
+from tests.e2e.helpers import wait_for, worker_on_redis
 from tests.xero_integration.helpers import SandboxReader
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -26,23 +22,9 @@ NEW_SUPPLIER = "Fresh Fruit Wholesale Ltd"
 
 @pytest.fixture
 def celery_worker(connected_organisation):
-    try:
-        redis.Redis.from_url(django_settings.CELERY_BROKER_URL).ping()
-    except redis.RedisError as exc:
-        require_service("Redis", f"the end-to-end test runs a real Celery worker on it ({exc})")
-    celery_app.control.purge()
-    with start_worker(celery_app, pool="solo", perform_ping_check=False, shutdown_timeout=30, loglevel="WARNING"):
+    with worker_on_redis():
         yield
 
-
-def _wait_for(predicate, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        result = predicate()
-        if result:
-            return result
-        time.sleep(0.2)
-    raise AssertionError("timed out waiting")
 
 
 def beat_sends(entry: str) -> None:
@@ -84,7 +66,7 @@ def linked_dext(connected_organisation, celery_worker, xero_sandbox, settings):
                    {"name": "Demo Trading Ltd", "base_url": f"{xero_sandbox.url}/api/dext/v1/", "api_key": key})
     # Linking pushed every list before Dext held the key; "Reconnect" pushes them again now.
     admin.post_form(page, "/reconnect/")
-    _wait_for(lambda: SandboxMasterData.objects.count() == 5)
+    wait_for(lambda: SandboxMasterData.objects.count() == 5)
     assert NEW_SUPPLIER not in received_suppliers()
     return key, admin, dext
 
@@ -96,7 +78,7 @@ def test_a_supplier_added_in_xero_reaches_the_dext_sandbox_by_itself(
     add_supplier_in_xero(settings, connected_organisation, NEW_SUPPLIER)
     beat_sends("xero-incremental-master-data-sync")
 
-    _wait_for(lambda: NEW_SUPPLIER in received_suppliers())
+    wait_for(lambda: NEW_SUPPLIER in received_suppliers())
     page = dext.session.get(dext.url("/sandbox/dext/")).text
     assert "Master data last received" in page and NEW_SUPPLIER in page
     feed = dext.session.get(dext.url("/api/dext/v1/suppliers/"), headers={"Authorization": f"Bearer {key}"}).json()
@@ -111,4 +93,4 @@ def test_the_daily_run_at_the_sync_hour_syncs_and_pushes(connected_organisation,
 
     beat_sends("daily-master-data-sync")
 
-    _wait_for(lambda: NEW_SUPPLIER in received_suppliers())
+    wait_for(lambda: NEW_SUPPLIER in received_suppliers())

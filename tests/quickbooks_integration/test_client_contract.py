@@ -28,11 +28,11 @@ class Recording(requests.Session):
 
 
 @pytest.fixture
-def recorded(connected, settings):
+def recorded(quickbooks_connected, settings):
     settings.QBO_SANDBOX_CALLS_PER_SECOND = 1000
-    token, _ = quickbooks_access_token(organisation_id=connected.organisation_id)
+    token, _ = quickbooks_access_token(organisation_id=quickbooks_connected.organisation_id)
     session = Recording()
-    yield QuickBooksAccounting(access_token=token, realm_id=connected.realm_id, session=session), session
+    yield QuickBooksAccounting(access_token=token, realm_id=quickbooks_connected.realm_id, session=session), session
     session.close()
 
 
@@ -40,14 +40,14 @@ def _query(request) -> dict:
     return {name: values[0] for name, values in parse_qs(urlsplit(request.url).query).items()}
 
 
-def test_every_call_names_the_realm_the_minor_version_and_json(recorded, connected):
+def test_every_call_names_the_realm_the_minor_version_and_json(recorded, quickbooks_connected):
     client, session = recorded
     client.company_info()
     vendor = client.create("Vendor", {"DisplayName": "Contract Co"}, request_id="vendor-contract-1")
     client.query("select * from Vendor")
 
     for request in session.sent:
-        assert urlsplit(request.url).path.startswith(f"/sandbox/quickbooks/v3/company/{connected.realm_id}/")
+        assert urlsplit(request.url).path.startswith(f"/sandbox/quickbooks/v3/company/{quickbooks_connected.realm_id}/")
         assert _query(request)["minorversion"] == "75"
         assert request.headers["Accept"] == "application/json"
         assert request.headers["Authorization"].startswith("Bearer ")

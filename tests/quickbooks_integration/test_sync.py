@@ -13,11 +13,11 @@ from quickbooks_integration.services.sync import master_data_sync
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
-def test_a_full_sync_maps_every_list(connected):
-    changed = master_data_sync(organisation_id=connected.organisation_id)
+def test_a_full_sync_maps_every_list(quickbooks_connected):
+    changed = master_data_sync(organisation_id=quickbooks_connected.organisation_id)
 
     assert changed == {"suppliers", "accounts", "tax-rates", "tracking-categories", "bank-accounts"}
-    organisation = connected.organisation
+    organisation = quickbooks_connected.organisation
     assert sorted(Supplier.objects.filter(organisation=organisation, external_system="quickbooks")
                   .values_list("name", flat=True)) == ["Acme Supplies Ltd", "Northern Rail", "Stationery Direct"]
     accounts = {a.code: a for a in Account.objects.filter(organisation=organisation, external_system="quickbooks")}
@@ -34,25 +34,26 @@ def test_a_full_sync_maps_every_list(connected):
     assert MasterDataListState.objects.filter(organisation=organisation, synced_at__isnull=False).count() == 5
 
 
-def test_an_incremental_sync_takes_what_changed_from_cdc(connected):
-    master_data_sync(organisation_id=connected.organisation_id)
+def test_an_incremental_sync_takes_what_changed_from_cdc(quickbooks_connected):
+    master_data_sync(organisation_id=quickbooks_connected.organisation_id)
     company = Company.objects.get()
     store.create(company, "Vendor", {"DisplayName": "Brand New Ltd", "Active": True})
     rail = Entity.objects.get(kind="Vendor", data__DisplayName="Northern Rail")
     store.save(company, "Vendor", {**rail.data, "Active": False, "DisplayName": "Northern Rail (deleted)"})
 
-    changed = master_data_sync(organisation_id=connected.organisation_id, incremental=True)
+    changed = master_data_sync(organisation_id=quickbooks_connected.organisation_id, incremental=True)
 
     assert changed == {"suppliers"}
-    suppliers = dict(Supplier.objects.filter(organisation=connected.organisation).values_list("name", "status"))
+    organisation = quickbooks_connected.organisation
+    suppliers = dict(Supplier.objects.filter(organisation=organisation).values_list("name", "status"))
     assert suppliers["Brand New Ltd"] == "ACTIVE" and suppliers["Northern Rail"] == "ARCHIVED"
 
 
-def test_a_sync_older_than_cdcs_reach_reads_everything_again(connected):
-    master_data_sync(organisation_id=connected.organisation_id)
+def test_a_sync_older_than_cdcs_reach_reads_everything_again(quickbooks_connected):
+    master_data_sync(organisation_id=quickbooks_connected.organisation_id)
     MasterDataListState.objects.update(synced_at=timezone.now() - timedelta(days=40))
     Supplier.objects.filter(name="Acme Supplies Ltd").delete()
 
-    master_data_sync(organisation_id=connected.organisation_id, incremental=True)
+    master_data_sync(organisation_id=quickbooks_connected.organisation_id, incremental=True)
 
     assert Supplier.objects.filter(name="Acme Supplies Ltd", external_system="quickbooks").exists()

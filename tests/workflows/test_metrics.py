@@ -11,7 +11,8 @@ from workflows import services as workflow_services
 from workflows.models import ApprovalRequest
 from xero_integration.exceptions import XeroRateLimited
 from xero_integration.services.connection import accounting_for
-from xero_integration.services.publishing import tenant_publish, tenant_publish_give_up
+from workflows.services import requests_mark_publish_failed
+from xero_integration.services.publishing import tenant_publish
 
 
 def scrape(client: Client | None = None, **headers) -> dict:
@@ -100,7 +101,7 @@ def test_approval_to_published_time_and_failed_publishes(connected_organisation,
             workflow_services.request_approve(request_id=request.pk, user=approver)
         if number == "INV-1":
             tenant_publish(organisation_id=connected_organisation.pk)
-    tenant_publish_give_up(organisation_id=connected_organisation.pk, reason="Xero could not be reached.")
+    requests_mark_publish_failed(organisation_id=connected_organisation.pk, error="Xero could not be reached.")
 
     after = scrape()
     histogram = "approvalmax_approval_to_published_seconds"

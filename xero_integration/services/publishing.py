@@ -305,17 +305,6 @@ def tenant_publish(*, organisation_id: int) -> int:
         return 0
 
 
-def tenant_publish_give_up(*, organisation_id: int, reason: str) -> int:
-    """Retries ran out: every approved request of the organisation fails visibly, with the cause
-    in plain words, for an administrator to publish again once it is fixed. Returns how many."""
-    failed = 0
-    for request_id in ApprovalRequest.objects.filter(organisation_id=organisation_id, state=State.APPROVED) \
-            .values_list("pk", flat=True):
-        workflow_services.request_mark_publish_failed(request_id=request_id, error=reason)
-        failed += 1
-    return failed
-
-
 def tenants_stuck(*, approved_before) -> list[int]:
     """Organisations connected to Xero with requests approved before `approved_before` that no
     live publisher holds: a worker died, a message was lost, or nothing enqueued them. (Those

@@ -1,4 +1,4 @@
-"""The app's QuickBooks Online side against the stand-in over real HTTP."""
+"""Fixtures for tests that talk to the QuickBooks Online stand-in over real HTTP (shared by several test folders)."""
 
 import pytest
 
@@ -6,7 +6,6 @@ from approvalmax.demo.data import ADMINISTRATOR, PASSWORD
 from approvalmax.demo.web_client import WebClient
 from quickbooks_integration.models import QuickBooksConnection
 from quickbooks_integration.sandbox.seed import company_seed
-from tests.xero_fixtures import demo_organisation  # noqa: F401  (a fixture)
 
 
 def point_quickbooks_at(settings, base_url: str) -> None:
@@ -24,12 +23,14 @@ def point_quickbooks_at(settings, base_url: str) -> None:
 @pytest.fixture
 def qbo_sandbox(live_server, settings):
     point_quickbooks_at(settings, live_server.url)
+    # Calls here come faster than QBO's 10 a second; the stand-in's limit has tests of its own.
+    settings.QBO_SANDBOX_CALLS_PER_SECOND = 1000
     company_seed()
     return live_server
 
 
 @pytest.fixture
-def web(qbo_sandbox, demo_organisation):  # noqa: F811
+def quickbooks_admin(qbo_sandbox, demo_organisation):
     client = WebClient(qbo_sandbox.url)
     client.log_in(ADMINISTRATOR.username, PASSWORD)
     yield client
@@ -37,8 +38,8 @@ def web(qbo_sandbox, demo_organisation):  # noqa: F811
 
 
 @pytest.fixture
-def connected(web, demo_organisation, django_capture_on_commit_callbacks):  # noqa: F811
+def quickbooks_connected(quickbooks_admin, demo_organisation, django_capture_on_commit_callbacks):
     """The demo organisation connected to the stand-in's company through the real OAuth flow."""
     with django_capture_on_commit_callbacks():
-        web.connect_quickbooks(demo_organisation.slug)
+        quickbooks_admin.connect_quickbooks(demo_organisation.slug)
     return QuickBooksConnection.objects.get(organisation=demo_organisation)
