@@ -1,5 +1,6 @@
 """Create approved requests in QuickBooks Online: the vendor if it is new, the bill (or a
-`Purchase` for a bank transaction), both attachments, and a `BillPayment` when it was paid.
+`Purchase` for a bank transaction), both attachments, and a `BillPayment` when it was paid. The
+company's waiting bills are created together, up to QBO_BATCH_MAX per `/batch` call.
 
 Exactly once: every write carries a deterministic `requestid` (QBO answers a repeat with the first
 answer), each step is recorded as it completes, and a create or payment is marked sent before it
@@ -7,6 +8,7 @@ goes. An answer that never came (timeout, 5xx, worker killed) is reconciled by a
 `DocNumber` and our marker in `PrivateNote`) before writing again, since requestids are not kept
 for ever. One publisher runs per company at a time (a named lock shared by all processes)."""
 
+import hashlib
 import logging
 
 from django.conf import settings
@@ -17,7 +19,7 @@ from workflows import services as workflow_services
 from workflows.audit_reports import audit_report_ensure, audit_reports_ready
 from workflows.models import ApprovalRequest
 from quickbooks_integration import payloads
-from quickbooks_integration.client import QuickBooksAccounting, deep_link
+from quickbooks_integration.client import QuickBooksAccounting, deep_link, fault_of
 from quickbooks_integration.exceptions import QuickBooksFault, QuickBooksNotConnected
 from quickbooks_integration.messages import publish_error_text
 from quickbooks_integration.models import QuickBooksConnection, QuickBooksPublication
@@ -101,6 +103,48 @@ def _create(client, request, publication, entity: str, field: str, vendor_id: st
     created = client.create(entity, body, request_id=_request_id(request, publication, entity.lower()))
     _record(publication, **{field: created["Id"]})
     return created["Id"]
+
+
+def _batch_request_id(chunk: list[tuple]) -> str:
+    names = "\n".join(sorted(f"{r.public_id}-r{r.revision}a{p.attempt}" for r, p, _ in chunk))
+    return f"amx-b-{hashlib.sha256(names.encode()).hexdigest()[:44]}"
+
+
+def _bills_create_together(client: QuickBooksAccounting, requests: list[ApprovalRequest]) -> set[int]:
+    """Bills not yet sent are created up to QBO_BATCH_MAX per `/batch` call (one call instead of
+    one each); each operation's answer, or its Fault, is its bill's alone. A batch whose answer is
+    lost leaves its bills marked sent, so each is then looked up before it is created again.
+    Returns the requests QBO refused."""
+    refused, waiting = set(), []
+    for request in requests:
+        publication, _ = QuickBooksPublication.objects.get_or_create(request=request, revision=request.revision)
+        if publication.bill_id or publication.create_sent_at:
+            continue
+        try:
+            waiting.append((request, publication, _vendor(client, request, publication)))
+        except QuickBooksFault as fault:
+            if fault.kind not in ("ValidationFault", ""):
+                raise
+            _refused(request, fault)
+            refused.add(request.pk)
+    size = settings.QBO_BATCH_MAX
+    for chunk in [waiting[i:i + size] for i in range(0, len(waiting), size)]:
+        if len(chunk) == 1:
+            continue  # one bill: its own create is as cheap, and simpler to follow
+        sent_at = timezone.now()
+        QuickBooksPublication.objects.filter(pk__in=[p.pk for _, p, _ in chunk]).update(create_sent_at=sent_at)
+        operations = [{"bId": str(p.pk), "operation": "create", "Bill": payloads.bill(r, vendor_id)}
+                      for r, p, vendor_id in chunk]
+        answers = {a.get("bId"): a for a in client.batch(operations, request_id=_batch_request_id(chunk))}
+        for request, publication, _ in chunk:
+            answer = answers.get(str(publication.pk), {})
+            fault = fault_of(answer)
+            if "Bill" in answer:
+                _record(publication, bill_id=answer["Bill"]["Id"], create_sent_at=sent_at)
+            elif fault is not None:
+                _refused(request, fault)
+                refused.add(request.pk)
+    return refused
 
 
 def _attach(client: QuickBooksAccounting, request: ApprovalRequest, publication: QuickBooksPublication,
@@ -204,8 +248,11 @@ def realm_publish(*, organisation_id: int) -> int:
                 for request in requests:
                     workflow_services.request_mark_publish_failed(request_id=request.pk, error=exc.message)
                 return 0
-            for request in requests:
-                if request.pk not in ready:
+            ready_requests = [r for r in requests if r.pk in ready]
+            refused = _bills_create_together(
+                client, [r for r in ready_requests if r.kind == ApprovalRequest.Kind.BILL])
+            for request in ready_requests:
+                if request.pk in refused:
                     continue
                 try:
                     _publish_one(client, request)

@@ -1,43 +1,13 @@
 """An approver decides on a bill in a real browser, without JavaScript of ours."""
 
-import os
-
 import pytest
-from django.db import connections
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from tests.builders import bill_content, pdf_document
-from tests.conftest import require_service
 from workflows import services
 from workflows.models import ApprovalRequest
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def page():
-    if not os.path.exists(CHROMIUM):
-        require_service("Chromium", f"{CHROMIUM} is missing: install Debian's package (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            context = browser.new_context()
-            yield context.new_page()
-        finally:
-            browser.close()
-            # Playwright runs the test in its own context, where Django opened a second
-            # database connection; close it, or the test database cannot be dropped.
-            connections.close_all()
 
 
 def test_approver_approves_a_bill_from_the_inbox(page, live_server, organisation, master_data, workflow, approver):

@@ -4,7 +4,6 @@ sees the change in the audit trail and approves."""
 import pytest
 from playwright.sync_api import expect
 
-from tests.browser.test_approve_in_browser import page  # noqa: F401 - the browser fixture
 from tests.builders import bill_content, pdf_document
 from tests.factories import MembershipFactory
 from workflows import services
@@ -13,14 +12,14 @@ from workflows.models import ApprovalRequest, WorkflowStep
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
-def log_in(page, live_server, user):  # noqa: F811
+def log_in(page, live_server, user):
     page.goto(f"{live_server.url}/login/")
     page.get_by_label("Username").fill(user.username)
     page.get_by_label("Password").fill("pass-word-123")
     page.get_by_role("button", name="Log in").click()
 
 
-def test_reviewer_recodes_and_completes_the_review(page, live_server, organisation, master_data, workflow,  # noqa: F811
+def test_reviewer_recodes_and_completes_the_review(page, live_server, organisation, master_data, workflow,
                                                    approver):
     review = workflow.steps.get()
     review.kind, review.name = WorkflowStep.Kind.REVIEW, "Review"

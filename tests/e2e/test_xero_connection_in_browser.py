@@ -1,36 +1,15 @@
 """The Xero connection's lifecycle in a real browser against the sandbox: connect (with the choice of
 organisation), see the page's facts, disconnect, reconnect."""
 
-import os
-
 import pytest
 from django.core.management import call_command
-from django.db import connections
-from playwright.sync_api import expect, sync_playwright
+from playwright.sync_api import expect
 
 from approvalmax.demo.data import ADMINISTRATOR, PASSWORD
-from tests.conftest import require_service
 from xero_integration.models import XeroConnection
 from xero_integration.sandbox.models import Organisation as SandboxOrganisation
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-@pytest.fixture
-def page():
-    if not os.path.exists(CHROMIUM):
-        require_service("Chromium", f"{CHROMIUM} is missing: install Debian's package (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_context().new_page()
-        finally:
-            browser.close()
-            connections.close_all()
 
 
 def _connect(page, *, choose: str | None = None) -> None:

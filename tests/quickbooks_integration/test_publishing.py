@@ -198,3 +198,27 @@ def test_a_bank_transaction_becomes_a_purchase(synced):
     assert len(qbo("Attachable")) == 2 and not qbo("Bill")
     request.refresh_from_db()
     assert request.state == "published" and request.external_url.endswith(f"/app/expense?txnId={purchase['Id']}")
+
+
+def test_waiting_bills_are_created_in_one_batch_and_a_refused_one_fails_alone(synced):
+    good = [approved(synced.organisation, invoice_number=f"B-{n}") for n in range(3)]
+    bad = approved(synced.organisation, invoice_number="X" * 22)  # longer than QBO's DocNumber
+
+    publish_until_done(synced.organisation_id)
+
+    assert RequestIdAnswer.objects.filter(request_id__startswith="amx-b-").count() == 1
+    assert sorted(b["DocNumber"] for b in qbo("Bill")) == ["B-0", "B-1", "B-2"]
+    assert all(ApprovalRequest.objects.get(pk=r.pk).state == "published" for r in good)
+    bad.refresh_from_db()
+    assert bad.state == "publish_failed" and "Max:21" in bad.publish_error
+
+
+def test_a_batch_whose_answer_is_lost_makes_each_bill_once(synced):
+    requests = [approved(synced.organisation, invoice_number=f"L-{n}") for n in range(3)]
+    Company.objects.update(injected_faults=["lost_answer"])
+
+    publish_until_done(synced.organisation_id)
+
+    assert sorted(b["DocNumber"] for b in qbo("Bill")) == ["L-0", "L-1", "L-2"]
+    assert len(qbo("Attachable")) == 6
+    assert all(ApprovalRequest.objects.get(pk=r.pk).state == "published" for r in requests)
