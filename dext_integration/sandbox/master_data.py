@@ -38,7 +38,15 @@ def signature_check(*, link: SandboxLink | None, timestamp: str, signature: str,
         raise Refused(401, "The signature does not match the API key this account holds.")
 
 
-def master_data_receive(*, name: str, body: bytes) -> SandboxMasterData:
+def link_for_push(key_prefix: str) -> SandboxLink | None:
+    """The linked organisation whose key the push names (ApprovalMax sends the key's prefix)."""
+    links = SandboxLink.objects.order_by("-linked_at")
+    if not key_prefix:
+        return links.first()
+    return next((link for link in links if link.api_key.startswith(key_prefix)), None)
+
+
+def master_data_receive(*, link: SandboxLink, name: str, body: bytes) -> SandboxMasterData:
     if name not in LISTS:
         raise Refused(404, f"No list {name!r}.")
     try:
@@ -49,7 +57,7 @@ def master_data_receive(*, name: str, body: bytes) -> SandboxMasterData:
         raise Refused(400, "The body must be an object with a results list.")
     with transaction.atomic():
         received, _ = SandboxMasterData.objects.update_or_create(
-            name=name,
+            link=link, name=name,
             defaults={"payload": payload, "row_count": len(payload["results"]), "received_at": timezone.now()},
         )
     return received

@@ -8,7 +8,8 @@ def mask_key(api_key: str) -> str:
 
 
 class SandboxLink(models.Model):
-    """The ApprovalMax organisation this Dext account publishes to, as Dext holds it."""
+    """An ApprovalMax organisation a Dext client account publishes to, as Dext holds it. A Dext
+    practice has several; the one chosen last (`linked_at`) is the one the pages publish to."""
 
     name = models.CharField(max_length=200)
     base_url = models.CharField("API base URL", max_length=500)
@@ -35,6 +36,8 @@ class SandboxItem(models.Model):
     document = models.BinaryField()
     document_name = models.CharField(max_length=255)
     document_content_type = models.CharField(max_length=100)
+    # The organisation it was last published to: its status, republishing and withdrawing go there.
+    link = models.ForeignKey(SandboxLink, on_delete=models.SET_NULL, null=True, blank=True, related_name="items")
     last_action = models.CharField(max_length=10, choices=Action.choices, blank=True)
     last_status = models.PositiveSmallIntegerField(null=True, blank=True)
     last_body = models.TextField(blank=True)
@@ -62,15 +65,17 @@ class SandboxItem(models.Model):
 
 
 class SandboxMasterData(models.Model):
-    """A master-data list as ApprovalMax last pushed it to this Dext account."""
+    """A master-data list as ApprovalMax last pushed it to one linked organisation's account."""
 
-    name = models.CharField(max_length=30, unique=True)
+    link = models.ForeignKey(SandboxLink, on_delete=models.CASCADE, null=True, related_name="master_data")
+    name = models.CharField(max_length=30)
     payload = models.JSONField()
     row_count = models.PositiveIntegerField(default=0)
     received_at = models.DateTimeField()
 
     class Meta:
         ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["link", "name"], name="ds_one_list_per_link")]
 
     def __str__(self) -> str:
         return self.name

@@ -11,13 +11,15 @@ LISTED_ITEMS = 50
 STATUS_LABELS = {
     "on_approval": "On approval",
     "approved": "Approved",
-    "published": "Published to Xero",
-    "publish_failed": "Publishing to Xero failed",
+    "published": "Published to {system}",
+    "publish_failed": "Publishing to {system} failed",
     "rejected": "Rejected",
     "cancelled": "Cancelled",
-    "bypassed": "Created in Xero as a bank transaction",
-    "bypass_failed": "Creating the bank transaction in Xero failed",
+    "bypassed": "Created in {system} as a bank transaction",
+    "bypass_failed": "Creating the bank transaction in {system} failed",
 }
+# The status's `accounting_system` (INTERFACES.md §3), as people call it.
+SYSTEM_NAMES = {"xero": "Xero", "quickbooks": "QuickBooks Online"}
 
 
 @dataclass(frozen=True)
@@ -27,7 +29,8 @@ class RemoteStatus:
     label: str
     code: str = ""
     request_url: str = ""
-    xero_url: str = ""
+    external_url: str = ""
+    system: str = ""
     rejection_by: str = ""
     rejection_comment: str = ""
 
@@ -53,12 +56,16 @@ def items_recent() -> QuerySet[SandboxItem]:
 
 
 def item_statuses(*, items: list[SandboxItem], link: SandboxLink | None) -> list[RemoteStatus]:
-    """One status per item, in order. Once the API cannot be reached, the rest are not tried."""
-    if link is None:
-        return [NOT_LINKED for _ in items]
-    api = ApprovalMaxApi(base_url=link.base_url, api_key=link.api_key)
+    """One status per item, in order, each asked of the organisation it was published to (`link`
+    for those never published). Once the API cannot be reached, the rest are not tried."""
+    apis: dict[int, ApprovalMaxApi] = {}
     statuses: list[RemoteStatus] = []
     for item in items:
+        owner = item.link or link
+        if owner is None:
+            statuses.append(NOT_LINKED)
+            continue
+        api = apis.setdefault(owner.pk, ApprovalMaxApi(base_url=owner.base_url, api_key=owner.api_key))
         try:
             answer = api.cost_item_status(item.dext_id)
         except ApiUnreachable:
@@ -71,12 +78,14 @@ def _remote_status(answer) -> RemoteStatus:
     body = answer.body
     if answer.status == 200 and body is not None and answer.remote_status:
         rejection = body.get("rejection") if isinstance(body.get("rejection"), dict) else {}
-        xero_url = body.get("xero_url")
+        external_url = body.get("external_url")
+        system = SYSTEM_NAMES.get(body.get("accounting_system"), "the accounting system")
         return RemoteStatus(
-            label=STATUS_LABELS.get(answer.remote_status, answer.remote_status),
+            label=STATUS_LABELS.get(answer.remote_status, answer.remote_status).format(system=system),
             code=answer.remote_status,
             request_url=answer.request_url,
-            xero_url=xero_url if isinstance(xero_url, str) else "",
+            external_url=external_url if isinstance(external_url, str) else "",
+            system=system,
             rejection_by=_person(rejection.get("by")),
             rejection_comment=str(rejection.get("comment") or ""),
         )

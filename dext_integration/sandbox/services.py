@@ -7,12 +7,17 @@ from .models import SandboxItem, SandboxLink
 
 
 def link_save(*, name: str, base_url: str, api_key: str | None) -> tuple[SandboxLink, str]:
-    """Link (or relink) the one Dext account; an empty `api_key` keeps the current one.
+    """Link an organisation, or relink one: a name already linked relinks that organisation, a key
+    under a new name links one more, and no key edits the organisation published to (its key
+    kept). The organisation linked becomes the one the pages publish to.
 
     Returns the link and what happened: "created", "updated" or "unchanged".
     """
     with transaction.atomic():
-        link = SandboxLink.objects.select_for_update().order_by("-linked_at").first()
+        links = SandboxLink.objects.select_for_update()
+        link = links.filter(name__iexact=name).first()
+        if link is None and not api_key:
+            link = links.order_by("-linked_at").first()
         if link is None:
             if not api_key:
                 raise ValueError("An API key is needed to link an account.")
@@ -20,6 +25,8 @@ def link_save(*, name: str, base_url: str, api_key: str | None) -> tuple[Sandbox
             outcome = "created"
         elif (link.name, link.base_url) == (name, base_url) and (not api_key or api_key == link.api_key):
             outcome = "unchanged"
+            if link != SandboxLink.objects.order_by("-linked_at").first():
+                link_choose(link_id=link.pk)
         else:
             link.name, link.base_url = name, base_url
             if api_key:
@@ -27,8 +34,15 @@ def link_save(*, name: str, base_url: str, api_key: str | None) -> tuple[Sandbox
             link.linked_at = timezone.now()
             link.save()
             outcome = "updated"
-        SandboxLink.objects.exclude(pk=link.pk).delete()
     return link, outcome
+
+
+def link_choose(*, link_id: int) -> SandboxLink:
+    """Publish to this linked organisation from now on."""
+    link = SandboxLink.objects.get(pk=link_id)
+    link.linked_at = timezone.now()
+    link.save(update_fields=["linked_at"])
+    return link
 
 
 def item_save(*, payload: dict, document: UploadedFile | None) -> SandboxItem:
@@ -56,21 +70,22 @@ def item_publish(*, item: SandboxItem, link: SandboxLink) -> ApiAnswer:
         filename=item.document_name,
         content_type=item.document_content_type,
     )
-    _record_answer(item=item, action=SandboxItem.Action.PUBLISH, answer=answer)
+    _record_answer(item=item, link=link, action=SandboxItem.Action.PUBLISH, answer=answer)
     return answer
 
 
 def item_withdraw(*, item: SandboxItem, link: SandboxLink) -> ApiAnswer:
     api = ApprovalMaxApi(base_url=link.base_url, api_key=link.api_key)
     answer = api.withdraw_cost_item(item.dext_id)
-    _record_answer(item=item, action=SandboxItem.Action.WITHDRAW, answer=answer)
+    _record_answer(item=item, link=link, action=SandboxItem.Action.WITHDRAW, answer=answer)
     return answer
 
 
-def _record_answer(*, item: SandboxItem, action: str, answer: ApiAnswer) -> None:
+def _record_answer(*, item: SandboxItem, link: SandboxLink, action: str, answer: ApiAnswer) -> None:
+    item.link = link
     item.last_action = action
     item.last_status = answer.status
     item.last_body = answer.text
     if answer.request_url:
         item.request_url = answer.request_url[:500]
-    item.save(update_fields=["last_action", "last_status", "last_body", "request_url", "updated_at"])
+    item.save(update_fields=["link", "last_action", "last_status", "last_body", "request_url", "updated_at"])

@@ -9,6 +9,7 @@ app_name = "dext_sandbox"
 urlpatterns = [
     path("", member_required(views.index), name="index"),
     path("link/", member_required(views.link_account), name="link"),
+    path("link/<int:link_id>/choose/", member_required(views.choose_link), name="choose_link"),
     path("api/master-data/<str:name>/", views.master_data_put, name="master_data"),
     path("items/<str:dext_id>/", member_required(views.item_detail), name="item"),
     path("items/<str:dext_id>/document/", member_required(views.item_document), name="item_document"),

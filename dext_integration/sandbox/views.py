@@ -18,10 +18,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 from .api_client import ApiAnswer, ApiUnreachable
 from .cost_items import build_item, form_initial
 from .forms import CostItemForm, LinkForm, line_formset
-from .master_data import Refused, master_data_receive, signature_check
+from .master_data import Refused, link_for_push, master_data_receive, signature_check
 from .models import SandboxItem, SandboxLink, SandboxMasterData
 from .selectors import item_last_answered, item_statuses, item_stored_document_name, items_recent, link_active
-from .services import item_publish, item_save, item_withdraw, link_save
+from .services import item_publish, item_save, item_withdraw, link_choose, link_save
 
 # Shown in the browser; anything else is offered as a download, never rendered on our origin.
 INLINE_CONTENT_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif"}
@@ -29,7 +29,8 @@ INLINE_CONTENT_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif
 SUCCESS_SUMMARIES = {
     ("publish", 200): "This exact item was published before; nothing new was created.",
     ("publish", 201): "A new approval request was created, or a new revision of a rejected or cancelled one.",
-    ("publish", 202): "Accepted for direct creation in Xero as a bank transaction; it bypasses approval.",
+    ("publish", 202): "Accepted for direct creation in the accounting system as a bank transaction; it bypasses "
+                      "approval.",
     ("withdraw", 204): "The item's request was cancelled.",
 }
 
@@ -64,14 +65,15 @@ def index(request):
 @require_http_methods(["PUT"])
 def master_data_put(request, name: str):
     """Where ApprovalMax pushes a master-data list (its DEXT_API_URL + /master-data/<list>/)."""
+    link = link_for_push(request.headers.get("X-ApprovalMax-Key", ""))
     try:
         signature_check(
-            link=link_active(),
+            link=link,
             timestamp=request.headers.get("X-ApprovalMax-Timestamp", ""),
             signature=request.headers.get("X-ApprovalMax-Signature", ""),
             body=request.body,
         )
-        received = master_data_receive(name=name, body=request.body)
+        received = master_data_receive(link=link, name=name, body=request.body)
     except Refused as exc:
         return JsonResponse({"error": str(exc)}, status=exc.status)
     return JsonResponse({"list": received.name, "rows": received.row_count,
@@ -89,6 +91,13 @@ def link_account(request):
     messages.success(
         request, f"Linked organisation “{link.name}” at {link.base_url} with key {link.masked_key} ({change})."
     )
+    return redirect(reverse("dext_sandbox:index") + "#link")
+
+
+@require_POST
+def choose_link(request, link_id: int):
+    link = link_choose(link_id=get_object_or_404(SandboxLink, pk=link_id).pk)
+    messages.success(request, f"Publishing to “{link.name}” from now on.")
     return redirect(reverse("dext_sandbox:index") + "#link")
 
 
@@ -158,7 +167,7 @@ def item_withdraw_view(request, dext_id: str):
 
 
 def _call_api(request, *, item: SandboxItem, action):
-    link = link_active()
+    link = item.link or link_active()
     if link is None:
         messages.error(request, "No organisation is linked: paste its API key under “Linked organisation”.")
         return redirect(reverse("dext_sandbox:index") + "#link")
@@ -206,7 +215,8 @@ def _render_index(request, *, link, form, lines, outcome=None, link_form=None):
         request,
         "dext_sandbox/index.html",
         {"link": link, "link_form": link_form, "form": form, "lines": lines, "outcome": outcome, "rows": rows,
-         "master_data": SandboxMasterData.objects.all()},
+         "links": SandboxLink.objects.order_by("name"),
+         "master_data": SandboxMasterData.objects.filter(link=link) if link else []},
     )
 
 

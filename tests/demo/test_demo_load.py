@@ -42,3 +42,16 @@ def test_demo_load_twice_leaves_two_organisations_and_one_working_key_each(db, c
         assert client.get("/api/dext/v1/cost-items/x/", HTTP_AUTHORIZATION=f"Bearer {new_key}").status_code == 404
     for login in ("admin", "amy", "ben", "demo-pass-2026", "http://127.0.0.1:8000/"):
         assert login in second
+
+
+def test_the_dext_sandbox_can_publish_to_either_organisation(db, settings):
+    from dext_integration.sandbox.models import SandboxLink
+
+    _load()
+
+    links = SandboxLink.objects.order_by("-linked_at")
+    assert [link.name for link in links] == ["Demo Trading Ltd", "Demo Services Ltd"]  # publishing to the first
+    prefix = DextConnection._meta.get_field("key_prefix").max_length
+    for link in links:
+        live = DextConnection.objects.get(key_prefix=link.api_key[:prefix], revoked_at__isnull=True)
+        assert live.organisation.name == link.name

@@ -56,7 +56,8 @@ def test_the_list_shows_each_items_status_as_read_from_the_api(client, link, api
         rejection={"by": "Alex Approver", "at": "2026-11-03T10:00:00Z", "comment": "Wrong <cost> centre"},
     ))
     api.get(API + "cost-items/CI-000002/", json=status_body(
-        "CI-000002", "published", xero_url="https://go.xero.com/AccountsPayable/View.aspx?InvoiceID=abc",
+        "CI-000002", "published", accounting_system="xero",
+        external_url="https://go.xero.com/AccountsPayable/View.aspx?InvoiceID=abc",
     ))
     api.get(API + "cost-items/CI-000003/", status=404, json={"error": {"code": "not_found", "message": "No."}})
 

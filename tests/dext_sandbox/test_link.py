@@ -95,3 +95,17 @@ def test_the_page_offers_this_deployments_api_before_anything_is_linked(db, clie
 
     assert "No organisation is linked yet." in page
     assert 'value="http://localhost:8123/api/dext/v1/"' in page
+
+
+def test_a_practice_links_several_organisations_and_publishes_to_the_chosen_one(client, link, api):
+    client.post("/sandbox/dext/link/", {"name": "Demo Services Ltd", "base_url": API, "api_key": OTHER_KEY})
+    assert SandboxLink.objects.count() == 2
+    services = SandboxLink.objects.get(name="Demo Services Ltd")
+    page = client.get("/sandbox/dext/").content.decode()
+    assert "linked to 2 organisations" in page and "Publish to Demo Trading Ltd" in page
+
+    client.post(f"/sandbox/dext/link/{link.pk}/choose/")
+
+    assert SandboxLink.objects.order_by("-linked_at").first() == link
+    page = client.get("/sandbox/dext/").content.decode()
+    assert f"Publish to {services.name}" in page

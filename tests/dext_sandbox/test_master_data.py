@@ -71,3 +71,21 @@ def test_an_unknown_list_is_a_404(link):
 
 def test_only_put_is_accepted(link):
     assert Client().post(URL, {}).status_code == 405
+
+
+def test_each_linked_organisation_keeps_its_own_lists_found_by_the_keys_prefix(link, client):
+    from dext_integration.sandbox.services import link_save
+
+    other_key = "amxd_services-key-0123456789"
+    other, _ = link_save(name="Demo Services Ltd", base_url=link.base_url, api_key=other_key)
+    data = json.dumps({**BODY, "results": [{"id": "56", "name": "QuickBooks Vendor"}]}).encode()
+
+    mine = put(**signed(json.dumps(BODY).encode()), HTTP_X_APPROVALMAX_KEY=API_KEY[:9])
+    theirs = Client().put(URL, data, content_type="application/json", **signed(data, key=other_key),
+                          HTTP_X_APPROVALMAX_KEY=other_key[:9])
+
+    assert mine.status_code == theirs.status_code == 200
+    assert SandboxMasterData.objects.get(link=link).names == ["Brand New Stationers"]
+    assert SandboxMasterData.objects.get(link=other).names == ["QuickBooks Vendor"]
+    page = client.get("/sandbox/dext/").content.decode()  # the organisation published to now: the last linked
+    assert "QuickBooks Vendor" in page and "Brand New Stationers" not in page

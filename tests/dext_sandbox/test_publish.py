@@ -262,3 +262,23 @@ def test_strings_from_the_api_are_escaped(client, link, api):
 
 def test_the_outcome_page_url_names_the_item(db, client):
     assert reverse("dext_sandbox:index") == INDEX
+
+
+def test_an_item_goes_to_the_chosen_organisation_and_its_status_is_asked_there(client, link, api):
+    from dext_integration.sandbox.services import link_save
+
+    other_key = "dxk_live_services0000000000000000000"
+    services, _ = link_save(name="Demo Services Ltd", base_url=API, api_key=other_key)  # chosen: linked last
+    accepted(api)
+    client.post(INDEX, {**publish_data(), "document": document()})
+    client.post(f"/sandbox/dext/link/{link.pk}/choose/")
+    api.get(API + "cost-items/CI-000123/", json={"id": 41, "dext_id": "CI-000123", "status": "published",
+                                                 "accounting_system": "quickbooks", "url": REQUEST_URL,
+                                                 "external_url": "https://qbo.example/app/bill?txnId=7"})
+
+    page = client.get(INDEX).content.decode()
+
+    assert api.calls[0].request.headers["Authorization"] == f"Bearer {other_key}"
+    assert api.calls[-1].request.headers["Authorization"] == f"Bearer {other_key}"  # asked where it went
+    assert SandboxItem.objects.get().link == services
+    assert "Published to QuickBooks Online" in page and ">In QuickBooks Online</a>" in page

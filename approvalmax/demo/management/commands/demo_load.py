@@ -17,18 +17,20 @@ class Command(BaseCommand):
         if settings.QBO_SANDBOX:
             call_command("quickbooks_sandbox_seed", verbosity=0)
         # Keys are stored hashed, so they cannot be shown again: each run issues fresh ones and
-        # revokes the old; the Dext sandbox holds the Xero organisation's, as Dext itself would.
+        # revokes the old; the Dext sandbox holds both, as a Dext practice would, and publishes to
+        # the Xero organisation until another is chosen on its page.
         _, key = dext_connection_create(organisation=organisation, account_name="Dext sandbox")
-        _, services_key = dext_connection_create(organisation=services, account_name="Dext")
+        _, services_key = dext_connection_create(organisation=services, account_name="Dext sandbox")
         if settings.DEXT_SANDBOX:
-            call_command("dext_sandbox_link", api_key=key, base_url=f"{settings.PUBLIC_BASE_URL}/api/dext/v1/",
-                         name=organisation.name, verbosity=0)
+            for linked, linked_key in ((services, services_key), (organisation, key)):
+                call_command("dext_sandbox_link", api_key=linked_key, name=linked.name, verbosity=0,
+                             base_url=f"{settings.PUBLIC_BASE_URL}/api/dext/v1/")
         base = settings.PUBLIC_BASE_URL
         logins = "\n".join(f"    {p.username:<6} / {PASSWORD}   ({p.role})" for p in [ADMINISTRATOR, *APPROVERS])
         self.stdout.write(self.style.SUCCESS(
             f"\nApprovalMax demo: {base}/\n"
             f"  Logins (members of both organisations):\n{logins}\n"
-            f"  Dext sandbox (publish a bill): {base}/sandbox/dext/\n"
+            f"  Dext sandbox (publish a bill to either organisation): {base}/sandbox/dext/\n"
             f"  Xero sandbox (see the bills):  {base}/sandbox/xero/\n"
             f"  QuickBooks Online sandbox:     {base}/sandbox/quickbooks/\n"
             f"  Dext API key for {organisation.name} (Xero):\n    {key}\n"
