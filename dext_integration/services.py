@@ -129,11 +129,16 @@ def _supplier_introduce(organisation: Organisation, name: str) -> Supplier:
     return supplier
 
 
-def _payment_account(organisation: Organisation, item: dict, unknown: dict) -> Account | None:
+def _accounts(organisation: Organisation, item: dict) -> dict[str, Account]:
+    """The active accounts the item names, lines and payment alike, in one read."""
+    codes = {line["account_code"] for line in item["line_items"]} | {item["payment_method"]["bank_account_code"]}
+    found = Account.objects.active().filter(organisation=organisation, code__in=codes - {"", None})
+    return {account.code: account for account in found}
+
+
+def _payment_account(accounts: dict[str, Account], item: dict, unknown: dict) -> Account | None:
     code = item["payment_method"]["bank_account_code"]
-    account = (
-        Account.objects.active().filter(organisation=organisation, code=code).first() if code else None
-    )
+    account = accounts.get(code) if code else None
     if item["publish_to"] == "bank_transaction":
         if account is None or account.type != "BANK":
             unknown["payment_method.bank_account_code"] = (
@@ -150,13 +155,9 @@ def _payment_account(organisation: Organisation, item: dict, unknown: dict) -> A
     return None
 
 
-def _lines(organisation: Organisation, item: dict, unknown: dict) -> list[dict]:
+def _lines(organisation: Organisation, accounts: dict[str, Account], item: dict, unknown: dict) -> list[dict]:
     """Each line's master data, or the unknown codes recorded by path."""
     lines = item["line_items"]
-    accounts = {
-        a.code: a
-        for a in Account.objects.active().filter(organisation=organisation, code__in={x["account_code"] for x in lines})
-    }
     # A line without a tax type takes its account's default, as the accounting systems do.
     wanted_tax = {x["tax_type"] for x in lines if x["tax_type"]} | {
         accounts[x["account_code"]].tax_type for x in lines if not x["tax_type"] and x["account_code"] in accounts
@@ -273,8 +274,9 @@ def _content(organisation: Organisation, item: dict) -> RequestContent:
         )
     unknown: dict[str, str] = {}
     supplier_name, supplier = _supplier(organisation, item, unknown)
-    payment_account = _payment_account(organisation, item, unknown)
-    resolved = _lines(organisation, item, unknown)
+    accounts = _accounts(organisation, item)
+    payment_account = _payment_account(accounts, item, unknown)
+    resolved = _lines(organisation, accounts, item, unknown)
     if unknown:
         raise UnknownReferences(
             "Not among the organisation's active accounting data (as last synced): " + ", ".join(unknown) + ".",

@@ -5,7 +5,7 @@ total (in the bill's currency), the supplier and the requester; line conditions 
 line satisfies them ("does not match" is applied line by line, then "any line")."""
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 
 from workflows.models import ApprovalRequest, MatrixRule, RequestLine, WorkflowStep
@@ -76,6 +76,7 @@ class Route:
     approvers: list[tuple[int, MatrixRule | None]]
     excluded_requester: bool
     explanation: str
+    names: dict[int, str] = field(default_factory=dict)  # each approver's name, as the audit trail says it
 
     @property
     def is_empty(self) -> bool:
@@ -94,6 +95,7 @@ def step_route(step: WorkflowStep, facts: RequestFacts, *, requester_may_approve
     barred = None if requester_may_approve else facts.requester_id
     excluded = False
     chosen: dict[int, MatrixRule | None] = {}
+    names: dict[int, str] = {}
     reasons = []
     for rule in rules:
         if not rule.approver_id or rule.approver_id in chosen or not rule_matches(rule, facts):
@@ -102,12 +104,14 @@ def step_route(step: WorkflowStep, facts: RequestFacts, *, requester_may_approve
             excluded = True
             continue
         chosen[rule.approver_id] = rule
+        names[rule.approver_id] = _name(rule.approver)
         reasons.append(f"{_name(rule.approver)} by the rule {rule.describe()}")
     if not chosen:
         defaults = list(step.approvers.order_by("first_name", "last_name", "pk"))
         excluded = excluded or any(user.pk == barred for user in defaults)
         defaults = [user for user in defaults if user.pk != barred]
         chosen = {user.pk: None for user in defaults}
+        names = {user.pk: _name(user) for user in defaults}
         if defaults:
             reasons.append(
                 ("No rule of the matrix matches: " if rules else "")
@@ -122,7 +126,7 @@ def step_route(step: WorkflowStep, facts: RequestFacts, *, requester_may_approve
         explanation = "No rule of the matrix matches and the step has no default approver."
     else:
         explanation = "The step has neither matrix rules nor a default approver."
-    return Route(approvers=list(chosen.items()), excluded_requester=excluded, explanation=explanation)
+    return Route(approvers=list(chosen.items()), excluded_requester=excluded, explanation=explanation, names=names)
 
 
 def auto_approval_rule(workflow, facts: RequestFacts) -> MatrixRule | None:

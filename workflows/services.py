@@ -98,25 +98,22 @@ def _requester(organisation_id: int, email: str) -> AbstractBaseUser | None:
     return member.user if member else None
 
 
-def _write_content(request: ApprovalRequest, content: RequestContent, document: DocumentContent) -> None:
+def _write_content(request: ApprovalRequest, content: RequestContent,
+                   document: DocumentContent) -> routing.RequestFacts:
+    """Store the revision's content: the request, its lines (all in one insert, their tracking in
+    another) and its document. Returns the facts the matrix routes on, from what was written."""
     for name in CONTENT_FIELDS:
         setattr(request, name, getattr(content, name))
     request.requester = _requester(request.organisation_id, content.requester_email)
     request.save()
-    for position, line in enumerate(content.lines, start=1):
-        row = RequestLine.objects.create(
-            request=request,
-            revision=request.revision,
-            position=position,
-            description=line.description,
-            quantity=line.quantity,
-            unit_amount=line.unit_amount,
-            account=line.account,
-            tax_rate=line.tax_rate,
-            line_amount=line.line_amount,
-            tax_amount=line.tax_amount,
-        )
-        row.tracking.set(line.tracking)
+    rows = RequestLine.objects.bulk_create(
+        RequestLine(request=request, revision=request.revision, position=position, description=line.description,
+                    quantity=line.quantity, unit_amount=line.unit_amount, account=line.account,
+                    tax_rate=line.tax_rate, line_amount=line.line_amount, tax_amount=line.tax_amount)
+        for position, line in enumerate(content.lines, start=1))
+    Tracking = RequestLine.tracking.through
+    Tracking.objects.bulk_create(Tracking(requestline_id=row.pk, trackingoption_id=option.pk)
+                                 for row, line in zip(rows, content.lines, strict=True) for option in line.tracking)
     stored = RequestDocument(
         request=request,
         revision=request.revision,
@@ -127,6 +124,11 @@ def _write_content(request: ApprovalRequest, content: RequestContent, document: 
     )
     stored.file.save(document.filename, ContentFile(document.data), save=False)
     stored.save()
+    return routing.RequestFacts(
+        total=request.total, supplier_id=request.supplier_id, requester_id=request.requester_id,
+        lines=tuple(routing.LineFacts(line.account.pk if line.account else None,
+                                      line.tax_rate.pk if line.tax_rate else None,
+                                      frozenset(option.pk for option in line.tracking)) for line in content.lines))
 
 
 def workflow_for(*, organisation: Organisation) -> Workflow:
@@ -141,8 +143,7 @@ def _waiting_message(step: WorkflowStep, route: routing.Route) -> str:
         return f"Step {step.position}, {step.name}: nobody but the requester may decide; an administrator must. " + (
             route.explanation
         )
-    users = get_user_model().objects.in_bulk([pk for pk, _ in route.approvers])
-    names = ", ".join(_actor_label(users[pk]) for pk, _ in route.approvers)
+    names = ", ".join(route.names[pk] for pk, _ in route.approvers)
     return f"Step {step.position}, {step.name}: waiting for {verb} by " + (
         f"{'any one' if step.mode == WorkflowStep.Mode.ANY else 'all'} of {names}. {route.explanation}"
         if names
@@ -257,9 +258,9 @@ def _advance(request: ApprovalRequest, *, after: int, decider: _Decider | None =
     _finish(request, by_people=decided_by_people)
 
 
-def _start_workflow(request: ApprovalRequest) -> None:
+def _start_workflow(request: ApprovalRequest, facts: routing.RequestFacts | None = None) -> None:
     """Auto-approval rules first; otherwise route the request to its first step with approvers."""
-    facts = routing.request_facts(request)
+    facts = facts or routing.request_facts(request)
     rule = routing.auto_approval_rule(request.workflow, facts)
     if rule is not None:
         request.current_step = None
@@ -279,23 +280,23 @@ def request_create(
     *, organisation: Organisation, content: RequestContent, document: DocumentContent
 ) -> ApprovalRequest:
     """A new request: bills start the organisation's workflow, bank transactions bypass it."""
+    # Its state is set before the first save, so the new row is written once, not written and updated.
     request = ApprovalRequest(organisation=organisation)
-    _write_content(request, content, document)
     source = f"{content.source_system} {content.source_reference}"
     if content.kind == ApprovalRequest.Kind.SPEND_MONEY:
         request.bypass()
-        request.save()
+        _write_content(request, content, document)
         _audit(request, AuditEvent.Action.BYPASSED, actor_label=source,
                message="Bank transactions bypass approval and go straight to the accounting system.")
         send_on_commit(request_approved, ApprovalRequest, request=request)
         return request
     request.workflow = workflow_for(organisation=organisation)
     request.submit()
-    request.save()
+    facts = _write_content(request, content, document)
     _audit(request, AuditEvent.Action.SUBMITTED, actor_label=source,
            message=f"Submitted by {content.requester_name or content.requester_email or source}. "
            f"Workflow version {request.workflow.version}.")
-    _start_workflow(request)
+    _start_workflow(request, facts)
     return request
 
 
@@ -313,13 +314,13 @@ def request_resubmit(
     request.resubmit()
     request.workflow = workflow_for(organisation=request.organisation)
     request.current_step = None
-    _write_content(request, content, document)
+    facts = _write_content(request, content, document)
     _audit(request, AuditEvent.Action.RESUBMITTED,
            actor_label=f"{content.source_system} {content.source_reference}",
            message=f"Revision {request.revision} replaces revision {previous['revision']} "
            f"({previous['state'].replace('_', ' ')}). Workflow version {request.workflow.version}.",
            data={"previous": previous})
-    _start_workflow(request)
+    _start_workflow(request, facts)
     return request
 
 

@@ -1,0 +1,33 @@
+"""A Dext push costs a fixed number of database round trips, whatever the number of lines."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from tests.dext_integration.conftest import make_item, publish
+
+pytestmark = pytest.mark.django_db
+
+LINE = {"description": "Printer paper", "quantity": "10", "unit_amount": "4.50", "account_code": "429",
+        "tax_type": "INPUT2", "tracking": [{"category": "Region", "option": "North"}]}
+# Round trips of a new bill's push (savepoints aside): the key, the item's lock and row, the
+# master data, the workflow and its routing, the request, its lines and document, two audit events
+# (35 before, and 3 more for each line).
+MOST = 28
+
+
+def _statements(api, dext_id: str, lines: int) -> list[str]:
+    item = make_item(dext_id=dext_id, line_items=[LINE] * lines, total=f"{54 * lines:.2f}",
+                     tax_total=f"{9 * lines:.2f}")
+    with CaptureQueriesContext(connection) as captured:
+        response = publish(api, item)
+    assert response.status_code == 201, response.content
+    return [q["sql"] for q in captured.captured_queries if "SAVEPOINT" not in q["sql"]]
+
+
+def test_a_push_takes_the_same_round_trips_for_one_line_or_twenty(api, ready):
+    publish(api, make_item(dext_id="CI-000001"))  # the first push of the organisation starts its chain head
+
+    one, twenty = _statements(api, "CI-000002", 1), _statements(api, "CI-000003", 20)
+
+    assert len(one) == len(twenty) <= MOST
