@@ -2,6 +2,8 @@
 announces, in one transaction; side effects run on commit."""
 
 import hashlib
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
@@ -14,6 +16,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django_fsm import has_transition_perm
 
+from approvalmax.core.audit_chain import chain_append
 from approvalmax.core.models import Account, Membership, Organisation, TaxRate, TrackingOption
 from approvalmax.core.money import bill_totals, line_tax
 from workflows import routing
@@ -56,6 +59,21 @@ def _actor_label(user: AbstractBaseUser | None, fallback: str = SYSTEM) -> str:
     return user.get_full_name() or user.get_username()
 
 
+# While a service holds its events (`_audit_together`), they join the chain together at its end.
+_held_events: ContextVar[list | None] = ContextVar("held_audit_events", default=None)
+
+
+@contextmanager
+def _audit_together():
+    held: list[AuditEvent] = []
+    token = _held_events.set(held)
+    try:
+        yield
+        chain_append(held)
+    finally:
+        _held_events.reset(token)
+
+
 def _audit(
     request: ApprovalRequest,
     action: str,
@@ -65,16 +83,15 @@ def _audit(
     message: str = "",
     data: dict | None = None,
 ) -> AuditEvent:
-    return AuditEvent.objects.create(
-        organisation_id=request.organisation_id,
-        request=request,
-        revision=request.revision,
-        action=action,
-        actor=actor,
-        actor_label=actor_label or _actor_label(actor),
-        message=message,
-        data=data or {},
-    )
+    event = AuditEvent(organisation_id=request.organisation_id, request=request, revision=request.revision,
+                       action=action, actor=actor, actor_label=actor_label or _actor_label(actor), message=message,
+                       data=data or {}, created_at=timezone.now())
+    held = _held_events.get()
+    if held is None:
+        event.save()
+    else:
+        held.append(event)
+    return event
 
 
 def _lock(request_id: int) -> ApprovalRequest:
@@ -280,6 +297,12 @@ def request_create(
     *, organisation: Organisation, content: RequestContent, document: DocumentContent
 ) -> ApprovalRequest:
     """A new request: bills start the organisation's workflow, bank transactions bypass it."""
+    with _audit_together():
+        return _request_create(organisation=organisation, content=content, document=document)
+
+
+def _request_create(*, organisation: Organisation, content: RequestContent,
+                    document: DocumentContent) -> ApprovalRequest:
     # Its state is set before the first save, so the new row is written once, not written and updated.
     request = ApprovalRequest(organisation=organisation)
     source = f"{content.source_system} {content.source_reference}"

@@ -54,28 +54,50 @@ class ChainedRecord(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise TypeError("The audit trail is append-only.")
-        from approvalmax.core.models import AuditChainHead
-
         if getattr(self, "created_at", None) is None:
             self.created_at = timezone.now()
         # Part of the writer's transaction (no savepoint of its own: a failure here fails the
-        # change it records); the head row is created once, on the organisation's first record.
+        # change it records).
         with transaction.atomic(savepoint=False):
-            organisation_id = self.chain_organisation_id()
-            heads = AuditChainHead.objects.select_for_update()
-            head = heads.filter(organisation_id=organisation_id).first()
-            if head is None:
-                AuditChainHead.objects.bulk_create([AuditChainHead(organisation_id=organisation_id)],
-                                                   ignore_conflicts=True)
-                head = heads.get(organisation_id=organisation_id)
+            head = _locked_head(self.chain_organisation_id())
             self.chain_position = head.length + 1
             self.previous_hash = head.last_hash
             self.chain_hash = chain_digest(self.previous_hash, self.chain_content())
             super().save(*args, **kwargs)
-            AuditChainHead.objects.filter(pk=head.pk).update(length=self.chain_position, last_hash=self.chain_hash)
+            type(head).objects.filter(pk=head.pk).update(length=self.chain_position, last_hash=self.chain_hash)
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit trail is append-only.")
+
+
+def _locked_head(organisation_id: int):
+    """The organisation's chain head, locked; created once, on the organisation's first record."""
+    from approvalmax.core.models import AuditChainHead
+
+    heads = AuditChainHead.objects.select_for_update()
+    head = heads.filter(organisation_id=organisation_id).first()
+    if head is None:
+        AuditChainHead.objects.bulk_create([AuditChainHead(organisation_id=organisation_id)], ignore_conflicts=True)
+        head = heads.get(organisation_id=organisation_id)
+    return head
+
+
+def chain_append(records: list[ChainedRecord]) -> None:
+    """Records of one model and one organisation joining its chain together, in their order: the
+    head is locked and moved once for all of them, and they are inserted in one statement."""
+    if not records:
+        return
+    with transaction.atomic(savepoint=False):
+        head = _locked_head(records[0].chain_organisation_id())
+        position, previous = head.length, head.last_hash
+        for record in records:
+            if getattr(record, "created_at", None) is None:
+                record.created_at = timezone.now()
+            position += 1
+            record.chain_position, record.previous_hash = position, previous
+            record.chain_hash = previous = chain_digest(previous, record.chain_content())
+        type(records[0]).objects.bulk_create(records)
+        type(head).objects.filter(pk=head.pk).update(length=position, last_hash=previous)
 
 
 def chained_models() -> list[type[ChainedRecord]]:
