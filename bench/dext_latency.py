@@ -30,14 +30,13 @@ logging.disable(logging.WARNING)  # the figures, not the narration of every task
 import requests  # noqa: E402
 from celery.contrib.testing.worker import start_worker  # noqa: E402
 from django.conf import settings  # noqa: E402
-from django.contrib.staticfiles.handlers import StaticFilesHandler  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import override_settings  # noqa: E402
-from django.test.testcases import LiveServerThread  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
 from approvalmax.celery import app as celery_app  # noqa: E402
+from bench.live import start_server  # noqa: E402
 from approvalmax.demo.data import ADMINISTRATOR, PASSWORD, demo_organisation_load  # noqa: E402
 from approvalmax.demo.web_client import WebClient  # noqa: E402
 from dext_integration.sandbox.models import SandboxMasterData  # noqa: E402
@@ -45,16 +44,6 @@ from xero_integration.models import XeroConnection  # noqa: E402
 
 TIMEOUT = 60.0
 POLL = 0.02
-
-
-def _server() -> tuple[LiveServerThread, str]:
-    server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
-    server.daemon = True
-    server.start()
-    server.is_ready.wait()
-    if server.error:
-        raise server.error
-    return server, f"http://127.0.0.1:{server.port}"
 
 
 def _xero_settings(base: str) -> dict:
@@ -138,7 +127,7 @@ def _summary(label: str, figures: list[tuple[float, float]]) -> tuple[float, flo
 def main(rounds: int) -> None:
     setup_test_environment()
     test_database = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    server, base = _server()
+    server, base = start_server()
     try:
         celery_app.control.purge()
         with override_settings(**_xero_settings(base)), start_worker(

@@ -35,13 +35,12 @@ import django  # noqa: E402
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.contrib.staticfiles.handlers import StaticFilesHandler  # noqa: E402
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import override_settings  # noqa: E402
-from django.test.testcases import LiveServerThread  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
+from bench.live import recording, start_server, wait_for_a_fresh_window  # noqa: E402
 from approvalmax.demo.data import ADMINISTRATOR, PASSWORD, demo_organisation_load  # noqa: E402
 from approvalmax.demo.web_client import WebClient  # noqa: E402
 from tests.builders import pdf_document  # noqa: E402
@@ -60,16 +59,6 @@ CALLS_PER_MINUTE = 60
 MINUTE = 60.0
 
 
-def _server() -> tuple[LiveServerThread, str]:
-    server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
-    server.daemon = True
-    server.start()
-    server.is_ready.wait()
-    if server.error:
-        raise server.error
-    return server, f"http://127.0.0.1:{server.port}"
-
-
 def _xero_settings(base: str, scale: float) -> dict:
     sandbox_base = f"{base}/sandbox/xero"
     return {
@@ -82,22 +71,6 @@ def _xero_settings(base: str, scale: float) -> dict:
         "XERO_SANDBOX_CALLS_PER_MINUTE": CALLS_PER_MINUTE, "XERO_CALLS_PER_MINUTE": CALLS_PER_MINUTE,
         "XERO_HTTP_TIMEOUT": 5.0,
     }
-
-
-class Recorder:
-    """Every call the client sends, and the 429s it gets back."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-        self.refused = 0
-        self.original = xero_client._send
-
-    def __call__(self, session, method, url, **kwargs):
-        self.calls += 1
-        response = self.original(session, method, url, **kwargs)
-        if response.status_code == 429:
-            self.refused += 1
-        return response
 
 
 def _approved_requests(organisation, count: int, tag: str) -> None:
@@ -123,12 +96,6 @@ def _arm_faults(count: int) -> int:
     for method, path, kind, times in armed:
         fault_arm(kind=kind, method=method, path_contains=path, times=times * per_hundred, delay=0.5)
     return sum(times for *_, times in armed) * per_hundred
-
-
-def _wait_for_a_fresh_minute(scale: float) -> None:
-    """Xero's windows are fixed: start at the beginning of one, so that every run is measured alike."""
-    length = MINUTE * scale
-    time.sleep(length - time.time() % length + 0.01)
 
 
 def _duplicates(tag: str) -> int:
@@ -157,11 +124,9 @@ def _steady_rate(tag: str, started: float, minute: float) -> float:
 def run(organisation, count: int, scale: float, tag: str, *, faults: bool) -> dict:
     _approved_requests(organisation, count, tag)
     armed = _arm_faults(count) if faults else 0
-    recorder = Recorder()
-    xero_client._send = recorder
-    _wait_for_a_fresh_minute(scale)
-    started, wall_start = time.monotonic(), time.time()
-    try:
+    with recording(xero_client) as recorder:
+        wait_for_a_fresh_window(MINUTE * scale)
+        started, wall_start = time.monotonic(), time.time()
         while True:
             try:
                 if not tenant_publish(organisation_id=organisation.pk):
@@ -172,8 +137,6 @@ def run(organisation, count: int, scale: float, tag: str, *, faults: bool) -> di
                 time.sleep(0.05)
             except XeroRateLimited as limited:
                 time.sleep(limited.retry_after)
-    finally:
-        xero_client._send = recorder.original
     elapsed = time.monotonic() - started
     published = ApprovalRequest.objects.filter(invoice_number__startswith=f"{tag}-",
                                                state=ApprovalRequest.State.PUBLISHED).count()
@@ -198,7 +161,7 @@ def main(count: int, scale: float) -> None:
     logging.disable(logging.CRITICAL)
     setup_test_environment()
     test_database = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    server, base = _server()
+    server, base = start_server()
     try:
         with override_settings(**_xero_settings(base, scale), MEDIA_ROOT=str(Path("var/bench-media").resolve())):
             call_command("xero_sandbox_seed", verbosity=0)

@@ -36,14 +36,13 @@ django.setup()
 
 from django.conf import settings  # noqa: E402
 from django.contrib.auth import get_user_model  # noqa: E402
-from django.contrib.staticfiles.handlers import StaticFilesHandler  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.test import override_settings  # noqa: E402
-from django.test.testcases import LiveServerThread  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
 from approvalmax.core.models import Account, Supplier, TaxRate, TrackingOption  # noqa: E402
 from approvalmax.core.ratebudget import TurnEnded  # noqa: E402
+from bench.live import recording, start_server, wait_for_a_fresh_window  # noqa: E402
 from approvalmax.demo.data import ADMINISTRATOR, PASSWORD, demo_services_load  # noqa: E402
 from approvalmax.demo.web_client import WebClient  # noqa: E402
 from quickbooks_integration import client as qbo_client  # noqa: E402
@@ -61,16 +60,6 @@ MINUTE = 60.0
 BATCH = 30  # bills created per /batch call (QBO_BATCH_MAX)
 
 
-def _server() -> tuple[LiveServerThread, str]:
-    server = LiveServerThread("127.0.0.1", StaticFilesHandler, port=0)
-    server.daemon = True
-    server.start()
-    server.is_ready.wait()
-    if server.error:
-        raise server.error
-    return server, f"http://127.0.0.1:{server.port}"
-
-
 def _settings(base: str, scale: float, calls_per_minute: int) -> dict:
     sandbox = f"{base}/sandbox/quickbooks"
     return {"PUBLIC_BASE_URL": base, "QBO_AUTHORIZE_URL": f"{sandbox}/connect/oauth2",
@@ -79,22 +68,6 @@ def _settings(base: str, scale: float, calls_per_minute: int) -> dict:
             "QBO_CLIENT_SECRET": "qbo-sandbox-secret", "QBO_SANDBOX_TIME_SCALE": scale, "QBO_RATE_TIME_SCALE": scale,
             "QBO_SANDBOX_CALLS_PER_MINUTE": calls_per_minute, "QBO_CALLS_PER_MINUTE": calls_per_minute,
             "QBO_HTTP_TIMEOUT": 5.0}
-
-
-class Recorder:
-    """Every call the client sends, and the 429s it gets back."""
-
-    def __init__(self) -> None:
-        self.calls = 0
-        self.refused = 0
-        self.original = qbo_client._send
-
-    def __call__(self, session, method, url, **kwargs):
-        self.calls += 1
-        response = self.original(session, method, url, **kwargs)
-        if response.status_code == 429:
-            self.refused += 1
-        return response
 
 
 def _approved_requests(organisation, count: int, tag: str) -> None:
@@ -121,11 +94,6 @@ def _arm_faults(count: int) -> int:
         faults[(index + 1) * writes // (len(kinds) + 1)] = kind
     Company.objects.update(injected_faults=faults)
     return len(kinds)
-
-
-def _wait_for_a_fresh_minute(scale: float) -> None:
-    length = MINUTE * scale
-    time.sleep(length - time.time() % length + 0.01)
 
 
 def _bills(tag: str) -> list[Entity]:
@@ -159,11 +127,9 @@ def _steady_rate(tag: str, started: float, minute: float) -> float:
 def run(organisation, count: int, scale: float, calls_per_minute: int, tag: str, *, faults: bool) -> dict:
     _approved_requests(organisation, count, tag)
     armed = _arm_faults(count) if faults else 0
-    recorder = Recorder()
-    qbo_client._send = recorder
-    _wait_for_a_fresh_minute(scale)
-    started, wall_start = time.monotonic(), time.time()
-    try:
+    with recording(qbo_client) as recorder:
+        wait_for_a_fresh_window(MINUTE * scale)
+        started, wall_start = time.monotonic(), time.time()
         while True:
             try:
                 if not realm_publish(organisation_id=organisation.pk):
@@ -174,8 +140,6 @@ def run(organisation, count: int, scale: float, calls_per_minute: int, tag: str,
                 time.sleep(0.05)
             except QuickBooksRateLimited as limited:
                 time.sleep(limited.retry_after)
-    finally:
-        qbo_client._send = recorder.original
         Company.objects.update(injected_faults=[])
     elapsed = time.monotonic() - started
     published = ApprovalRequest.objects.filter(invoice_number__startswith=f"{tag}-",
@@ -199,7 +163,7 @@ def main(count: int, scale: float, calls_per_minute: int) -> None:
     logging.disable(logging.CRITICAL)  # injected faults are logged as server errors; the figures are printed
     setup_test_environment()
     test_database = connection.creation.create_test_db(verbosity=0, autoclobber=True, keepdb=False)
-    server, base = _server()
+    server, base = start_server()
     try:
         with override_settings(**_settings(base, scale, calls_per_minute),
                                MEDIA_ROOT=str(Path("var/bench-media").resolve())):

@@ -5,7 +5,7 @@ from django.dispatch import receiver
 from approvalmax.core.models import MasterDataList
 from approvalmax.core.signals import master_data_changed
 from dext_integration.models import DextConnection
-from dext_integration.services import master_data_push_enqueue
+from dext_integration.master_data_push import master_data_push_enqueue
 
 
 @receiver(master_data_changed, dispatch_uid="dext_push_changed_master_data")

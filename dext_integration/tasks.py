@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from dext_integration.client import DextUnavailable
 from dext_integration.selectors import master_data_pushes_pending
-from dext_integration.services import master_data_push
+from dext_integration.master_data_push import master_data_push
 
 logger = logging.getLogger(__name__)
 

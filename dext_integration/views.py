@@ -10,7 +10,7 @@ from approvalmax.core import accounting
 from dext_integration.forms import LinkForm
 from approvalmax.core.selectors import organisation_for_administrator
 from dext_integration.selectors import dext_connection_active, master_data_for_dext
-from dext_integration.services import dext_account_link, master_data_push_enqueue, master_data_refresh_enqueue
+from dext_integration.master_data_push import dext_account_link, master_data_push_enqueue, master_data_refresh_enqueue
 
 
 def _accounting_name(organisation) -> str:

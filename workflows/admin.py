@@ -8,7 +8,7 @@ from django.utils.html import format_html_join
 
 from approvalmax.core.admin import ReadOnlyAdminMixin
 from approvalmax.core.models import Account, Supplier, TaxRate, TrackingCategory, TrackingOption
-from workflows import services
+from workflows import configuration
 from workflows.exceptions import InvalidSubstitution
 from workflows.models import (
     ApprovalRequest,
@@ -46,7 +46,7 @@ class VersionLockMixin:
 
     def _locked(self, obj) -> bool:
         workflow = obj.workflow if isinstance(obj, WorkflowStep) else obj
-        return workflow is not None and services.workflow_in_use(workflow=workflow)
+        return workflow is not None and configuration.workflow_in_use(workflow=workflow)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and not (obj is not None and self._locked(obj))
@@ -123,7 +123,7 @@ class WorkflowAdmin(VersionLockMixin, admin.ModelAdmin):
     @admin.action(description="Publish a new version (a copy to edit; running requests keep theirs)")
     def publish_new_version(self, request, queryset):
         for workflow in queryset:
-            copy = services.workflow_publish_new_version(workflow_id=workflow.pk, user=request.user)
+            copy = configuration.workflow_publish_new_version(workflow_id=workflow.pk, user=request.user)
             self.message_user(request, f"{copy} is published: new requests run on it.", messages.SUCCESS)
 
 
@@ -207,7 +207,7 @@ class SubstitutionAdminForm(forms.ModelForm):
         data = super().clean()
         if self.instance.pk is None and not self.errors:
             try:
-                services.substitution_validate(**data)
+                configuration.substitution_validate(**data)
             except InvalidSubstitution as exc:
                 raise ValidationError(exc.message) from exc
         return data
@@ -224,7 +224,7 @@ class SubstitutionAdmin(admin.ModelAdmin):
         return False
 
     def save_model(self, request, obj, form, change):
-        created = services.substitution_create(**{name: getattr(obj, name) for name in form.Meta.fields})
+        created = configuration.substitution_create(**{name: getattr(obj, name) for name in form.Meta.fields})
         obj.pk = created.pk
 
 

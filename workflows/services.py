@@ -5,7 +5,6 @@ import hashlib
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
-from datetime import date
 from decimal import Decimal
 
 from django.contrib.auth import get_user_model
@@ -25,7 +24,6 @@ from workflows.exceptions import (
     AlreadyDecided,
     CommentRequired,
     EditNotAllowed,
-    InvalidSubstitution,
     NotAnAdministrator,
     NotAnApprover,
     NothingToRevoke,
@@ -38,10 +36,8 @@ from workflows.models import (
     Assignment,
     AuditEvent,
     Decision,
-    MatrixRule,
     RequestDocument,
     RequestLine,
-    Substitution,
     Workflow,
     WorkflowStep,
 )
@@ -53,7 +49,7 @@ SYSTEM = "System"
 State = ApprovalRequest.State
 
 
-def _actor_label(user: AbstractBaseUser | None, fallback: str = SYSTEM) -> str:
+def person_label(user: AbstractBaseUser | None, fallback: str = SYSTEM) -> str:
     if user is None:
         return fallback
     return user.get_full_name() or user.get_username()
@@ -84,7 +80,7 @@ def _audit(
     data: dict | None = None,
 ) -> AuditEvent:
     event = AuditEvent(organisation_id=request.organisation_id, request=request, revision=request.revision,
-                       action=action, actor=actor, actor_label=actor_label or _actor_label(actor), message=message,
+                       action=action, actor=actor, actor_label=actor_label or person_label(actor), message=message,
                        data=data or {}, created_at=timezone.now())
     held = _held_events.get()
     if held is None:
@@ -203,7 +199,7 @@ def _record_decision(request: ApprovalRequest, decider: _Decider, outcome: str, 
     notes = []
     if decider.on_behalf_of_id:
         absent = get_user_model().objects.get(pk=decider.on_behalf_of_id)
-        notes.append(f"On behalf of {_actor_label(absent)} (substitute).")
+        notes.append(f"On behalf of {person_label(absent)} (substitute).")
     if at_once:
         notes.append("Approved at once: the workflow lets an approver in several steps approve them all together.")
     if decider.for_id == request.requester_id:
@@ -484,7 +480,7 @@ def request_force_approve(*, request_id: int, user: AbstractBaseUser, comment: s
     request.save()
     _audit(request, AuditEvent.Action.FORCE_APPROVED, actor=user, message=comment,
            data={"step": step.pk if step else None})  # fmt: skip
-    _audit(request, AuditEvent.Action.FULLY_APPROVED, message=f"Force-approved by {_actor_label(user)}.")
+    _audit(request, AuditEvent.Action.FULLY_APPROVED, message=f"Force-approved by {person_label(user)}.")
     send_on_commit(request_approved, ApprovalRequest, request=request)
     return request
 
@@ -700,79 +696,3 @@ def request_line_split(*, request_id: int, user: AbstractBaseUser, line_id: int,
            f"and line {new_line.position} ({amount}).",
            data={"line": line.position, "from": str(whole), "to": [str(remainder), str(amount)]})  # fmt: skip
     return new_line
-
-
-# Substitutes.
-
-
-def substitution_validate(*, organisation: Organisation, user: AbstractBaseUser, substitute: AbstractBaseUser,
-                          starts_on: date, ends_on: date) -> None:  # fmt: skip
-    """Why `substitute` may not decide for `user` on these dates, if they may not. Chains are
-    refused: a substitute may not be away themselves, nor substitute for someone, meanwhile."""
-    if substitute.pk == user.pk:
-        raise InvalidSubstitution("Name someone else as your substitute.", fields={"substitute": "Not yourself."})
-    if ends_on < starts_on:
-        raise InvalidSubstitution("The end date is before the start date.", fields={"ends_on": "Before the start."})
-    members = Membership.objects.filter(organisation=organisation, user__in=[user, substitute])
-    if members.count() != 2:
-        raise InvalidSubstitution("Both people must be members of the organisation.",
-                                  fields={"substitute": "Not a member."})  # fmt: skip
-    overlapping = Substitution.objects.filter(organisation=organisation, starts_on__lte=ends_on,
-                                              ends_on__gte=starts_on)  # fmt: skip
-    if overlapping.filter(user=substitute).exists():
-        raise InvalidSubstitution(
-            f"{_actor_label(substitute)} is away then and has a substitute: chains of substitutes are not allowed.",
-            fields={"substitute": "Away at the same time."},
-        )
-    if overlapping.filter(substitute=user).exists():
-        raise InvalidSubstitution(
-            f"{_actor_label(user)} substitutes for someone then: chains of substitutes are not allowed.",
-            fields={"substitute": "You are someone's substitute at the same time."},
-        )
-    if overlapping.filter(user=user).exists():
-        raise InvalidSubstitution("There is already a substitute for part of these dates.",
-                                  fields={"starts_on": "Overlaps another substitution."})  # fmt: skip
-
-
-@transaction.atomic
-def substitution_create(*, organisation: Organisation, user: AbstractBaseUser, substitute: AbstractBaseUser,
-                        starts_on: date, ends_on: date) -> Substitution:  # fmt: skip
-    """`substitute` decides for `user` from `starts_on` to `ends_on` (both included)."""
-    # One organisation's substitutions are named one at a time, so two cannot form a chain.
-    Organisation.objects.select_for_update().get(pk=organisation.pk)
-    substitution_validate(organisation=organisation, user=user, substitute=substitute, starts_on=starts_on,
-                          ends_on=ends_on)  # fmt: skip
-    return Substitution.objects.create(organisation=organisation, user=user, substitute=substitute,
-                                       starts_on=starts_on, ends_on=ends_on)  # fmt: skip
-
-
-# Workflow versions.
-
-
-@transaction.atomic
-def workflow_publish_new_version(*, workflow_id: int, user: AbstractBaseUser | None = None) -> Workflow:
-    """A copy of a workflow version, steps and matrix included, as the organisation's latest
-    version. Requests already running keep the version they started on."""
-    source = Workflow.objects.select_for_update().get(pk=workflow_id)
-    latest = Workflow.objects.filter(organisation_id=source.organisation_id).order_by("-version").first()
-    copy = Workflow.objects.create(
-        organisation_id=source.organisation_id, name=source.name, version=latest.version + 1,
-        requester_may_approve=source.requester_may_approve,
-        approve_all_steps_at_once=source.approve_all_steps_at_once, created_by=user,
-    )  # fmt: skip
-    copy.required_tracking_categories.set(source.required_tracking_categories.all())
-    for step in source.steps.order_by("position"):
-        approvers, rules = list(step.approvers.all()), list(step.rules.order_by("pk"))
-        step.pk = None
-        step.workflow = copy
-        step.save()
-        step.approvers.set(approvers)
-        for rule in rules:
-            rule.pk = None
-            rule.step = step
-        MatrixRule.objects.bulk_create(rules)
-    return copy
-
-
-def workflow_in_use(*, workflow: Workflow) -> bool:
-    return ApprovalRequest.objects.filter(workflow=workflow).exists()

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from approvalmax.core import accounting
 from approvalmax.core.exceptions import ApplicationError, NotFound
 from approvalmax.core.selectors import is_administrator, organisations_for_user
-from workflows import checks, previews, selectors, services
+from workflows import checks, configuration, previews, selectors, services
 from workflows.exceptions import CommentRequired, NotAnApprover
 from workflows.forms import (
     ApproveForm,
@@ -338,7 +338,7 @@ def substitutes(request: HttpRequest) -> HttpResponse:
         if form.is_valid():
             data = form.cleaned_data
             try:
-                services.substitution_create(
+                configuration.substitution_create(
                     organisation=next(o for o in organisations if o.pk == data["organisation"]),
                     user=request.user,
                     substitute=selectors.colleagues_of(user=request.user).get(pk=data["substitute"]),

@@ -66,10 +66,9 @@ def connection_page(request, slug):
 @require_POST
 def connect(request, slug):
     organisation = _administered(request, slug)
-    other = accounting.system_for(organisation.pk)
-    if other is not None and other.key != KEY:
-        messages.error(request, f"This organisation is connected to {other.name}. An organisation uses one "
-                                f"accounting system at a time: disconnect {other.name} first.")
+    refusal = accounting.another_system_refusal(organisation.pk, KEY)
+    if refusal:
+        messages.error(request, refusal)
         return redirect("xero:connection", slug=organisation.slug)
     verifier, challenge = pkce_pair()
     state = secrets.token_urlsafe(32)

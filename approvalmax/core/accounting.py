@@ -90,6 +90,16 @@ def system_for(organisation_id: int) -> AccountingSystem | None:
     return state.system if state else None
 
 
+def another_system_refusal(organisation_id: int, key: str) -> str:
+    """Why the organisation may not connect system `key` now ("" when it may): an organisation
+    uses one accounting system at a time."""
+    other = system_for(organisation_id)
+    if other is None or other.key == key:
+        return ""
+    return (f"This organisation is connected to {other.name}. An organisation uses one accounting system at a "
+            f"time: disconnect {other.name} first.")
+
+
 def problems_before_approval(request) -> list[str]:
     """What the organisation's accounting system would refuse in the request."""
     system = system_for(request.organisation_id)

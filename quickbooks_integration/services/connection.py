@@ -30,10 +30,9 @@ def _token_fields(tokens: TokenSet) -> dict:
 
 
 def refuse_a_second_system(organisation: Organisation) -> None:
-    state = accounting.connection_for(organisation.pk)
-    if state is not None and state.system.key != KEY:
-        raise QuickBooksNotConnected(f"This organisation is connected to {state.system.name}. An organisation uses "
-                                     f"one accounting system at a time: disconnect {state.system.name} first.")
+    refusal = accounting.another_system_refusal(organisation.pk, KEY)
+    if refusal:
+        raise QuickBooksNotConnected(refusal)
 
 
 def quickbooks_connection_create(*, organisation: Organisation, code: str, realm_id: str,

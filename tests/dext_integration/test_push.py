@@ -16,7 +16,8 @@ from dext_integration import tasks
 from dext_integration.client import DextUnavailable
 from dext_integration.models import MasterDataPush
 from dext_integration.selectors import master_data_pushes_pending
-from dext_integration.services import dext_connection_create, dext_connection_revoke, master_data_push
+from dext_integration.master_data_push import master_data_push
+from dext_integration.services import dext_connection_create, dext_connection_revoke
 from tests.dext_integration.push_helpers import DEXT_API_URL, pushed, signature_valid
 from tests.factories import OrganisationFactory, chart_of_accounts
 

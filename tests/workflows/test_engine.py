@@ -13,7 +13,7 @@ from tests.builders import bill_content, pdf_document
 from approvalmax.core.models import Membership
 from tests.factories import MembershipFactory
 from tests.workflows.helpers import actions, add_rule, add_step, events, reload
-from workflows import services
+from workflows import configuration, services
 from workflows.exceptions import (
     AlreadyDecided,
     CommentRequired,
@@ -244,7 +244,7 @@ def test_the_requester_cannot_approve_their_own_request(create_request, workflow
 
 def test_a_substitute_who_is_the_requester_cannot_approve_either(create_request, organisation, approver,
                                                                  requester):
-    services.substitution_create(organisation=organisation, user=approver, substitute=requester,
+    configuration.substitution_create(organisation=organisation, user=approver, substitute=requester,
                                  starts_on=timezone.localdate(), ends_on=timezone.localdate())
     request = create_request()
 
@@ -283,7 +283,7 @@ def test_when_only_the_requester_could_approve_an_administrator_must(create_requ
 def test_a_substitute_decides_on_behalf_of_the_absent_approver(create_request, organisation, approver, bystander,
                                                                approvals):
     today = timezone.localdate()
-    services.substitution_create(organisation=organisation, user=approver, substitute=bystander,
+    configuration.substitution_create(organisation=organisation, user=approver, substitute=bystander,
                                  starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=1))
     request = create_request()
 
@@ -299,7 +299,7 @@ def test_a_substitute_decides_on_behalf_of_the_absent_approver(create_request, o
 
 def test_a_substitute_outside_the_dates_cannot_decide(create_request, organisation, approver, bystander):
     today = timezone.localdate()
-    services.substitution_create(organisation=organisation, user=approver, substitute=bystander,
+    configuration.substitution_create(organisation=organisation, user=approver, substitute=bystander,
                                  starts_on=today + timedelta(days=1), ends_on=today + timedelta(days=5))
     request = create_request()
 
@@ -309,26 +309,26 @@ def test_a_substitute_outside_the_dates_cannot_decide(create_request, organisati
 
 def test_chains_of_substitutes_are_refused(organisation, approver, second_approver, bystander):
     today = timezone.localdate()
-    services.substitution_create(organisation=organisation, user=approver, substitute=second_approver,
+    configuration.substitution_create(organisation=organisation, user=approver, substitute=second_approver,
                                  starts_on=today, ends_on=today + timedelta(days=7))
 
     with pytest.raises(InvalidSubstitution, match="chains"):
-        services.substitution_create(organisation=organisation, user=second_approver, substitute=bystander,
+        configuration.substitution_create(organisation=organisation, user=second_approver, substitute=bystander,
                                      starts_on=today + timedelta(days=3), ends_on=today + timedelta(days=10))
     with pytest.raises(InvalidSubstitution, match="chains"):
-        services.substitution_create(organisation=organisation, user=bystander, substitute=approver,
+        configuration.substitution_create(organisation=organisation, user=bystander, substitute=approver,
                                      starts_on=today, ends_on=today)
-    services.substitution_create(organisation=organisation, user=second_approver, substitute=bystander,
+    configuration.substitution_create(organisation=organisation, user=second_approver, substitute=bystander,
                                  starts_on=today + timedelta(days=8), ends_on=today + timedelta(days=10))
 
 
 def test_a_substitute_must_be_someone_else_in_the_organisation(organisation, approver, outsider):
     today = timezone.localdate()
     with pytest.raises(InvalidSubstitution):
-        services.substitution_create(organisation=organisation, user=approver, substitute=approver,
+        configuration.substitution_create(organisation=organisation, user=approver, substitute=approver,
                                      starts_on=today, ends_on=today)
     with pytest.raises(InvalidSubstitution):
-        services.substitution_create(organisation=organisation, user=approver, substitute=outsider,
+        configuration.substitution_create(organisation=organisation, user=approver, substitute=outsider,
                                      starts_on=today, ends_on=today)
 
 
@@ -491,7 +491,7 @@ def test_without_the_policy_each_step_asks_again(create_request, workflow, appro
 def test_a_request_keeps_running_on_the_version_it_started_on(create_request, workflow, approver, second_approver,
                                                               organisation, master_data):
     running = create_request()
-    new = services.workflow_publish_new_version(workflow_id=workflow.pk)
+    new = configuration.workflow_publish_new_version(workflow_id=workflow.pk)
     new_step = new.steps.get()
     new_step.approvers.set([second_approver])
     add_rule(new_step, approver, amount_operator="at_or_over", amount=Decimal("1000"))
@@ -503,7 +503,7 @@ def test_a_request_keeps_running_on_the_version_it_started_on(create_request, wo
     assert reload(later).workflow == new and reload(later).current_approver_ids() == {second_approver.pk}
     services.request_approve(request_id=running.pk, user=approver)
     assert reload(running).state == State.APPROVED
-    assert services.workflow_in_use(workflow=workflow)
+    assert configuration.workflow_in_use(workflow=workflow)
 
 
 def test_a_new_version_copies_steps_rules_and_settings(workflow, master_data, second_approver):
@@ -512,7 +512,7 @@ def test_a_new_version_copies_steps_rules_and_settings(workflow, master_data, se
     workflow.required_tracking_categories.add(master_data["region"])
     add_rule(workflow.steps.get(), second_approver, account=master_data["office"], name="Office")
 
-    copy = services.workflow_publish_new_version(workflow_id=workflow.pk)
+    copy = configuration.workflow_publish_new_version(workflow_id=workflow.pk)
 
     assert copy.approve_all_steps_at_once
     assert list(copy.required_tracking_categories.all()) == [master_data["region"]]
@@ -528,7 +528,7 @@ def test_a_resubmission_runs_on_the_latest_version_and_keeps_earlier_decisions(
 ):
     request = create_request()
     services.request_reject(request_id=request.pk, user=approver, comment="Wrong VAT.")
-    new = services.workflow_publish_new_version(workflow_id=workflow.pk)
+    new = configuration.workflow_publish_new_version(workflow_id=workflow.pk)
     new.steps.get().approvers.set([second_approver])
 
     services.request_resubmit(request_id=request.pk, content=bill_content(master_data), document=pdf_document())
