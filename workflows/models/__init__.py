@@ -1,0 +1,20 @@
+"""The engine's models, one module per part: what administrators configure, the requests themselves,
+and the conversation around them (comments, watchers, email action links)."""
+
+from workflows.models.definition import MatrixRule, Substitution, Workflow, WorkflowStep
+from workflows.models.request import (
+    ApprovalRequest,
+    Assignment,
+    AuditEvent,
+    AuditEventQuerySet,
+    AuditReport,
+    Decision,
+    RequestDocument,
+    RequestLine,
+    _document_path,
+)
+
+__all__ = [
+    "ApprovalRequest", "Assignment", "AuditEvent", "AuditEventQuerySet", "AuditReport", "Decision", "MatrixRule",
+    "RequestDocument", "RequestLine", "Substitution", "Workflow", "WorkflowStep", "_document_path",
+]
