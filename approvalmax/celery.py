@@ -46,6 +46,29 @@ app.conf.beat_schedule = {
         "task": "workflows.fail_unconnected",
         "schedule": timedelta(seconds=float(os.environ.get("PUBLISH_SWEEP_SECONDS", "60"))),
     },
+    "approval-reminders": {
+        # Hourly: decisions waiting past the organisation's threshold, once a local day each.
+        "task": "workflows.remind",
+        "schedule": crontab(minute=30),
+    },
+    "approval-escalations": {
+        "task": "workflows.escalate",
+        "schedule": crontab(minute="*/5"),
+    },
+    "approval-holds-ending": {
+        "task": "workflows.end_holds",
+        "schedule": crontab(minute="*/5"),
+    },
+    "mail-sweep": {
+        # Mail whose task was lost, or whose worker died while sending.
+        "task": "mail.sweep",
+        "schedule": crontab(),
+    },
+    "mail-daily-digests": {
+        # Hourly, so each person's digest leaves at their hour in their own time zone.
+        "task": "mail.send_digests",
+        "schedule": crontab(minute=0),
+    },
     "dext-master-data-push": {
         # Master data that changed (by any sync) and that the linked Dext account lacks.
         "task": "dext.push_pending_master_data",

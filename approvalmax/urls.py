@@ -16,6 +16,7 @@ urlpatterns = [
     path("xero/", include("xero_integration.urls")),
     path("quickbooks/", include("quickbooks_integration.urls")),
     path("dext/", include((dext_urls.page_urlpatterns, "dext"))),
+    path("notifications/", include("approvalmax.notifications.urls")),
     path("api/schema/", dext_urls.schema_view, name="api_schema"),
     path("api/dext/v1/", include((dext_urls.api_urlpatterns, "dext_api"))),
 ]
@@ -24,6 +25,8 @@ if settings.XERO_SANDBOX:
     urlpatterns.append(path("sandbox/xero/", include("xero_integration.sandbox.urls")))
 if settings.QBO_SANDBOX:
     urlpatterns.append(path("sandbox/quickbooks/", include("quickbooks_integration.sandbox.urls")))
+if settings.MAIL_SANDBOX:
+    urlpatterns.append(path("sandbox/mail/", include("approvalmax.notifications.sandbox.urls")))
 if settings.DEXT_SANDBOX:
     urlpatterns.append(path("sandbox/dext/", include("dext_integration.sandbox.urls")))
 

@@ -38,7 +38,8 @@ class StepForm(forms.ModelForm):
 
     class Meta:
         model = WorkflowStep
-        fields = ["position", "name", "kind", "mode", "approvers", "editable_fields"]
+        fields = ["position", "name", "kind", "mode", "quorum", "approvers", "editable_fields", "deadline",
+                  "deadline_unit", "escalation", "escalate_to"]
 
 
 class VersionLockMixin:
@@ -69,8 +70,10 @@ class WorkflowStepInline(VersionLockMixin, admin.StackedInline):
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
-        if obj is not None and "approvers" in formset.form.base_fields:
-            formset.form.base_fields["approvers"].queryset = _members(obj.organisation_id)
+        if obj is not None:
+            for name in ("approvers", "escalate_to"):
+                if name in formset.form.base_fields:
+                    formset.form.base_fields[name].queryset = _members(obj.organisation_id)
         return formset
 
 
@@ -193,8 +196,10 @@ class WorkflowStepAdmin(VersionLockMixin, admin.ModelAdmin):
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
-        if obj is not None and "approvers" in form.base_fields:
-            form.base_fields["approvers"].queryset = _members(obj.workflow.organisation_id)
+        if obj is not None:
+            for name in ("approvers", "escalate_to"):
+                if name in form.base_fields:
+                    form.base_fields[name].queryset = _members(obj.workflow.organisation_id)
         return form
 
 

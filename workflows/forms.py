@@ -148,3 +148,13 @@ class RequestFilterForm(forms.Form):
         required=False,
         choices=[("", "All states"), *ApprovalRequest.State.choices],
     )
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(label="Comment", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}),
+                           help_text="Mention members with @username to tell them.")
+
+
+class HoldForm(forms.Form):
+    reason = forms.CharField(label="Why it waits", max_length=1000)
+    until = forms.DateField(label="Until", widget=forms.DateInput(attrs={"type": "date"}))

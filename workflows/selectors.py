@@ -17,10 +17,12 @@ from workflows.models import (
     ApprovalRequest,
     Assignment,
     AuditEvent,
+    Comment,
     Decision,
     RequestDocument,
     RequestLine,
     Substitution,
+    Watch,
     Workflow,
 )
 
@@ -238,3 +240,11 @@ def revocable_decision(*, request: ApprovalRequest, user: AbstractBaseUser) -> D
         revision=request.revision, step_id=request.current_step_id, approver=user, revoked_at__isnull=True,
         forced=False,
     ).first()  # fmt: skip
+
+
+def request_comments(*, request: ApprovalRequest) -> list[Comment]:
+    return list(Comment.objects.filter(request=request).select_related("author").order_by("created_at", "pk"))
+
+
+def is_watching(*, request: ApprovalRequest, user: AbstractBaseUser) -> bool:
+    return Watch.objects.filter(request=request, user=user).exists()

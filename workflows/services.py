@@ -44,8 +44,11 @@ from workflows.models import (
 from approvalmax.core.signals import send_on_commit
 from workflows import metrics as request_metrics
 from workflows.signals import request_approved
+from workflows.working_time import step_due_at
 
 SYSTEM = "System"
+# How a decision reached us, when not from the request page: the audit trail says so.
+EMAIL = "email"
 State = ApprovalRequest.State
 
 
@@ -87,7 +90,24 @@ def _audit(
         event.save()
     else:
         held.append(event)
+    if action in ANNOUNCED:
+        transaction.on_commit(lambda: _announce(event.pk))
     return event
+
+
+# What people are told of (workflows.notices says whom); the rest is only in the trail.
+ANNOUNCED = {
+    AuditEvent.Action.STEP_STARTED, AuditEvent.Action.FULLY_APPROVED, AuditEvent.Action.REJECTED,
+    AuditEvent.Action.FORCE_REJECTED, AuditEvent.Action.CANCELLED, AuditEvent.Action.PUBLISHED,
+    AuditEvent.Action.PUBLISH_FAILED, AuditEvent.Action.COMMENTED, AuditEvent.Action.ESCALATED,
+    AuditEvent.Action.HELD, AuditEvent.Action.HOLD_ENDED,
+}  # fmt: skip
+
+
+def _announce(event_id: int) -> None:
+    from workflows.tasks import announce
+
+    announce.delay(event_id)
 
 
 def _lock(request_id: int) -> ApprovalRequest:
@@ -157,11 +177,10 @@ def _waiting_message(step: WorkflowStep, route: routing.Route) -> str:
             route.explanation
         )
     names = ", ".join(route.names[pk] for pk, _ in route.approvers)
+    how_many = {WorkflowStep.Mode.ANY: "any one", WorkflowStep.Mode.ALL: "all",
+                WorkflowStep.Mode.QUORUM: f"at least {step.approvals_needed(len(route.approvers))}"}[step.mode]
     return f"Step {step.position}, {step.name}: waiting for {verb} by " + (
-        f"{'any one' if step.mode == WorkflowStep.Mode.ANY else 'all'} of {names}. {route.explanation}"
-        if names
-        else route.explanation
-    )
+        f"{how_many} of {names}. {route.explanation}" if names else route.explanation)
 
 
 def _step_complete(request: ApprovalRequest) -> bool:
@@ -171,10 +190,8 @@ def _step_complete(request: ApprovalRequest) -> bool:
             "approver_id", flat=True
         )
     )
-    decided = request.decided_ids()
-    if step.mode == WorkflowStep.Mode.ANY:
-        return bool(decided & assigned)
-    return bool(assigned) and assigned <= decided
+    approvals = len(request.decided_ids() & assigned)
+    return bool(assigned) and approvals >= step.approvals_needed(len(assigned))
 
 
 @dataclass(frozen=True)
@@ -190,7 +207,7 @@ class _Decider:
 
 
 def _record_decision(request: ApprovalRequest, decider: _Decider, outcome: str, comment: str, *,
-                     at_once: bool = False) -> Decision:  # fmt: skip
+                     at_once: bool = False, via: str = "") -> Decision:  # fmt: skip
     step = request.current_step
     decision = Decision.objects.create(
         request=request, revision=request.revision, step=step, approver=decider.user,
@@ -204,11 +221,14 @@ def _record_decision(request: ApprovalRequest, decider: _Decider, outcome: str, 
         notes.append("Approved at once: the workflow lets an approver in several steps approve them all together.")
     if decider.for_id == request.requester_id:
         notes.append("The requester approved their own request: segregation of duties is off for this organisation.")
+    if via == EMAIL:
+        notes.append("Decided from the link in an email.")
     action = AuditEvent.Action.REVIEWED if outcome == Decision.Outcome.REVIEWED else AuditEvent.Action.APPROVED
     if outcome == Decision.Outcome.REJECTED:
         action = AuditEvent.Action.REJECTED
     _audit(request, action, actor=decider.user, message=" ".join([comment, *notes]).strip(),
-           data={"step": step.pk, "step_name": step.name, "on_behalf_of": decider.on_behalf_of_id})
+           data={"step": step.pk, "step_name": step.name, "on_behalf_of": decider.on_behalf_of_id,
+                 **({"via": via} if via else {})})
     return decision
 
 
@@ -243,6 +263,7 @@ def _advance(request: ApprovalRequest, *, after: int, decider: _Decider | None =
                    data={"step": step.pk})  # fmt: skip
             continue
         request.current_step = step
+        _step_clock_start(request, step)
         if step.is_review and request.state == State.ON_APPROVAL:
             request.start_review()
         request.save()
@@ -269,6 +290,12 @@ def _advance(request: ApprovalRequest, *, after: int, decider: _Decider | None =
         _audit(request, AuditEvent.Action.STEP_COMPLETED, message=f"Step {step.position}, {step.name}, is complete.",
                data={"step": step.pk})
     _finish(request, by_people=decided_by_people)
+
+
+def _step_clock_start(request: ApprovalRequest, step: WorkflowStep) -> None:
+    request.step_started_at = timezone.now()
+    request.step_due_at = step_due_at(step, request.step_started_at, request.organisation)
+    request.step_escalated_at = None
 
 
 def _start_workflow(request: ApprovalRequest, facts: routing.RequestFacts | None = None) -> None:
@@ -372,14 +399,14 @@ def _decider(request: ApprovalRequest, user: AbstractBaseUser, step_id: int | No
 
 @transaction.atomic
 def request_approve(*, request_id: int, user: AbstractBaseUser, comment: str = "",
-                    step_id: int | None = None) -> ApprovalRequest:  # fmt: skip
+                    step_id: int | None = None, via: str = "") -> ApprovalRequest:  # fmt: skip
     """Approve the current step (or complete its review). `step_id` is the step the user saw:
     if the request moved on meanwhile, the answer is "already decided"."""
     request = _lock(request_id)
     decider = _decider(request, user, step_id)
     step = request.current_step
     outcome = Decision.Outcome.REVIEWED if step.is_review else Decision.Outcome.APPROVED
-    _record_decision(request, decider, outcome, comment)
+    _record_decision(request, decider, outcome, comment, via=via)
     if not _step_complete(request):
         return request
     _audit(request, AuditEvent.Action.STEP_COMPLETED, message=f"Step {step.position}, {step.name}, is complete.",
@@ -399,13 +426,13 @@ def _required_comment(comment: str, message: str) -> str:
 
 @transaction.atomic
 def request_reject(*, request_id: int, user: AbstractBaseUser, comment: str,
-                   step_id: int | None = None) -> ApprovalRequest:  # fmt: skip
+                   step_id: int | None = None, via: str = "") -> ApprovalRequest:  # fmt: skip
     comment = (comment or "").strip()
     if not comment:
         raise CommentRequired("A rejection needs a comment.", fields={"comment": "Say why you reject it."})
     request = _lock(request_id)
     decider = _decider(request, user, step_id)
-    _record_decision(request, decider, Decision.Outcome.REJECTED, comment)
+    _record_decision(request, decider, Decision.Outcome.REJECTED, comment, via=via)
     request.reject()
     request.save()
     return request
@@ -450,6 +477,7 @@ def request_return_to_review(*, request_id: int, user: AbstractBaseUser, comment
                               step__position__gt=review.position).delete()  # fmt: skip
     request.return_to_review()
     request.current_step = review
+    _step_clock_start(request, review)
     request.save()
     _audit(request, AuditEvent.Action.RETURNED_TO_REVIEW, actor=user, message=comment,
            data={"step": review.pk})  # fmt: skip

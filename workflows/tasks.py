@@ -4,10 +4,12 @@ from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
+from django.db import OperationalError
 from django.utils import timezone
 
 from approvalmax.core import accounting
 from approvalmax.core.signals import send_on_commit
+from workflows import deadlines, discussion, notices
 from workflows.audit_reports import audit_report_ensure
 from workflows.models import ApprovalRequest
 from workflows.services import request_mark_publish_failed
@@ -45,3 +47,36 @@ def fail_unconnected() -> int:
             request_mark_publish_failed(request_id=request_id, error=accounting.NOT_CONNECTED)
             failed += 1
     return failed
+
+
+@shared_task(name="workflows.announce", acks_late=True, reject_on_worker_lost=True, max_retries=5,
+             autoretry_for=(OperationalError,), retry_backoff=True, retry_jitter=True,
+             soft_time_limit=50, time_limit=60)  # fmt: skip
+def announce(event_id: int) -> int:
+    """Tell whoever an audit event concerns; run twice, it tells nobody twice."""
+    return notices.event_announce(event_id=event_id)
+
+
+@shared_task(name="workflows.remind", soft_time_limit=240, time_limit=300)
+def remind() -> int:
+    """Hourly: decisions that have waited past the organisation's threshold are reminded, once a
+    local day each (in the digest, for those who chose one); requests on hold are not."""
+    told = 0
+    for request in deadlines.requests_to_remind():
+        told += notices.reminders_send(request=request)
+    return told
+
+
+@shared_task(name="workflows.escalate", soft_time_limit=240, time_limit=300)
+def escalate() -> int:
+    """Every few minutes: steps past their deadline escalate as the step says, once."""
+    return sum(deadlines.request_escalate(request_id=pk) for pk in deadlines.requests_overdue())
+
+
+@shared_task(name="workflows.end_holds", soft_time_limit=110, time_limit=120)
+def end_holds() -> int:
+    """Every few minutes: holds whose date has come end by themselves."""
+    ending = discussion.holds_ending()
+    for pk in ending:
+        discussion.request_release(request_id=pk)
+    return len(ending)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflows import views
+from workflows import action_views, discussion_views, views
 
 app_name = "workflows"
 
@@ -21,5 +21,10 @@ urlpatterns = [
     path("requests/<uuid:public_id>/lines/<int:line_id>/", views.request_line_edit, name="request_line_edit"),
     path("requests/<uuid:public_id>/lines/<int:line_id>/split/", views.request_line_split,
          name="request_line_split"),
+    path("requests/<uuid:public_id>/comments/", discussion_views.request_comment, name="request_comment"),
+    path("requests/<uuid:public_id>/watch/", discussion_views.request_watch, name="request_watch"),
+    path("requests/<uuid:public_id>/hold/", discussion_views.request_hold, name="request_hold"),
+    path("requests/<uuid:public_id>/release/", discussion_views.request_release, name="request_release"),
+    path("act/<str:token>/", action_views.action_link, name="action_link"),
     path("substitutes/", views.substitutes, name="substitutes"),
 ]

@@ -24,6 +24,7 @@ from workflows.forms import (
     ReturnToReviewForm,
     SubstitutionForm,
 )
+from workflows.forms import CommentForm, HoldForm
 from workflows.models import ApprovalRequest
 from workflows.pagination import keyset_page
 
@@ -95,6 +96,12 @@ def _render_detail(
         "source_url": _web_link(approval_request.source_url),
         "external_url": _web_link(approval_request.external_url),
         "preview": _preview(record.document),
+        "comments": selectors.request_comments(request=approval_request),
+        "watching": selectors.is_watching(request=approval_request, user=request.user),
+        "can_hold": approval_request.is_open and (can_decide or is_administrator(
+            user=request.user, organisation=approval_request.organisation)),
+        "comment_form": CommentForm(),
+        "hold_form": HoldForm(),
     }
     return render(request, "workflows/request_detail.html", context, status=status)
 

@@ -1,6 +1,8 @@
 """What every part shares: organisations, their members, and the master data mirrored from
 the accounting system that requests are coded with."""
 
+from datetime import time
+
 from django.conf import settings
 from django.db import models
 
@@ -12,7 +14,25 @@ class Organisation(models.Model):
     slug = models.SlugField(unique=True)
     base_currency = models.CharField(max_length=3, default="GBP")
     timezone = models.CharField(max_length=64, default="Europe/London")
+    # The working week that deadlines count in, in the organisation's time zone (ISO days: 1 is Monday).
+    working_days = models.CharField(max_length=7, default="12345",
+                                    help_text="ISO weekdays worked, 1 (Monday) to 7 (Sunday), for example 12345.")
+    working_day_starts = models.TimeField(default=time(9, 0))
+    working_day_ends = models.TimeField(default=time(17, 30))
+    action_link_days = models.PositiveSmallIntegerField(
+        "days an email's Approve and Reject links work", default=7)
+    reminder_after_hours = models.PositiveSmallIntegerField(
+        "remind approvers after (hours)", default=24,
+        help_text="A decision waiting this long is reminded once a day.")
     created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.CheckConstraint(condition=models.Q(working_day_starts__lt=models.F("working_day_ends")),
+                                   name="working_day_starts_before_it_ends"),
+            models.CheckConstraint(condition=models.Q(action_link_days__gte=1), name="action_links_live_a_day"),
+            models.CheckConstraint(condition=models.Q(working_days__regex=r"^[1-7]{1,7}$"), name="working_days_iso"),
+        ]
 
     def __str__(self) -> str:
         return self.name

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "approvalmax.core",
+    "approvalmax.notifications",
     "approvalmax.demo",
     "workflows",
     "dext_integration",
@@ -64,6 +65,18 @@ if QBO_SANDBOX:
     QBO_SANDBOX_REDIRECT_URIS = env.list("QBO_SANDBOX_REDIRECT_URIS", default=[])
 if DEXT_SANDBOX:
     INSTALLED_APPS.append("dext_integration.sandbox")
+# The demo's mail catcher: a real SMTP server (`manage.py mail_catcher`) whose messages /sandbox/mail/ shows.
+MAIL_SANDBOX = env.bool("MAIL_SANDBOX", default=False)
+MAIL_CATCHER_PORT = env.int("MAIL_CATCHER_PORT", default=1025)
+MAIL_CATCHER_DIR = env.path("MAIL_CATCHER_DIR", default=BASE_DIR / "var" / "mail")
+if MAIL_SANDBOX:
+    INSTALLED_APPS.append("approvalmax.notifications.sandbox")
+# Outgoing mail (INTERFACES.md §2): EMAIL_URL in django-environ's form; the catcher in the demo.
+globals().update(env.email_url(
+    "EMAIL_URL", default=f"smtp://127.0.0.1:{MAIL_CATCHER_PORT}" if MAIL_SANDBOX or DEBUG else environ.Env.NOTSET))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="approvals@localhost")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=20)
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -96,6 +109,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "approvalmax.core.context_processors.administered_organisations",
                 "workflows.context_processors.publish_failures",
+                "approvalmax.notifications.context_processors.bell",
             ],
         },
     },

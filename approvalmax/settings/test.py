@@ -9,6 +9,9 @@ for _name, _value in {
     "XERO_SANDBOX": "1",
     "QBO_SANDBOX": "1",
     "DEXT_SANDBOX": "1",
+    "MAIL_SANDBOX": "1",
+    # Tests that mail start an SMTP server of their own (tests/mail_fixtures.py); nothing listens here.
+    "EMAIL_URL": "smtp://127.0.0.1:9",
     "ALLOWED_HOSTS": "*",
     "CELERY_BROKER_URL": "redis://127.0.0.1:6379/15",
 }.items():

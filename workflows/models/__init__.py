@@ -1,6 +1,7 @@
 """The engine's models, one module per part: what administrators configure, the requests themselves,
 and the conversation around them (comments, watchers, email action links)."""
 
+from workflows.models.conversation import ActionLink, Comment, Watch
 from workflows.models.definition import MatrixRule, Substitution, Workflow, WorkflowStep
 from workflows.models.request import (
     ApprovalRequest,
@@ -15,6 +16,6 @@ from workflows.models.request import (
 )
 
 __all__ = [
-    "ApprovalRequest", "Assignment", "AuditEvent", "AuditEventQuerySet", "AuditReport", "Decision", "MatrixRule",
+    "ActionLink", "Comment", "Watch", "ApprovalRequest", "Assignment", "AuditEvent", "AuditEventQuerySet", "AuditReport", "Decision", "MatrixRule",
     "RequestDocument", "RequestLine", "Substitution", "Workflow", "WorkflowStep", "_document_path",
 ]

@@ -48,6 +48,17 @@ class WorkflowStep(models.Model):
     class Mode(models.TextChoices):
         ANY = "any", "Any one of the approvers"
         ALL = "all", "All of the approvers"
+        QUORUM = "quorum", "At least a number of the approvers"
+
+    class DeadlineUnit(models.TextChoices):
+        WORKING_HOURS = "working_hours", "working hours"
+        WORKING_DAYS = "working_days", "working days"
+
+    class Escalation(models.TextChoices):
+        NONE = "", "None"
+        NOTIFY = "notify", "Tell the escalation contact"
+        ADD_APPROVER = "add_approver", "Add the escalation contact as an approver of the step"
+        HAND_OVER = "hand_over", "Hand the step to the escalation contact (any-one steps)"
 
     class Kind(models.TextChoices):
         APPROVAL = "approval", "Approval"
@@ -65,7 +76,7 @@ class WorkflowStep(models.Model):
     position = models.PositiveSmallIntegerField(default=1)
     name = models.CharField(max_length=100, default="Approval")
     kind = models.CharField(max_length=15, choices=Kind.choices, default=Kind.APPROVAL)
-    mode = models.CharField(max_length=3, choices=Mode.choices, default=Mode.ANY)
+    mode = models.CharField(max_length=6, choices=Mode.choices, default=Mode.ANY)
     approvers = models.ManyToManyField(
         settings.AUTH_USER_MODEL,
         related_name="+",
@@ -73,6 +84,16 @@ class WorkflowStep(models.Model):
         verbose_name="default approvers",
         help_text="Take the request when no rule of the step's matrix matches.",
     )
+    quorum = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="With “at least a number”: how many approvals complete the step.")
+    deadline = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text="How long the step may wait, in the organisation's working time.")
+    deadline_unit = models.CharField(max_length=13, choices=DeadlineUnit.choices, default=DeadlineUnit.WORKING_DAYS,
+                                     blank=True)
+    escalation = models.CharField("when the deadline passes", max_length=12, choices=Escalation.choices,
+                                  blank=True, default=Escalation.NONE)
+    escalate_to = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                    related_name="+", verbose_name="escalation contact")
     editable_fields = models.JSONField(
         default=list,
         blank=True,
@@ -81,10 +102,39 @@ class WorkflowStep(models.Model):
 
     class Meta:
         ordering = ["workflow", "position"]
-        constraints = [models.UniqueConstraint(fields=["workflow", "position"], name="one_step_per_position")]
+        constraints = [
+            models.UniqueConstraint(fields=["workflow", "position"], name="one_step_per_position"),
+            models.CheckConstraint(condition=~Q(mode="quorum") | Q(quorum__gte=1), name="quorum_step_has_quorum"),
+            models.CheckConstraint(condition=Q(escalation="") | (Q(deadline__gte=1) & Q(escalate_to__isnull=False)),
+                                   name="escalation_has_deadline_and_contact"),
+            models.CheckConstraint(condition=~Q(escalation="hand_over") | Q(mode="any"), name="hand_over_any_steps"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.position}. {self.name}"
+
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        errors = {}
+        if self.mode == self.Mode.QUORUM and not self.quorum:
+            errors["quorum"] = "Say how many approvals complete the step."
+        if self.escalation and not self.deadline:
+            errors["deadline"] = "An escalation needs a deadline."
+        if self.escalation and not self.escalate_to_id:
+            errors["escalate_to"] = "Say who the step escalates to."
+        if self.escalation == self.Escalation.HAND_OVER and self.mode != self.Mode.ANY:
+            errors["escalation"] = "Only a step that any one approver completes can be handed over."
+        if errors:
+            raise ValidationError(errors)
+
+    def approvals_needed(self, assigned: int) -> int:
+        """How many of `assigned` approvers complete the step."""
+        if self.mode == self.Mode.ANY:
+            return min(1, assigned)
+        if self.mode == self.Mode.QUORUM:
+            return min(self.quorum or 1, assigned)
+        return assigned
 
     @property
     def is_review(self) -> bool:

@@ -71,6 +71,14 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
     state = FSMField(default=State.DRAFT, choices=State.choices, protected=True, db_index=True)
     revision = models.PositiveIntegerField(default=1)
     current_step = models.ForeignKey(WorkflowStep, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    step_started_at = models.DateTimeField(null=True, blank=True)
+    # When the current step's deadline passes, in the organisation's working time; and when it escalated.
+    step_due_at = models.DateTimeField(null=True, blank=True)
+    step_escalated_at = models.DateTimeField(null=True, blank=True)
+    held_until = models.DateTimeField(null=True, blank=True)
+    hold_reason = models.TextField(blank=True)
+    held_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                related_name="+")
 
     supplier_name = models.CharField(max_length=255)
     supplier = models.ForeignKey(Supplier, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -114,7 +122,11 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
                    # The inbox: open requests oldest first. Partial, so that the planner knows how
                    # few rows it holds and walks it in order instead of sorting every waiting one.
                    models.Index(fields=["organisation", "created_at", "id"], name="request_open_oldest_first",
-                                condition=models.Q(state__in=["on_review", "on_approval"]))]
+                                condition=models.Q(state__in=["on_review", "on_approval"])),
+                   # The escalation sweep: open requests whose step has a deadline not yet escalated.
+                   models.Index(fields=["step_due_at"], name="request_open_due",
+                                condition=models.Q(state__in=["on_review", "on_approval"], step_due_at__isnull=False,
+                                                   step_escalated_at__isnull=True))]
         permissions = [("decide_request", "Can approve or reject requests on behalf of the system")]
 
     def __str__(self) -> str:
@@ -189,6 +201,14 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+    @property
+    def is_on_hold(self) -> bool:
+        return self.is_open and self.held_until is not None and self.held_until > timezone.now()
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.is_open and self.step_due_at is not None and self.step_due_at <= timezone.now()
 
     def current_approver_ids(self) -> set[int]:
         """Approvers assigned to the current step who have not yet decided on it in this revision."""
@@ -385,6 +405,10 @@ class AuditEvent(ChainedRecord):
         PUBLISHED = "published", "Published"
         PUBLISH_FAILED = "publish_failed", "Publishing failed"
         PUBLISH_AGAIN = "publish_again", "Publishing started again"
+        COMMENTED = "commented", "Commented"
+        ESCALATED = "escalated", "Escalated"
+        HELD = "held", "Put on hold"
+        HOLD_ENDED = "hold_ended", "Back from hold"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     request = models.ForeignKey(ApprovalRequest, on_delete=models.PROTECT, related_name="audit_events")
