@@ -5,7 +5,7 @@ import pytest
 
 from tests.factories import MembershipFactory, OrganisationFactory, UserFactory, chart_of_accounts, one_step_workflow
 
-pytest_plugins = ["tests.xero_fixtures", "tests.quickbooks_fixtures", "tests.browser_fixtures"]
+pytest_plugins = ["tests.xero_fixtures", "tests.quickbooks_fixtures", "tests.browser_fixtures", "tests.mail_fixtures"]
 
 _real_connect = socket.socket.connect
 

@@ -93,7 +93,7 @@ def link_decide(*, token: str, comment: str = "", viewer=None) -> ApprovalReques
     """Use the link: its one decision, by the person it names, marked as coming from email."""
     opened = link_open(token=token, viewer=viewer)
     link = ActionLink.objects.select_for_update().get(pk=opened.link.pk)
-    request = ApprovalRequest.objects.select_for_update().select_related("organisation", "current_step").get(
+    request = ApprovalRequest.objects.select_for_update(of=("self",)).select_related("organisation", "current_step").get(
         pk=link.request_id)  # fmt: skip
     _require_live(link, request, token)
     link.used_at = timezone.now()

@@ -36,7 +36,7 @@ def action_link(request: HttpRequest, token: str) -> HttpResponse:
     except LinkRefused as refusal:
         return _refused(request, refusal)
     rejecting = opened.link.decision == ActionLink.Decision.REJECT
-    form = LinkDecisionForm(request.POST or None, rejecting=rejecting)
+    form = LinkDecisionForm(request.POST if request.method == "POST" else None, rejecting=rejecting)
     status = 200
     if request.method == "POST":
         if form.is_valid():
