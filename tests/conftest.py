@@ -93,3 +93,22 @@ def administrator(organisation):
 @pytest.fixture
 def workflow(organisation, approver):
     return one_step_workflow(organisation, [approver])
+
+
+@pytest.fixture
+def create_request(organisation, master_data, workflow):
+    """A bill from Dext, submitted to the organisation's workflow."""
+    from tests.builders import bill_content, pdf_document
+    from workflows import services
+
+    def create(*, document=None, **overrides):
+        return services.request_create(organisation=organisation, content=bill_content(master_data, **overrides),
+                                       document=document or pdf_document())
+
+    return create
+
+
+@pytest.fixture
+def outsider(db):
+    """A member of another organisation only."""
+    return MembershipFactory().user

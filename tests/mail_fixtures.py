@@ -14,10 +14,11 @@ class Caught:
 
     def __init__(self) -> None:
         self.messages: list[email.message.EmailMessage] = []
-        self.refuse = False
+        self.refuse = 0  # how many messages to refuse before accepting again
 
     async def handle_DATA(self, server, session, envelope) -> str:
         if self.refuse:
+            self.refuse -= 1
             return "451 Try again later"
         self.messages.append(email.message_from_bytes(envelope.original_content or envelope.content, policy=default))
         return "250 OK"

@@ -9,7 +9,7 @@ from aiosmtpd.controller import Controller
 
 class MaildirHandler:
     def __init__(self, directory: Path) -> None:
-        directory.mkdir(parents=True, exist_ok=True)
+        directory.parent.mkdir(parents=True, exist_ok=True)  # Maildir makes its own folders when it is missing
         self.maildir = mailbox.Maildir(str(directory), create=True)
 
     async def handle_DATA(self, server, session, envelope) -> str:

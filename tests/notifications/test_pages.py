@@ -1,0 +1,87 @@
+"""The bell, the notifications page, preferences, unsubscribing, and the demo's mail catcher."""
+
+import re
+
+from approvalmax.notifications import services
+from approvalmax.notifications.models import Notification, Preference
+
+
+def _tell(organisation, user, key="event:1", subject="Approval needed: Acme"):
+    services.notify(organisation_id=organisation.pk, key=key, messages={user.pk: services.Message(
+        kind="test", subject=subject, text="t", html="<p>t</p>", url="/requests/")})
+
+
+def test_the_bell_counts_unread_and_opening_one_reads_it(client, organisation, approver, outsider):
+    _tell(organisation, approver, "event:1")
+    _tell(organisation, approver, "event:2", subject="Published: Acme")
+    client.force_login(approver)
+
+    page = client.get("/notifications/").content.decode()
+    assert re.search(r'class="badge">2<span class="visually-hidden"> unread', page)
+    assert "Approval needed: Acme" in page and "Published: Acme" in page
+
+    first = Notification.objects.get(key="event:1")
+    assert client.get(f"/notifications/{first.pk}/")["Location"] == "/requests/"
+    assert re.search(r'class="badge">1<', client.get("/notifications/").content.decode())
+    client.post("/notifications/read/")
+    assert 'class="badge"' not in client.get("/notifications/").content.decode()
+
+    client.force_login(outsider)
+    assert client.get(f"/notifications/{first.pk}/").status_code == 404
+
+
+def test_preferences_are_saved_per_organisation_and_bad_input_changes_nothing(client, organisation, approver):
+    client.force_login(approver)
+    prefix = f"o{organisation.pk}"
+
+    bad = client.post("/notifications/preferences/", {"organisation": organisation.pk, f"{prefix}-delivery": "fax",
+                                                      f"{prefix}-digest_hour": "25"})
+    assert bad.status_code == 400 and not Preference.objects.exists()
+
+    client.post("/notifications/preferences/", {"organisation": organisation.pk, f"{prefix}-delivery": "digest",
+                                                f"{prefix}-digest_hour": "7", f"{prefix}-time_zone": "Asia/Tokyo"})
+    chosen = Preference.objects.get()
+    assert (chosen.delivery, chosen.digest_hour, chosen.time_zone) == ("digest", 7, "Asia/Tokyo")
+
+
+def test_one_click_unsubscribe_from_the_header_stops_the_emails(client, organisation, approver, deliver_mail,
+                                                                create_request):
+    create_request()
+    message = deliver_mail()[0]
+    url = str(message["List-Unsubscribe"]).strip()[1:-1].replace("http://127.0.0.1:8000", "")
+
+    assert "Stop emails from Demo Trading Ltd" in client.get(url).content.decode()
+    assert not Preference.objects.exists(), "a GET changes nothing"
+    assert client.post(url, {"List-Unsubscribe": "One-Click"}).status_code == 200
+    assert Preference.objects.get(user=approver).delivery == "none"
+    tampered = url.replace(url.split("/")[-2][-5:], "AAAAA")
+    assert client.post(tampered).status_code == 400
+
+
+def test_the_mail_catcher_shows_what_it_caught_to_signed_in_members_only(client, settings, tmp_path, approver):
+    import smtplib
+    from email.message import EmailMessage
+
+    from approvalmax.notifications.sandbox.catcher import catcher
+    from tests.mail_fixtures import free_port
+
+    settings.MAIL_CATCHER_DIR = tmp_path / "mail"
+    port = free_port()
+    server = catcher(settings.MAIL_CATCHER_DIR, port=port)
+    server.start()
+    try:
+        message = EmailMessage()
+        message["Subject"], message["From"], message["To"] = "Approval needed: Acme", "a@localhost", "b@example.com"
+        message.set_content("Approve: http://127.0.0.1:8000/act/abc/")
+        with smtplib.SMTP("127.0.0.1", port) as smtp:
+            smtp.send_message(message)
+    finally:
+        server.stop()
+
+    assert client.get("/sandbox/mail/").status_code == 302
+    client.force_login(approver)
+    inbox = client.get("/sandbox/mail/").content.decode()
+    key = re.search(r'href="/sandbox/mail/([^/"]+)/"', inbox).group(1)
+    shown = client.get(f"/sandbox/mail/{key}/").content.decode()
+    assert '<a href="http://127.0.0.1:8000/act/abc/"' in shown
+    assert client.get("/sandbox/mail/nothing-here/").status_code == 404
