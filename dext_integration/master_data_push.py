@@ -1,11 +1,14 @@
 """Sending the master data to the linked Dext account: what each push sends, and when it is
 queued (on commit, after a sync announces a change, or when an administrator links Dext)."""
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from approvalmax.core import accounting
 from approvalmax.core.models import Organisation
+from approvalmax.notifications.services import administrators_alert
 from dext_integration import master_data
 from dext_integration.client import DextAccount, DextRefused, DextUnavailable
 from dext_integration.models import DextConnection, MasterDataPush
@@ -72,6 +75,7 @@ def master_data_push(*, organisation_id: int, lists: list[str] | None = None, fo
             _push_state_record(organisation_id=organisation_id, name=name, attempted_at=started_at, error=str(exc))
             if isinstance(exc, DextUnavailable):
                 raise
+            _tell_administrators_dext_refuses(organisation, name, str(exc))
             continue
         _push_state_record(
             organisation_id=organisation_id, name=name, connection=connection, version=listed.version,
@@ -80,3 +84,12 @@ def master_data_push(*, organisation_id: int, lists: list[str] | None = None, fo
         )
         sent.append(name)
     return sent
+
+
+def _tell_administrators_dext_refuses(organisation: Organisation, name: str, error: str) -> None:
+    administrators_alert(
+        organisation_id=organisation.pk, topic=f"dext-refuses-{name}",
+        headline=f"{organisation.name}: Dext is refusing the {name.replace('_', ' ')}",
+        detail=f"Dext refused the {name.replace('_', ' ')} we sent: {error}. Until it accepts them, Dext codes "
+               "cost items with what it had before.",
+        url=settings.PUBLIC_BASE_URL + reverse("dext:settings", args=[organisation.slug]))

@@ -143,14 +143,6 @@ def event_announce(*, event_id: int) -> int:
     return 0
 
 
-def administrators_told(*, organisation_id: int, key: str, headline: str, detail: str, url: str) -> int:
-    """Connection and Dext failures: administrators hear of them whatever they chose."""
-    text = f"{headline}\n\n{detail}\n\n{url}"
-    html = render_to_string("workflows/mail/admin.html", {"headline": headline, "detail": detail, "url": url})
-    return administrators_notify(organisation_id=organisation_id, key=key,
-                                 message=Message(kind="administration", subject=headline, text=text, html=html, url=url))
-
-
 def reminders_send(*, request: ApprovalRequest, now=None) -> int:
     """Remind the approvers a request has waited for too long; once a local day each."""
     now = now or timezone.now()

@@ -73,6 +73,18 @@ def administrators_notify(*, organisation_id: int, key: str, message: Message) -
     return notify(organisation_id=organisation_id, key=key, messages={pk: message for pk in ids}, mandatory=True)
 
 
+def administrators_alert(*, organisation_id: int, topic: str, headline: str, detail: str, url: str) -> int:
+    """A connection or Dext failure, told to administrators whatever they chose, at most once a day
+    per topic (a sync that fails every five minutes is one email, not three hundred)."""
+    from django.template.loader import render_to_string
+
+    key = f"alert:{topic}:{timezone.now().date().isoformat()}"
+    html = render_to_string("notifications/alert.html", {"headline": headline, "detail": detail, "url": url})
+    message = Message(kind="administration", subject=headline, text=f"{headline}\n\n{detail}\n\n{url}", html=html,
+                      url=url)
+    return administrators_notify(organisation_id=organisation_id, key=key, message=message)
+
+
 def _enqueue(notification_ids: list[int]) -> None:
     from approvalmax.notifications.tasks import deliver
 

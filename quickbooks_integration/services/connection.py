@@ -5,11 +5,13 @@ import logging
 from datetime import timedelta
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import timezone
 
 from approvalmax.core import accounting
 from approvalmax.core.locks import exclusive
 from approvalmax.core.models import Organisation
+from approvalmax.notifications.services import administrators_alert
 from quickbooks_integration.client import IntuitIdentity, QuickBooksAccounting, TokenSet
 from quickbooks_integration.exceptions import QuickBooksAuthError, QuickBooksError, QuickBooksNotConnected
 from quickbooks_integration.models import QuickBooksConnection
@@ -81,6 +83,7 @@ def quickbooks_refresh(*, connection_pk: int, token_in_use: str = "") -> tuple[s
             QuickBooksConnection.objects.filter(pk=connection_pk).update(
                 status=QuickBooksConnection.Status.NEEDS_RECONNECTING,
                 problem="Intuit refused to refresh the connection. An administrator must reconnect QuickBooks Online.")
+            _tell_administrators_to_reconnect(connection)
             raise
         # Intuit may answer with a new refresh token at any refresh: the newest is always kept.
         for name, value in _token_fields(tokens).items():
@@ -111,3 +114,13 @@ def quickbooks_connection_delete(*, organisation: Organisation) -> None:
     except QuickBooksError:
         logger.warning("Revoking the QuickBooks Online grant failed; deleting the connection anyway.")
     connection.delete()
+
+
+def _tell_administrators_to_reconnect(connection: QuickBooksConnection) -> None:
+    organisation = connection.organisation
+    administrators_alert(
+        organisation_id=organisation.pk, topic=f"quickbooks-reconnect-{connection.pk}",
+        headline=f"{organisation.name}: QuickBooks Online needs reconnecting",
+        detail=f"QuickBooks Online no longer accepts our connection to {organisation.name}, so approved bills cannot be "
+               "published and master data does not refresh until an administrator reconnects.",
+        url=settings.PUBLIC_BASE_URL + reverse("quickbooks:connection", args=[organisation.slug]))

@@ -107,6 +107,10 @@ def test_a_refused_refresh_marks_the_connection_for_reconnecting(quickbooks_conn
 
     kept = QuickBooksConnection.objects.get()
     assert kept.status == QuickBooksConnection.Status.NEEDS_RECONNECTING and "reconnect" in kept.problem
+    from approvalmax.notifications.models import Notification
+
+    told = Notification.objects.filter(kind="administration", mandatory=True).values_list("subject", flat=True)
+    assert list(told) and all(subject.endswith("QuickBooks Online needs reconnecting") for subject in told)
 
 
 

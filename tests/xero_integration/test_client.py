@@ -120,7 +120,9 @@ def test_a_fresh_token_is_used_without_calling_xero(organisation, xero_urls):
 
 
 @responses.activate
-def test_a_refused_refresh_marks_the_connection_for_reconnecting(organisation, xero_urls):
+def test_a_refused_refresh_marks_the_connection_for_reconnecting(organisation, administrator, xero_urls):
+    from approvalmax.notifications.models import Notification
+
     connection = _connection(organisation, timedelta(seconds=0))
     responses.post(TOKEN, status=400, json={"error": "invalid_grant"})
 
@@ -130,6 +132,8 @@ def test_a_refused_refresh_marks_the_connection_for_reconnecting(organisation, x
     connection.refresh_from_db()
     assert connection.status == XeroConnection.Status.NEEDS_RECONNECTING
     assert "reconnect" in connection.problem
+    told = Notification.objects.get(recipient=administrator)
+    assert told.mandatory and told.subject == "Demo Trading Ltd: Xero needs reconnecting"
 
 
 def test_tokens_are_encrypted_at_rest(organisation):

@@ -6,11 +6,14 @@ import logging
 import secrets
 from datetime import timedelta
 
+from django.conf import settings
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from approvalmax.core.locks import exclusive
 from approvalmax.core.models import Organisation
+from approvalmax.notifications.services import administrators_alert
 from xero_integration.client import XeroAccounting, XeroIdentity
 from xero_integration.exceptions import XeroAuthError, XeroError, XeroNotConnected
 from xero_integration.models import XeroConnection, XeroPendingGrant
@@ -148,6 +151,7 @@ def _refresh(connection_pk: int) -> tuple[str, XeroConnection]:
                 status=XeroConnection.Status.NEEDS_RECONNECTING,
                 problem="Xero refused to refresh the connection. An administrator must reconnect Xero.",
             )
+            _tell_administrators_to_reconnect(connection)
             raise
         connection.access_token = tokens.access_token
         connection.refresh_token = tokens.refresh_token
@@ -175,3 +179,13 @@ def xero_connection_delete(*, organisation: Organisation) -> None:
     except XeroError:
         logger.warning("Revoking the Xero grant failed; deleting the connection anyway.")
     connection.delete()
+
+
+def _tell_administrators_to_reconnect(connection: XeroConnection) -> None:
+    organisation = connection.organisation
+    administrators_alert(
+        organisation_id=organisation.pk, topic=f"xero-reconnect-{connection.pk}",
+        headline=f"{organisation.name}: Xero needs reconnecting",
+        detail=f"Xero no longer accepts our connection to {organisation.name}, so approved bills cannot be "
+               "published and master data does not refresh until an administrator reconnects.",
+        url=settings.PUBLIC_BASE_URL + reverse("xero:connection", args=[organisation.slug]))
