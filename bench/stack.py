@@ -53,6 +53,7 @@ def prepare(**settings: str) -> dict[str, str]:
         "S3_BUCKET": BUCKET, "S3_ENDPOINT_URL": f"http://127.0.0.1:{s3}", "S3_REGION": "eu-west-2",
         "S3_ACCESS_KEY_ID": "bench", "S3_SECRET_ACCESS_KEY": "bench-secret",
         "BENCH_WEB_PORT": str(web), "BENCH_S3_PORT": str(s3),
+        "EMAIL_URL": "dummymail://",  # a bench that measures mail points this at its own SMTP server
         **settings,
     }  # fmt: skip
     os.environ.update(env)
