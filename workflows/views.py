@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from approvalmax.core import accounting
 from approvalmax.core.exceptions import ApplicationError, NotFound
 from approvalmax.core.selectors import is_administrator, organisations_for_user
-from workflows import checks, configuration, previews, selectors, services
+from workflows import checks, configuration, editing, previews, selectors, services
 from workflows.exceptions import CommentRequired, NotAnApprover
 from workflows.forms import (
     ApproveForm,
@@ -311,7 +311,7 @@ def request_line_edit(request: HttpRequest, public_id: uuid.UUID, line_id: int) 
             messages.error(request, "Nothing was changed: " + "; ".join(
                 f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()))  # fmt: skip
             return
-        services.request_line_edit(request_id=approval_request.pk, user=request.user, line_id=line.pk,
+        editing.request_line_edit(request_id=approval_request.pk, user=request.user, line_id=line.pk,
                                    step_id=form.cleaned_data["step"], **form.changes())  # fmt: skip
         messages.success(request, f"Line {line.position} was saved.")
 
@@ -326,7 +326,7 @@ def request_line_split(request: HttpRequest, public_id: uuid.UUID, line_id: int)
         if not form.is_valid():
             messages.error(request, "Nothing was split: give the amount of the new line.")
             return
-        services.request_line_split(request_id=approval_request.pk, user=request.user, line_id=line.pk,
+        editing.request_line_split(request_id=approval_request.pk, user=request.user, line_id=line.pk,
                                     amount=form.cleaned_data["amount"], step_id=form.cleaned_data["step"])  # fmt: skip
         messages.success(request, f"Line {line.position} was split in two.")
 

@@ -13,7 +13,7 @@ from tests.builders import bill_content, pdf_document
 from approvalmax.core.models import Membership
 from tests.factories import MembershipFactory
 from tests.workflows.helpers import actions, add_rule, add_step, events, reload
-from workflows import configuration, services
+from workflows import configuration, editing, services
 from workflows.exceptions import (
     AlreadyDecided,
     CommentRequired,
@@ -90,7 +90,7 @@ def test_a_reviewer_changes_the_coding_and_each_field_is_recorded(create_request
     other_vat = master_data["input2"].__class__.objects.create(
         organisation=request.organisation, tax_type="INPUT3", name="20% other", effective_rate=Decimal("20"))
 
-    services.request_line_edit(request_id=request.pk, user=reviewer, line_id=line.pk, description="A4 paper",
+    editing.request_line_edit(request_id=request.pk, user=reviewer, line_id=line.pk, description="A4 paper",
                                account_id=master_data["office"].pk, tax_rate_id=other_vat.pk,
                                tracking_option_ids=[master_data["south"].pk])
 
@@ -110,7 +110,7 @@ def test_an_edit_that_would_change_the_total_is_refused(create_request, review_w
     line = line_of(request)
 
     with pytest.raises(TotalWouldChange, match="from 54.00 to 45.00"):
-        services.request_line_edit(request_id=request.pk, user=reviewer, line_id=line.pk,
+        editing.request_line_edit(request_id=request.pk, user=reviewer, line_id=line.pk,
                                    tax_rate_id=master_data["none"].pk)
 
     assert line_of(request).tax_rate == master_data["input2"]
@@ -123,7 +123,7 @@ def test_on_a_tax_inclusive_bill_a_new_tax_rate_keeps_the_total(create_request, 
     request = create_request(tax_treatment="inclusive", lines=[line], sub_total=Decimal("37.50"),
                              tax_total=Decimal("7.50"), total=Decimal("45.00"))
 
-    services.request_line_edit(request_id=request.pk, user=reviewer, line_id=line_of(request).pk,
+    editing.request_line_edit(request_id=request.pk, user=reviewer, line_id=line_of(request).pk,
                                tax_rate_id=master_data["none"].pk)
 
     request = reload(request)
@@ -135,7 +135,7 @@ def test_a_reviewer_splits_a_line_without_changing_the_total(create_request, rev
                                                              master_data):
     request = create_request()
 
-    services.request_line_split(request_id=request.pk, user=reviewer, line_id=line_of(request).pk,
+    editing.request_line_split(request_id=request.pk, user=reviewer, line_id=line_of(request).pk,
                                 amount=Decimal("15.00"))
 
     lines = list(reload(request).current_lines().order_by("position"))
@@ -151,7 +151,7 @@ def test_a_split_must_take_part_of_the_line(amount, create_request, review_workf
     request = create_request()
 
     with pytest.raises(EditNotAllowed):
-        services.request_line_split(request_id=request.pk, user=reviewer, line_id=line_of(request).pk,
+        editing.request_line_split(request_id=request.pk, user=reviewer, line_id=line_of(request).pk,
                                     amount=Decimal(amount))
     assert reload(request).current_lines().count() == 1
 
@@ -163,12 +163,12 @@ def test_an_approver_edits_only_the_fields_the_step_allows(create_request, workf
     request = create_request()
     line = line_of(request)
 
-    services.request_line_edit(request_id=request.pk, user=approver, line_id=line.pk, description="Paper, A4")
+    editing.request_line_edit(request_id=request.pk, user=approver, line_id=line.pk, description="Paper, A4")
     with pytest.raises(EditNotAllowed, match="account"):
-        services.request_line_edit(request_id=request.pk, user=approver, line_id=line.pk,
+        editing.request_line_edit(request_id=request.pk, user=approver, line_id=line.pk,
                                    account_id=master_data["office"].pk)
     with pytest.raises(EditNotAllowed, match="split"):
-        services.request_line_split(request_id=request.pk, user=approver, line_id=line.pk, amount=Decimal("5"))
+        editing.request_line_split(request_id=request.pk, user=approver, line_id=line.pk, amount=Decimal("5"))
 
     assert (line_of(request).description, line_of(request).account) == ("Paper, A4", master_data["general"])
     assert [e.data["field"] for e in events(request, Action.LINE_EDITED)] == ["description"]
@@ -178,7 +178,7 @@ def test_an_approval_step_without_edit_rights_allows_no_edit(create_request, app
     request = create_request()
 
     with pytest.raises(EditNotAllowed):
-        services.request_line_edit(request_id=request.pk, user=approver, line_id=line_of(request).pk,
+        editing.request_line_edit(request_id=request.pk, user=approver, line_id=line_of(request).pk,
                                    description="Mine now")
 
 
@@ -186,7 +186,7 @@ def test_only_the_step_s_approvers_may_edit(create_request, review_workflow, app
     request = create_request()
 
     with pytest.raises(NotAnApprover):
-        services.request_line_edit(request_id=request.pk, user=approver, line_id=line_of(request).pk,
+        editing.request_line_edit(request_id=request.pk, user=approver, line_id=line_of(request).pk,
                                    description="Not my step")
 
 
@@ -545,7 +545,7 @@ def test_a_reviewer_cannot_remove_a_required_tracking_category(create_request, r
     request = create_request()
 
     with pytest.raises(EditNotAllowed, match="'Region' is required"):
-        services.request_line_edit(request_id=request.pk, user=reviewer, line_id=line_of(request).pk,
+        editing.request_line_edit(request_id=request.pk, user=reviewer, line_id=line_of(request).pk,
                                    tracking_option_ids=[])
 
     assert list(line_of(request).tracking.all()) == [master_data["north"]]

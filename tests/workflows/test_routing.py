@@ -11,7 +11,7 @@ from approvalmax.core.models import Supplier
 from tests.builders import bill_content, pdf_document
 from tests.factories import MembershipFactory
 from tests.workflows.helpers import actions, add_rule, add_step, events, reload
-from workflows import services
+from workflows import editing, services
 from workflows.models import ApprovalRequest, Assignment, AuditEvent, WorkflowStep
 
 State = ApprovalRequest.State
@@ -241,7 +241,7 @@ def test_later_steps_are_routed_on_the_request_as_it_is_then(organisation, maste
                                       document=pdf_document())
     line = request.current_lines().get()
 
-    services.request_line_edit(request_id=request.pk, user=approver, line_id=line.pk,
+    editing.request_line_edit(request_id=request.pk, user=approver, line_id=line.pk,
                                account_id=master_data["office"].pk)
     services.request_approve(request_id=request.pk, user=approver)
 
