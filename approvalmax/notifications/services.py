@@ -206,3 +206,10 @@ def digest_mark_sent(*, digest_id: int) -> None:
 
 def digest_release(*, digest_id: int, error: str) -> None:
     Digest.objects.filter(pk=digest_id, sent_at__isnull=True).update(claimed_at=None, error=error[:2000])
+
+
+def organisation_time_set(*, organisation, **values) -> None:
+    """The organisation's working week and patience; the configuration audit records the change."""
+    for name, value in values.items():
+        setattr(organisation, name, value)
+    organisation.save(update_fields=list(values))

@@ -10,4 +10,5 @@ urlpatterns = [
     path("read/", views.notifications_read, name="read"),
     path("preferences/", views.preferences, name="preferences"),
     path("unsubscribe/<str:token>/", views.unsubscribe, name="unsubscribe"),
+    path("organisation/<slug:slug>/", views.organisation_time, name="organisation"),
 ]

@@ -9,8 +9,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from approvalmax.core.models import Membership
+from approvalmax.core.selectors import organisation_for_administrator
 from approvalmax.notifications import mail, selectors, services
-from approvalmax.notifications.forms import PreferenceForm
+from approvalmax.notifications.forms import OrganisationTimeForm, PreferenceForm
 from approvalmax.notifications.models import Delivery, Notification, Preference
 
 
@@ -93,3 +94,19 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
         services.preference_set(user=membership.user, organisation_id=organisation_id, delivery=Delivery.NONE)
         return render(request, "notifications/unsubscribed.html", {"membership": membership})
     return render(request, "notifications/unsubscribe.html", {"membership": membership})
+
+
+@login_required
+@require_http_methods(["GET", "HEAD", "POST"])
+def organisation_time(request: HttpRequest, slug: str) -> HttpResponse:
+    """Administrators: the working week deadlines count in, reminders, and how long email links work."""
+    organisation = organisation_for_administrator(user=request.user, slug=slug, manages="its working week")
+    form = OrganisationTimeForm(request.POST if request.method == "POST" else None, instance=organisation)
+    if request.method == "POST":
+        if form.is_valid():
+            services.organisation_time_set(organisation=organisation, **form.cleaned_data)
+            messages.success(request, f"Saved {organisation.name}'s working week and reminders.")
+            return redirect("notifications:organisation", slug=slug)
+        organisation.refresh_from_db()
+    return render(request, "notifications/organisation.html", {"organisation": organisation, "form": form},
+                  status=400 if form.errors else 200)

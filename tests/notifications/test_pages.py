@@ -85,3 +85,26 @@ def test_the_mail_catcher_shows_what_it_caught_to_signed_in_members_only(client,
     shown = client.get(f"/sandbox/mail/{key}/").content.decode()
     assert '<a href="http://127.0.0.1:8000/act/abc/"' in shown
     assert client.get("/sandbox/mail/nothing-here/").status_code == 404
+
+
+def test_an_administrator_sets_the_working_week_and_bad_input_changes_nothing(client, organisation, administrator,
+                                                                              approver, outsider):
+    url = f"/notifications/organisation/{organisation.slug}/"
+    client.force_login(outsider)
+    assert client.get(url).status_code == 404
+    client.force_login(approver)
+    assert client.get(url).status_code == 403
+    client.force_login(administrator)
+    good = {"timezone": "Australia/Sydney", "working_days": ["1", "2", "3", "4"], "working_day_starts": "08:00",
+            "working_day_ends": "16:00", "action_link_days": "3", "reminder_after_hours": "12"}
+
+    bad = client.post(url, {**good, "working_day_ends": "07:00", "timezone": "Mars/Olympus"})
+    assert bad.status_code == 400 and "The working day must end after it starts." in bad.content.decode()
+    organisation.refresh_from_db()
+    assert organisation.timezone == "Europe/London" and organisation.working_days == "12345"
+
+    assert client.post(url, good).status_code == 302
+    organisation.refresh_from_db()
+    assert (organisation.timezone, organisation.working_days, str(organisation.working_day_starts),
+            organisation.action_link_days, organisation.reminder_after_hours) == (
+        "Australia/Sydney", "1234", "08:00:00", 3, 12)
