@@ -64,7 +64,8 @@ def main(requests: int, approvers: int, processes: int) -> None:
     counting = Counting()
     smtp = Controller(counting, hostname="127.0.0.1", port=stack._free_port())
     smtp.start()
-    environment = stack.prepare(EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}")
+    # Documents on the local disk: the burst is stored before the stack (and its S3 stand-in) starts.
+    environment = stack.prepare(EMAIL_URL=f"smtp://127.0.0.1:{smtp.port}", S3_BUCKET="")
     from django.contrib.auth import get_user_model
 
     from approvalmax.core.models import Membership, Organisation

@@ -1,5 +1,6 @@
 """Deadlines in working time, reminders, escalation and holds, with time moved by time-machine."""
 
+import re
 from datetime import datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -61,11 +62,13 @@ def test_a_step_shows_its_due_time_and_escalates_once_it_passes_by_telling_the_c
         mail = deliver_mail()
         client.force_login(approver)
         page = client.get(f"/requests/{request.public_id}/").content.decode()
+        inbox = client.get("/requests/awaiting/").content.decode()
 
     assert [m["To"] for m in mail] == [administrator.email] and mail[0]["Subject"].startswith("Overdue:")
     escalation = events(request, AuditEvent.Action.ESCALATED)
     assert len(escalation) == 1 and "is overdue" in escalation[0].message
     assert "Overdue:" in page
+    assert re.search(r'<td class="overdue"><strong>Overdue</strong>', inbox)
 
 
 def test_escalation_can_add_the_contact_as_an_approver(organisation, create_request, workflow, approver, bystander,
