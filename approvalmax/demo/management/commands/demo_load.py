@@ -33,6 +33,7 @@ class Command(BaseCommand):
             f"  Dext sandbox (publish a bill to either organisation): {base}/sandbox/dext/\n"
             f"  Xero sandbox (see the bills):  {base}/sandbox/xero/\n"
             f"  QuickBooks Online sandbox:     {base}/sandbox/quickbooks/\n"
+            f"  Mail the demo sent (approvers' emails with their Approve and Reject links): {base}/sandbox/mail/\n"
             f"  Dext API key for {organisation.name} (Xero):\n    {key}\n"
             f"  Dext API key for {services.name} (QuickBooks Online):\n    {services_key}\n"
         ))
