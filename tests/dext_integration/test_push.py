@@ -148,6 +148,22 @@ def test_a_refusal_is_recorded_and_not_retried(settings, organisation, linked, m
     assert len(errors) == 5 and all("Dext answered 401" in error for error in errors)
 
 
+def test_administrators_are_told_when_dext_refuses_master_data_once_a_day_per_list(
+        settings, organisation, linked, administrator, approver):
+    from approvalmax.notifications.models import Notification
+
+    settings.DEXT_API_URL = DEXT_API_URL
+    with responses_lib.RequestsMock() as mock:
+        mock.put(PUT_URL, status=401, json={"error": "unknown key"})
+        tasks.push_master_data(organisation.pk)
+        tasks.push_master_data(organisation.pk, force=True)
+
+    told = Notification.objects.filter(recipient=administrator)
+    assert told.count() == 5 and all(n.mandatory for n in told)
+    assert "Dext is refusing the suppliers" in " ".join(told.values_list("subject", flat=True))
+    assert not Notification.objects.filter(recipient=approver).exists()
+
+
 def test_a_changed_list_is_pushed_on_commit_of_the_sync_that_changed_it(
         organisation, linked, monkeypatch, django_capture_on_commit_callbacks):
     enqueued = []
