@@ -33,13 +33,11 @@ def _token(link: ActionLink) -> str:
 
 def links_issue(*, request: ApprovalRequest, user_id: int) -> dict[str, str]:
     """The approver's Approve and Reject URLs for the request's current step and revision."""
-    urls = {}
-    for decision in ActionLink.Decision.values:
-        link, _ = ActionLink.objects.get_or_create(
-            request=request, revision=request.revision, step_id=request.current_step_id, user_id=user_id,
-            decision=decision)  # fmt: skip
-        urls[decision] = settings.PUBLIC_BASE_URL + reverse("workflows:action_link", args=[_token(link)])
-    return urls
+    scope = {"request": request, "revision": request.revision, "step_id": request.current_step_id, "user_id": user_id}
+    ActionLink.objects.bulk_create([ActionLink(**scope, decision=d) for d in ActionLink.Decision.values],
+                                   ignore_conflicts=True)
+    return {link.decision: settings.PUBLIC_BASE_URL + reverse("workflows:action_link", args=[_token(link)])
+            for link in ActionLink.objects.filter(**scope)}
 
 
 @dataclass(frozen=True)

@@ -4,14 +4,15 @@ person, keyed by the event, so that announcing it twice tells nobody twice."""
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
 from approvalmax.notifications.services import Message, administrators_notify, notify
 from workflows import checks
 from workflows.action_links import links_issue
-from workflows.models import ApprovalRequest, AuditEvent, Substitution, Watch
-from workflows.selectors import request_page_url, request_record
+from workflows.models import ApprovalRequest, AuditEvent, RequestLine, Substitution, Watch
+from workflows.selectors import request_page_url
 
 Action = AuditEvent.Action
 
@@ -37,15 +38,20 @@ def _due(request: ApprovalRequest) -> str:
     return f"{timezone.localtime(request.step_due_at, zone):%a %d %b %Y %H:%M} ({request.organisation.timezone})"
 
 
-def approval_message(request: ApprovalRequest, user_id: int, *, why: str, kind: str = "approval_needed",
+def bill_context(request: ApprovalRequest) -> dict:
+    """What every approver's message about the request shows, read once for all of them."""
+    lines = RequestLine.objects.filter(request=request, revision=request.revision).select_related("account")
+    return {"r": request, "lines": list(lines.order_by("position")), "url": request_page_url(request=request),
+            "due": _due(request), "warnings": checks.problems_before_approval(request), "title": bill_title(request)}
+
+
+def approval_message(request: ApprovalRequest, user_id: int, *, why: str, bill: dict, kind: str = "approval_needed",
                      prefix: str = "Approval needed") -> Message:
     """What an approver the request waits for receives: the bill, and links to decide on it."""
     verb = "Review" if request.current_step.is_review else prefix
-    context = {"r": request, "record": request_record(request=request), "url": request_page_url(request=request),
-               "links": links_issue(request=request, user_id=user_id), "why": why, "due": _due(request),
-               "warnings": checks.problems_before_approval(request), "title": bill_title(request)}
+    context = {**bill, "links": links_issue(request=request, user_id=user_id), "why": why}
     text, html = _render("approval_needed", context)
-    return Message(kind=kind, subject=f"{verb}: {bill_title(request)}", text=text, html=html, url=context["url"])
+    return Message(kind=kind, subject=f"{verb}: {bill['title']}", text=text, html=html, url=bill["url"])
 
 
 def update_message(request: ApprovalRequest, *, kind: str, headline: str, detail: str = "",
@@ -68,7 +74,8 @@ def _with_substitutes(request: ApprovalRequest, approver_ids: list[int]) -> dict
 
 
 def _waiting_now(request: ApprovalRequest, approver_ids: list[int]) -> list[int]:
-    return [pk for pk in approver_ids if pk in request.current_approver_ids()]
+    waiting = request.current_approver_ids()
+    return [pk for pk in approver_ids if pk in waiting]
 
 
 def _watchers(request: ApprovalRequest) -> set[int]:
@@ -87,7 +94,10 @@ def _tell_approvers(event: AuditEvent, request: ApprovalRequest, approver_ids: l
     if not request.is_open or request.revision != event.revision or request.current_step_id != event.data.get("step"):
         return 0
     people = _with_substitutes(request, _waiting_now(request, approver_ids))
-    messages = {pk: approval_message(request, pk, why=why, **kwargs) for pk, why in people.items()}
+    if not people:
+        return 0
+    bill = bill_context(request)
+    messages = {pk: approval_message(request, pk, why=why, bill=bill, **kwargs) for pk, why in people.items()}
     return notify(organisation_id=request.organisation_id, key=f"event:{event.pk}", messages=messages)
 
 
@@ -97,6 +107,7 @@ def _tell(event: AuditEvent, request: ApprovalRequest, people: set[int], message
                   messages={pk: message for pk in people})
 
 
+@transaction.atomic
 def event_announce(*, event_id: int) -> int:
     """Tell whoever the event concerns. Returns how many notifications were new."""
     event = AuditEvent.objects.select_related("actor").filter(pk=event_id).first()
@@ -152,8 +163,9 @@ def reminders_send(*, request: ApprovalRequest, now=None) -> int:
         return 0
     hours = int((now - request.step_started_at).total_seconds() // 3600)
     people = _with_substitutes(request, waiting)
-    messages = {pk: approval_message(request, pk, why=f"It has waited {hours} hours. {why}", kind="reminder",
-                                     prefix="Reminder") for pk, why in people.items()}
+    bill = bill_context(request)
+    messages = {pk: approval_message(request, pk, why=f"It has waited {hours} hours. {why}", bill=bill,
+                                     kind="reminder", prefix="Reminder") for pk, why in people.items()}
     return notify(organisation_id=request.organisation_id,
                   key=f"reminder:{request.pk}:{request.revision}:{request.current_step_id}:{day.isoformat()}",
                   messages=messages)
