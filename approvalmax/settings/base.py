@@ -229,6 +229,7 @@ CELERY_TASK_ROUTES = {
     "xero.*sync*": {"queue": "sync"},
     "dext.push_*": {"queue": "sync"},
     "mail.*": {"queue": "mail"},
+    "workflows.announce": {"queue": "mail"},
 }
 # A prefork child is replaced after this many tasks, or once it has grown past this many KiB
 # after a task: PDF rendering leaves memory behind that Python never hands back.

@@ -25,14 +25,26 @@ PRODUCTION = {
     "PUBLIC_BASE_URL": "https://approvals.example.com",
     "XERO_CLIENT_ID": "client",
     "XERO_CLIENT_SECRET": "secret",
+    "EMAIL_URL": "smtp+tls://approvals:app-password@smtp.example.com:587",
+    "DEFAULT_FROM_EMAIL": "approvals@example.com",
 }
 
 
 def production_env(tmp_path, **extra) -> dict:
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DEBUG", "XERO_", "DEXT_"))}
+    env = {key: value for key, value in os.environ.items() if not key.startswith(("DJANGO_", "DEBUG", "XERO_", "DEXT_", "EMAIL_", "MAIL_"))}
     env.update(PRODUCTION, DATABASE_URL=f"sqlite:///{tmp_path / 'db.sqlite3'}", MEDIA_ROOT=str(tmp_path / "media"),
                STATIC_ROOT=str(tmp_path / "static"), **extra)  # fmt: skip
     return env
+
+
+def test_production_refuses_to_start_without_outgoing_mail(tmp_path):
+    env = production_env(tmp_path)
+    del env["EMAIL_URL"]
+
+    result = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True,
+                            timeout=120)  # fmt: skip
+
+    assert result.returncode != 0 and "EMAIL_URL" in result.stderr
 
 
 def test_check_deploy_is_clean_under_the_production_settings(tmp_path):

@@ -18,4 +18,4 @@ def test_beat_runs_reminders_escalation_holds_digests_and_the_mail_sweep():
 def test_mail_goes_to_its_own_queue():
     from approvalmax.settings.base import CELERY_TASK_ROUTES
 
-    assert CELERY_TASK_ROUTES["mail.*"] == {"queue": "mail"}
+    assert CELERY_TASK_ROUTES["mail.*"] == CELERY_TASK_ROUTES["workflows.announce"] == {"queue": "mail"}
