@@ -31,6 +31,11 @@ def _deliveries(organisation_id: int, user_ids: Iterable[int]) -> dict[int, str]
     return dict(chosen.values_list("user_id", "delivery"))
 
 
+def _one_line(text: str) -> str:
+    """A subject from a supplier's name may carry line breaks; a header must not."""
+    return " ".join(text.split())[:300]
+
+
 def _mail_state(delivery: str, *, mandatory: bool, has_email: bool) -> str:
     if not has_email:
         return Notification.Mail.NOT_SENT
@@ -49,7 +54,7 @@ def notify(*, organisation_id: int, key: str, messages: dict[int, Message], mand
     deliveries = _deliveries(organisation_id, users)
     rows = [
         Notification(organisation_id=organisation_id, recipient_id=user_id, key=key, kind=message.kind,
-                     subject=message.subject[:300], body_text=message.text, body_html=message.html, url=message.url,
+                     subject=_one_line(message.subject), body_text=message.text, body_html=message.html, url=message.url,
                      mandatory=mandatory,
                      mail=_mail_state(deliveries.get(user_id, Delivery.EACH), mandatory=mandatory,
                                       has_email=bool(users[user_id])))

@@ -34,6 +34,10 @@ def deliver(self, notification_id: int) -> bool:
         if final:
             return False
         raise self.retry(exc=error, countdown=_backoff(self.request.retries))
+    except Exception as error:  # a message that can never be sent (a bad address): say so, do not retry
+        services.notification_release(notification_id=notification_id, error=str(error), final=True)
+        log.exception("mail to notification %s cannot be sent", notification_id)
+        return False
     services.notification_mark_sent(notification_id=notification_id)
     return True
 

@@ -117,3 +117,26 @@ def test_a_digest_leaves_at_the_person_s_hour_in_their_time_zone(organisation, a
     assert set(Notification.objects.values_list("mail", flat=True)) == {"sent"}
     assert Digest.objects.get().day.isoformat() == "2026-12-07"
     assert send_digests.apply().get() == 0
+
+
+def test_a_subject_with_line_breaks_is_sent_on_one_line(organisation, approver, smtp_server):
+    services.notify(organisation_id=organisation.pk, key="event:9",
+                    messages={approver.pk: _message("Approval needed: Acme\r\nBcc: someone@else.example")})
+
+    deliver.apply(args=[Notification.objects.get().pk])
+
+    [message] = smtp_server.messages
+    assert message["Subject"] == "Approval needed: Acme Bcc: someone@else.example" and message["Bcc"] is None
+
+
+def test_a_message_that_can_never_be_sent_fails_at_once_and_says_why(organisation, approver, smtp_server):
+    approver.email = "not an address\n"
+    approver.save()
+    _notify(organisation, [approver])
+    row = Notification.objects.get()
+
+    assert deliver.apply(args=[row.pk]).get() is False
+
+    row.refresh_from_db()
+    assert row.mail == Notification.Mail.FAILED and row.mail_attempts == 1 and row.mail_error
+    assert smtp_server.messages == []

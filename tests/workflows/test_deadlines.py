@@ -161,3 +161,23 @@ def test_a_hold_needs_a_reason_a_future_date_and_an_approver(create_request, app
             continue
         raise AssertionError(f"a hold by {user} with {reason!r} until {until} was accepted")
     assert reload(request).held_until is None
+
+
+def test_a_step_s_settings_are_checked_before_they_are_saved(workflow, approver):
+    from django.core.exceptions import ValidationError
+
+    step = workflow.steps.get()
+    for changes, field in [({"mode": "quorum", "quorum": None}, "quorum"),
+                           ({"escalation": "notify", "deadline": None, "escalate_to": approver}, "deadline"),
+                           ({"escalation": "notify", "deadline": 2, "escalate_to": None}, "escalate_to"),
+                           ({"mode": "all", "escalation": "hand_over", "deadline": 2, "escalate_to": approver},
+                            "escalation")]:
+        for name, value in changes.items():
+            setattr(step, name, value)
+        try:
+            step.full_clean()
+        except ValidationError as error:
+            assert field in error.message_dict
+        else:
+            raise AssertionError(f"{changes} was accepted")
+        step.refresh_from_db()
