@@ -20,7 +20,7 @@ from quickbooks_integration.exceptions import (
 from quickbooks_integration.messages import gave_up_text
 from quickbooks_integration.services.publishing import realm_publish, realms_stuck
 from quickbooks_integration.services.sync import master_data_sync
-from workflows import services as workflow_services
+from workflows import outcomes
 
 logger = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def publish_realm(self, organisation_id: int) -> None:
         return None
     except (QuickBooksUnavailable, QuickBooksAuthError, QuickBooksFault) as exc:
         if self.request.retries >= self.max_retries:
-            failed = workflow_services.requests_mark_publish_failed(
+            failed = outcomes.requests_mark_publish_failed(
                 organisation_id=organisation_id, error=gave_up_text(exc, attempts=self.request.retries + 1))
             logger.error("Publishing organisation %s to QuickBooks Online gave up: %s requests failed.",
                          organisation_id, failed)

@@ -62,7 +62,7 @@ def deliver_mail(smtp_server):
     from approvalmax.notifications.tasks import deliver
     from workflows.models import AuditEvent
     from workflows.notices import event_announce
-    from workflows.services import ANNOUNCED
+    from workflows.trail import ANNOUNCED
 
     def run() -> list:
         before = len(smtp_server.messages)

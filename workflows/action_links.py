@@ -14,6 +14,7 @@ from django.utils import timezone
 from approvalmax.core.exceptions import ApplicationError
 from workflows import services
 from workflows.models import ActionLink, ApprovalRequest
+from workflows.trail import person_label
 
 _SALT = "workflows.action-link"
 
@@ -60,8 +61,8 @@ def link_open(*, token: str, viewer=None) -> OpenedLink:
         raise LinkRefused("This link is not valid", "The link does not match any email we sent.", status=400)
     if viewer is not None and viewer.is_authenticated and viewer.pk != link.user_id:
         raise LinkRefused("This link is someone else's",
-                          f"It was sent to {services.person_label(link.user)}, and you are signed in as "
-                          f"{services.person_label(viewer)}. Only they can use it.", status=403)
+                          f"It was sent to {person_label(link.user)}, and you are signed in as "
+                          f"{person_label(viewer)}. Only they can use it.", status=403)
     _require_live(link, link.request, token)
     return OpenedLink(link=link, request=link.request)
 

@@ -9,7 +9,7 @@ from django.db import transaction
 from approvalmax.core.models import Membership, Organisation
 from workflows.exceptions import InvalidSubstitution
 from workflows.models import ApprovalRequest, MatrixRule, Substitution, Workflow
-from workflows.services import person_label
+from workflows.trail import person_label
 
 
 # Substitutes.

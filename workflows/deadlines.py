@@ -8,7 +8,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from workflows.models import ApprovalRequest, Assignment, AuditEvent, WorkflowStep
-from workflows.services import _audit, _lock, person_label
+from workflows.services import _lock
+from workflows.trail import audit, person_label
 
 Escalation = WorkflowStep.Escalation
 OPEN = ApprovalRequest.OPEN_STATES
@@ -57,7 +58,7 @@ def request_escalate(*, request_id: int, now: datetime | None = None) -> bool:
     else:
         what = f"{person_label(contact)} was told"
     due = timezone.localtime(request.step_due_at, ZoneInfo(request.organisation.timezone))
-    _audit(request, AuditEvent.Action.ESCALATED,
+    audit(request, AuditEvent.Action.ESCALATED,
            message=f"Step {step.position}, {step.name}, was due {due:%d %b %Y %H:%M} ({request.organisation.timezone}) "
                    f"and is overdue: {what}.",
            data={"step": step.pk, "mode": mode, "to": contact.pk, "approvers": approvers, "waiting": waiting})

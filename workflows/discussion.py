@@ -13,7 +13,8 @@ from approvalmax.core.exceptions import ApplicationError
 from approvalmax.core.models import Membership
 from workflows.exceptions import NotAnApprover
 from workflows.models import ApprovalRequest, AuditEvent, Comment, Watch
-from workflows.services import _audit, _lock, person_label
+from workflows.services import _lock
+from workflows.trail import audit, person_label
 
 MENTION = re.compile(r"(?<![\w.])@([\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\w.+-]+)")
 LONGEST_HOLD = timedelta(days=90)
@@ -54,7 +55,7 @@ def request_comment(*, request_id: int, user: AbstractBaseUser, body: str) -> Co
     comment = Comment.objects.create(request=request, revision=request.revision, author=user, body=body)
     comment.mentions.set(people)
     Watch.objects.get_or_create(request=request, user=user)
-    _audit(request, AuditEvent.Action.COMMENTED, actor=user, message=body,
+    audit(request, AuditEvent.Action.COMMENTED, actor=user, message=body,
            data={"comment": comment.pk, "mentions": [p.pk for p in people]})
     return comment
 
@@ -95,7 +96,7 @@ def request_hold(*, request_id: int, user: AbstractBaseUser, reason: str, until:
         raise NotAnApprover("Only an approver the request waits for, or an administrator, can put it on hold.")
     request.held_until, request.hold_reason, request.held_by = until, reason, user
     request.save(update_fields=["held_until", "hold_reason", "held_by", "updated_at"])
-    _audit(request, AuditEvent.Action.HELD, actor=user,
+    audit(request, AuditEvent.Action.HELD, actor=user,
            message=f"On hold until {timezone.localtime(until):%d %b %Y %H:%M}: {reason}",
            data={"until": until.isoformat()})
     return request
@@ -118,7 +119,7 @@ def request_release(*, request_id: int, user: AbstractBaseUser | None = None) ->
     request.held_until, request.hold_reason, request.held_by = None, "", None
     request.save(update_fields=["held_until", "hold_reason", "held_by", "step_due_at", "updated_at"])
     who = person_label(user) if user else "the date it was held until came"
-    _audit(request, AuditEvent.Action.HOLD_ENDED, actor=user, message=f"Back from hold: {who}.")
+    audit(request, AuditEvent.Action.HOLD_ENDED, actor=user, message=f"Back from hold: {who}.")
     return request
 
 

@@ -10,7 +10,8 @@ from approvalmax.core.models import Account, TaxRate, TrackingOption
 from approvalmax.core.money import bill_totals, line_tax
 from workflows.exceptions import EditNotAllowed, TotalWouldChange
 from workflows.models import ApprovalRequest, AuditEvent, RequestLine, WorkflowStep
-from workflows.services import _audit, _decider, _lock
+from workflows.services import _decider, _lock
+from workflows.trail import audit
 
 NOT_SET = object()
 
@@ -97,7 +98,7 @@ def request_line_edit(*, request_id: int, user: AbstractBaseUser, line_id: int, 
         line.tracking.set(new_tracking)
     _retotal(request)
     for field, before, after in changes:
-        _audit(request, AuditEvent.Action.LINE_EDITED, actor=user,
+        audit(request, AuditEvent.Action.LINE_EDITED, actor=user,
                message=f"Line {line.position}, {field.replace('_', ' ')}: "
                f"{before or '(empty)'} → {after or '(empty)'}.",
                data={"line": line.position, "field": field, "from": before, "to": after})  # fmt: skip
@@ -127,7 +128,7 @@ def request_line_split(*, request_id: int, user: AbstractBaseUser, line_id: int,
     )  # fmt: skip
     new_line.tracking.set(tracking)
     _retotal(request)
-    _audit(request, AuditEvent.Action.LINE_SPLIT, actor=user,
+    audit(request, AuditEvent.Action.LINE_SPLIT, actor=user,
            message=f"Line {line.position} ({whole}) split into line {line.position} ({remainder}) "
            f"and line {new_line.position} ({amount}).",
            data={"line": line.position, "from": str(whole), "to": [str(remainder), str(amount)]})  # fmt: skip

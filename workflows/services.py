@@ -2,8 +2,6 @@
 announces, in one transaction; side effects run on commit."""
 
 import hashlib
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
@@ -14,14 +12,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django_fsm import has_transition_perm
 
-from approvalmax.core.audit_chain import chain_append
 from approvalmax.core.models import Membership, Organisation
 from workflows import routing
 from workflows.content import DocumentContent, RequestContent
 from workflows.exceptions import (
     AlreadyDecided,
     CommentRequired,
-    NotAnAdministrator,
     NotAnApprover,
     NothingToRevoke,
     RequestLocked,
@@ -38,72 +34,15 @@ from workflows.models import (
     WorkflowStep,
 )
 from approvalmax.core.signals import send_on_commit
-from workflows import metrics as request_metrics
 from workflows.signals import request_approved
+from workflows.trail import person_label
+from workflows.trail import audit as _audit
+from workflows.trail import audit_together as _audit_together
 from workflows.working_time import step_due_at
 
-SYSTEM = "System"
 # How a decision reached us, when not from the request page: the audit trail says so.
 EMAIL = "email"
 State = ApprovalRequest.State
-
-
-def person_label(user: AbstractBaseUser | None, fallback: str = SYSTEM) -> str:
-    if user is None:
-        return fallback
-    return user.get_full_name() or user.get_username()
-
-
-# While a service holds its events (`_audit_together`), they join the chain together at its end.
-_held_events: ContextVar[list | None] = ContextVar("held_audit_events", default=None)
-
-
-@contextmanager
-def _audit_together():
-    held: list[AuditEvent] = []
-    token = _held_events.set(held)
-    try:
-        yield
-        chain_append(held)
-    finally:
-        _held_events.reset(token)
-
-
-def _audit(
-    request: ApprovalRequest,
-    action: str,
-    *,
-    actor: AbstractBaseUser | None = None,
-    actor_label: str | None = None,
-    message: str = "",
-    data: dict | None = None,
-) -> AuditEvent:
-    event = AuditEvent(organisation_id=request.organisation_id, request=request, revision=request.revision,
-                       action=action, actor=actor, actor_label=actor_label or person_label(actor), message=message,
-                       data=data or {}, created_at=timezone.now())
-    held = _held_events.get()
-    if held is None:
-        event.save()
-    else:
-        held.append(event)
-    if action in ANNOUNCED:
-        transaction.on_commit(lambda: _announce(event.pk))
-    return event
-
-
-# What people are told of (workflows.notices says whom); the rest is only in the trail.
-ANNOUNCED = {
-    AuditEvent.Action.STEP_STARTED, AuditEvent.Action.FULLY_APPROVED, AuditEvent.Action.REJECTED,
-    AuditEvent.Action.FORCE_REJECTED, AuditEvent.Action.CANCELLED, AuditEvent.Action.PUBLISHED,
-    AuditEvent.Action.PUBLISH_FAILED, AuditEvent.Action.COMMENTED, AuditEvent.Action.ESCALATED,
-    AuditEvent.Action.HELD, AuditEvent.Action.HOLD_ENDED,
-}  # fmt: skip
-
-
-def _announce(event_id: int) -> None:
-    from workflows.tasks import announce
-
-    announce.delay(event_id)
 
 
 def _lock(request_id: int) -> ApprovalRequest:
@@ -480,49 +419,6 @@ def request_return_to_review(*, request_id: int, user: AbstractBaseUser, comment
     return request
 
 
-def _require_administrator(request: ApprovalRequest, user: AbstractBaseUser, transition_method) -> None:
-    if not request.is_open:
-        raise AlreadyDecided(f"This request has already been decided: it is {request.get_state_display().lower()}.")
-    if not has_transition_perm(transition_method, user):
-        if user.pk == request.requester_id:
-            raise SelfApprovalRefused("You requested this bill, so you cannot override its workflow: segregation "
-                                      "of duties asks another administrator to.")
-        raise NotAnAdministrator("Only an administrator of the organisation can override the workflow.")
-
-
-@transaction.atomic
-def request_force_approve(*, request_id: int, user: AbstractBaseUser, comment: str) -> ApprovalRequest:
-    """An administrator approves the request outright, whatever step it is at."""
-    comment = _required_comment(comment, "Force-approving needs a comment.")
-    request = _lock(request_id)
-    _require_administrator(request, user, request.force_approve)
-    Decision.objects.create(request=request, revision=request.revision, step=request.current_step, approver=user,
-                            outcome=Decision.Outcome.APPROVED, comment=comment, forced=True)  # fmt: skip
-    request.force_approve()
-    step = request.current_step
-    request.current_step = None
-    request.save()
-    _audit(request, AuditEvent.Action.FORCE_APPROVED, actor=user, message=comment,
-           data={"step": step.pk if step else None})  # fmt: skip
-    _audit(request, AuditEvent.Action.FULLY_APPROVED, message=f"Force-approved by {person_label(user)}.")
-    send_on_commit(request_approved, ApprovalRequest, request=request)
-    return request
-
-
-@transaction.atomic
-def request_force_reject(*, request_id: int, user: AbstractBaseUser, comment: str) -> ApprovalRequest:
-    comment = _required_comment(comment, "Force-rejecting needs a comment.")
-    request = _lock(request_id)
-    _require_administrator(request, user, request.force_reject)
-    Decision.objects.create(request=request, revision=request.revision, step=request.current_step, approver=user,
-                            outcome=Decision.Outcome.REJECTED, comment=comment, forced=True)  # fmt: skip
-    request.force_reject()
-    request.save()
-    _audit(request, AuditEvent.Action.FORCE_REJECTED, actor=user, message=comment,
-           data={"step": request.current_step_id})
-    return request
-
-
 @transaction.atomic
 def request_cancel(*, request_id: int, actor_label: str) -> ApprovalRequest:
     request = _lock(request_id)
@@ -533,65 +429,4 @@ def request_cancel(*, request_id: int, actor_label: str) -> ApprovalRequest:
     request.cancel()
     request.save()
     _audit(request, AuditEvent.Action.CANCELLED, actor_label=actor_label, message="Withdrawn.")
-    return request
-
-
-@transaction.atomic
-def request_mark_published(*, request_id: int, external_system: str, external_id: str, external_url: str,
-                           message: str = "") -> ApprovalRequest:
-    request = _lock(request_id)
-    if request.state == State.PUBLISHED:
-        return request
-    request.mark_published()
-    request.external_system = external_system
-    request.external_id = external_id
-    request.external_url = external_url
-    request.publish_error = ""
-    request.save()
-    _audit(request, AuditEvent.Action.PUBLISHED, message=message, data={"external_id": external_id})
-    published_at = timezone.now()
-    transaction.on_commit(lambda: request_metrics.published(request, published_at))
-    return request
-
-
-@transaction.atomic
-def request_mark_publish_failed(*, request_id: int, error: str) -> ApprovalRequest:
-    request = _lock(request_id)
-    if request.state != State.APPROVED:
-        return request
-    request.mark_publish_failed()
-    request.publish_error = error
-    request.save()
-    _audit(request, AuditEvent.Action.PUBLISH_FAILED, message=error)
-    transaction.on_commit(request_metrics.publish_failed)
-    return request
-
-
-def requests_mark_publish_failed(*, organisation_id: int, error: str) -> int:
-    """Every approved request of the organisation fails visibly with the cause in plain words
-    (its publisher gave up), for an administrator to publish again once it is fixed. Returns how many."""
-    failed = 0
-    for request_id in ApprovalRequest.objects.filter(organisation_id=organisation_id, state=State.APPROVED) \
-            .values_list("pk", flat=True):
-        request_mark_publish_failed(request_id=request_id, error=error)
-        failed += 1
-    return failed
-
-
-@transaction.atomic
-def request_publish_again(*, request_id: int, user: AbstractBaseUser) -> ApprovalRequest:
-    """Once the cause is fixed (in the accounting system, or the master data), an administrator publishes again;
-    the publisher resumes from what it had already done."""
-    request = _lock(request_id)
-    if request.state != State.PUBLISH_FAILED:
-        raise AlreadyDecided(f"Only a request whose publishing failed can be published again; it is "
-                             f"{request.get_state_display().lower()}.")
-    if not has_transition_perm(request.publish_again, user):
-        raise NotAnAdministrator("Only an administrator of the organisation can publish a request again.")
-    previous = request.publish_error
-    request.publish_again()
-    request.publish_error = ""
-    request.save()
-    _audit(request, AuditEvent.Action.PUBLISH_AGAIN, actor=user, message=f"The last attempt failed: {previous}")
-    send_on_commit(request_approved, ApprovalRequest, request=request)
     return request

@@ -12,7 +12,7 @@ from approvalmax.core.signals import send_on_commit
 from workflows import deadlines, discussion, notices
 from workflows.audit_reports import audit_report_ensure
 from workflows.models import ApprovalRequest
-from workflows.services import request_mark_publish_failed
+from workflows.outcomes import request_mark_publish_failed
 from workflows.signals import request_ready_to_publish
 
 

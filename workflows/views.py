@@ -12,10 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from approvalmax.core import accounting
 from approvalmax.core.exceptions import ApplicationError, NotFound
 from approvalmax.core.selectors import is_administrator, organisations_for_user
-from workflows import checks, configuration, editing, previews, selectors, services
+from workflows import checks, configuration, editing, outcomes, overrides, previews, selectors, services
 from workflows.exceptions import CommentRequired, NotAnApprover
 from workflows.forms import (
     ApproveForm,
+    CommentForm,
+    HoldForm,
     LineEditForm,
     LineSplitForm,
     OverrideForm,
@@ -24,7 +26,6 @@ from workflows.forms import (
     ReturnToReviewForm,
     SubstitutionForm,
 )
-from workflows.forms import CommentForm, HoldForm
 from workflows.models import ApprovalRequest
 from workflows.pagination import keyset_page
 
@@ -252,8 +253,8 @@ def request_override(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
     form = OverrideForm(request.POST)
     if not form.is_valid():
         return _render_detail(request, approval_request, override_form=form, status=400)
-    service = (services.request_force_approve if form.cleaned_data["decision"] == "approve"
-               else services.request_force_reject)  # fmt: skip
+    service = (overrides.request_force_approve if form.cleaned_data["decision"] == "approve"
+               else overrides.request_force_reject)  # fmt: skip
     try:
         service(request_id=approval_request.pk, user=request.user, comment=form.cleaned_data["comment"])
     except NotAnApprover as exc:
@@ -273,7 +274,7 @@ def request_override(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
 def request_publish_again(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     approval_request = _visible_request(request, public_id)
     try:
-        services.request_publish_again(request_id=approval_request.pk, user=request.user)
+        outcomes.request_publish_again(request_id=approval_request.pk, user=request.user)
     except ApplicationError as exc:
         if exc.status_code == 403:
             raise PermissionDenied(exc.message) from exc

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from approvalmax.core.ratebudget import TurnEnded
-from workflows import services as workflow_services
+from workflows import outcomes
 from xero_integration.exceptions import (
     XeroAuthError,
     XeroNotConnected,
@@ -76,7 +76,7 @@ def publish_tenant(self, organisation_id: int) -> None:
 
 def _retry_or_give_up(task, organisation_id: int, exc: Exception) -> None:
     if task.request.retries >= task.max_retries:
-        failed = workflow_services.requests_mark_publish_failed(
+        failed = outcomes.requests_mark_publish_failed(
             organisation_id=organisation_id, error=gave_up_text(exc, attempts=task.request.retries + 1))
         logger.error("Publishing for organisation %s gave up after %s attempts (%s requests failed): %s",
                      organisation_id, task.request.retries + 1, failed, exc)

@@ -15,7 +15,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from approvalmax.core.locks import LockTimeout, exclusive, is_held
-from workflows import services as workflow_services
+from workflows import outcomes
 from workflows.audit_reports import audit_report_ensure, audit_reports_ready
 from workflows.models import ApprovalRequest
 from quickbooks_integration import payloads
@@ -197,7 +197,7 @@ def _publish_one(client: QuickBooksAccounting, request: ApprovalRequest) -> None
         purchase_id = _create(client, request, publication, "Purchase", "purchase_id", vendor_id,
                               payloads.purchase(request, vendor_id))
         _attach(client, request, publication, "Purchase", purchase_id)
-        workflow_services.request_mark_published(request_id=request.pk, external_system=SYSTEM,
+        outcomes.request_mark_published(request_id=request.pk, external_system=SYSTEM,
                                                  external_id=purchase_id,
                                                  external_url=deep_link(entity="Purchase", entity_id=purchase_id))
         return
@@ -209,7 +209,7 @@ def _publish_one(client: QuickBooksAccounting, request: ApprovalRequest) -> None
         _pay(client, request, publication, vendor_id)
     elif request.is_paid:
         note = "Paid in Dext, but its payment method has no known bank or card account: created awaiting payment."
-    workflow_services.request_mark_published(request_id=request.pk, external_system=SYSTEM, external_id=bill_id,
+    outcomes.request_mark_published(request_id=request.pk, external_system=SYSTEM, external_id=bill_id,
                                              external_url=deep_link(entity="Bill", entity_id=bill_id), message=note)
 
 
@@ -223,7 +223,7 @@ def _refused(request: ApprovalRequest, fault: QuickBooksFault) -> None:
     if not publication.payment_id:
         publication.payment_sent_at = None
     publication.save(update_fields=["attempt", "create_sent_at", "payment_sent_at", "updated_at"])
-    workflow_services.request_mark_publish_failed(request_id=request.pk, error=publish_error_text(fault))
+    outcomes.request_mark_publish_failed(request_id=request.pk, error=publish_error_text(fault))
 
 
 def _approved(organisation_id: int) -> list[ApprovalRequest]:
@@ -246,7 +246,7 @@ def realm_publish(*, organisation_id: int) -> int:
                                            turn_calls=settings.QBO_PUBLISH_TURN_CALLS)
             except QuickBooksNotConnected as exc:
                 for request in requests:
-                    workflow_services.request_mark_publish_failed(request_id=request.pk, error=exc.message)
+                    outcomes.request_mark_publish_failed(request_id=request.pk, error=exc.message)
                 return 0
             ready_requests = [r for r in requests if r.pk in ready]
             refused = _bills_create_together(

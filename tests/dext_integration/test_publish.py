@@ -10,6 +10,7 @@ from approvalmax.core.models import Account, Supplier, TrackingCategory, Trackin
 from dext_integration.models import CostItem
 from tests.builders import MINIMAL_PDF, MINIMAL_PNG
 from tests.dext_integration.conftest import make_item, publish
+from workflows import outcomes
 from workflows import services as workflow_services
 from workflows.models import ApprovalRequest, AuditEvent
 
@@ -160,11 +161,11 @@ def test_a_published_item_can_no_longer_change(api, ready, approver, state):
     request = ApprovalRequest.objects.get()
     workflow_services.request_approve(request_id=request.pk, user=approver)
     if state == "published":
-        workflow_services.request_mark_published(
+        outcomes.request_mark_published(
             request_id=request.pk, external_system="xero", external_id="x", external_url="https://x.example/"
         )
     else:
-        workflow_services.request_mark_publish_failed(request_id=request.pk, error="Xero said no")
+        outcomes.request_mark_publish_failed(request_id=request.pk, error="Xero said no")
 
     response = publish(api, make_item(total="54.00", invoice_number="INV-10"))
 

@@ -5,6 +5,7 @@ import pytest
 from approvalmax.core.accounting import NOT_CONNECTED
 from tests.dext_integration.conftest import make_item, publish
 from tests.factories import xero_connection
+from workflows import outcomes
 from workflows import services as workflow_services
 from workflows.models import ApprovalRequest
 
@@ -90,7 +91,7 @@ def test_a_published_bill_links_to_xero(api, ready, approver):
     request = ApprovalRequest.objects.get()
     workflow_services.request_approve(request_id=request.pk, user=approver)
     assert api.get(URL).json()["status"] == "approved"
-    workflow_services.request_mark_published(
+    outcomes.request_mark_published(
         request_id=request.pk, external_system="xero", external_id="b1e5a1c4-0000-4000-8000-000000000001",
         external_url="https://go.xero.com/x?InvoiceID=b1e5a1c4-0000-4000-8000-000000000001",
     )
@@ -108,7 +109,7 @@ def test_a_bill_in_another_system_leaves_the_xero_fields_empty(api, ready, appro
     publish(api, make_item())
     request = ApprovalRequest.objects.get()
     workflow_services.request_approve(request_id=request.pk, user=approver)
-    workflow_services.request_mark_published(request_id=request.pk, external_system="ledger", external_id="146",
+    outcomes.request_mark_published(request_id=request.pk, external_system="ledger", external_id="146",
                                              external_url="https://ledger.example/bill?txnId=146")
 
     body = api.get(URL).json()
@@ -122,7 +123,7 @@ def test_publishing_failure_shows(api, ready, approver):
     publish(api, make_item())
     request = ApprovalRequest.objects.get()
     workflow_services.request_approve(request_id=request.pk, user=approver)
-    workflow_services.request_mark_publish_failed(request_id=request.pk, error="Xero said no")
+    outcomes.request_mark_publish_failed(request_id=request.pk, error="Xero said no")
 
     assert api.get(URL).json()["status"] == "publish_failed"
 
@@ -133,9 +134,9 @@ def test_a_bank_transactions_outcome_is_bypassed_or_bypass_failed(api, ready, ou
     request = ApprovalRequest.objects.get()
     assert api.get(URL).json()["status"] == "approved"
     if outcome == "published":
-        workflow_services.request_mark_published(request_id=request.pk, external_system="xero", external_id="t1", external_url="")
+        outcomes.request_mark_published(request_id=request.pk, external_system="xero", external_id="t1", external_url="")
     else:
-        workflow_services.request_mark_publish_failed(request_id=request.pk, error="No")
+        outcomes.request_mark_publish_failed(request_id=request.pk, error="No")
 
     body = api.get(URL).json()
 

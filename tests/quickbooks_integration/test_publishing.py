@@ -14,7 +14,7 @@ from quickbooks_integration.sandbox.models import AttachableContent, Company, En
 from quickbooks_integration.services.publishing import realm_publish
 from quickbooks_integration.services.sync import master_data_sync
 from tests.builders import MINIMAL_PDF, bill_content, pdf_document
-from workflows import services
+from workflows import outcomes, services
 from workflows.audit_reports import audit_report_ensure
 from workflows.content import LineContent
 from workflows.models import ApprovalRequest
@@ -178,7 +178,7 @@ def test_what_qbo_refuses_fails_visibly_in_plain_words_and_can_be_published_agai
     assert "QuickBooks Online said" in request.publish_error
     store.save(Company.objects.get(), "Vendor", {**acme.data, "Active": True})
     admin = get_user_model().objects.get(username="admin")
-    services.request_publish_again(request_id=request.pk, user=admin)
+    outcomes.request_publish_again(request_id=request.pk, user=admin)
     publish_until_done(synced.organisation_id)
     request.refresh_from_db()
     assert request.state == "published" and len(qbo("Bill")) == 1

@@ -13,7 +13,7 @@ from tests.builders import bill_content, pdf_document
 from approvalmax.core.models import Membership
 from tests.factories import MembershipFactory
 from tests.workflows.helpers import actions, add_rule, add_step, events, reload
-from workflows import configuration, editing, services
+from workflows import configuration, editing, overrides, services
 from workflows.exceptions import (
     AlreadyDecided,
     CommentRequired,
@@ -272,7 +272,7 @@ def test_when_only_the_requester_could_approve_an_administrator_must(create_requ
 
     assert request.state == State.ON_APPROVAL
     assert request.current_approver_ids() == set()
-    services.request_force_approve(request_id=request.pk, user=administrator, comment="Sam is the only buyer.")
+    overrides.request_force_approve(request_id=request.pk, user=administrator, comment="Sam is the only buyer.")
     assert approvals == [request.pk]
 
 
@@ -342,8 +342,8 @@ def test_an_administrator_force_approves_with_a_comment(create_request, workflow
     request = create_request()
 
     with pytest.raises(CommentRequired):
-        services.request_force_approve(request_id=request.pk, user=administrator, comment="")
-    services.request_force_approve(request_id=request.pk, user=administrator, comment="Urgent supplier.")
+        overrides.request_force_approve(request_id=request.pk, user=administrator, comment="")
+    overrides.request_force_approve(request_id=request.pk, user=administrator, comment="Urgent supplier.")
 
     request = reload(request)
     assert request.state == State.APPROVED
@@ -357,8 +357,8 @@ def test_an_administrator_force_rejects_with_a_comment(create_request, administr
     request = create_request()
 
     with pytest.raises(CommentRequired):
-        services.request_force_reject(request_id=request.pk, user=administrator, comment=" ")
-    services.request_force_reject(request_id=request.pk, user=administrator, comment="Fraudulent.")
+        overrides.request_force_reject(request_id=request.pk, user=administrator, comment=" ")
+    overrides.request_force_reject(request_id=request.pk, user=administrator, comment="Fraudulent.")
 
     assert reload(request).state == State.REJECTED
     assert events(request, Action.FORCE_REJECTED)[0].actor == administrator
@@ -370,7 +370,7 @@ def test_only_administrators_override(override, create_request, approver):
     request = create_request()
 
     with pytest.raises(NotAnAdministrator):
-        getattr(services, override)(request_id=request.pk, user=approver, comment="Let me.")
+        getattr(overrides, override)(request_id=request.pk, user=approver, comment="Let me.")
     assert reload(request).state == State.ON_APPROVAL
 
 
@@ -381,7 +381,7 @@ def test_an_administrator_who_requested_the_bill_may_not_override_its_workflow(
     request = create_request()
 
     with pytest.raises(SelfApprovalRefused):
-        getattr(services, override)(request_id=request.pk, user=requester, comment="My own bill.")
+        getattr(overrides, override)(request_id=request.pk, user=requester, comment="My own bill.")
     assert reload(request).state == State.ON_APPROVAL
     assert approvals == []
 
@@ -393,7 +393,7 @@ def test_with_segregation_of_duties_off_the_requesting_administrator_may_overrid
     workflow.save()
     request = create_request()
 
-    services.request_force_approve(request_id=request.pk, user=requester, comment="Allowed here.")
+    overrides.request_force_approve(request_id=request.pk, user=requester, comment="Allowed here.")
     assert reload(request).state == State.APPROVED
 
 
@@ -402,7 +402,7 @@ def test_overriding_a_decided_request_is_already_decided(create_request, approve
     services.request_approve(request_id=request.pk, user=approver)
 
     with pytest.raises(AlreadyDecided):
-        services.request_force_reject(request_id=request.pk, user=administrator, comment="Too late.")
+        overrides.request_force_reject(request_id=request.pk, user=administrator, comment="Too late.")
 
 
 # Revoking.

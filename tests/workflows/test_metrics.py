@@ -11,7 +11,7 @@ from workflows import services as workflow_services
 from workflows.models import ApprovalRequest
 from xero_integration.exceptions import XeroRateLimited
 from xero_integration.services.connection import accounting_for
-from workflows.services import requests_mark_publish_failed
+from workflows.outcomes import requests_mark_publish_failed
 from xero_integration.services.publishing import tenant_publish
 
 

@@ -2,7 +2,7 @@
 
 from tests.factories import MembershipFactory
 from tests.workflows.helpers import add_step, events, reload
-from workflows import discussion, services
+from workflows import discussion, outcomes, services
 from workflows.models import AuditEvent, WorkflowStep
 from workflows.notices import event_announce
 
@@ -53,7 +53,7 @@ def test_the_requester_hears_of_approval_rejection_with_its_comment_and_publishi
 
     services.request_approve(request_id=approved.pk, user=approver)
     services.request_reject(request_id=rejected.pk, user=approver, comment="Wrong supplier, ask Dext again")
-    services.request_mark_published(request_id=approved.pk, external_system="xero", external_id="abc",
+    outcomes.request_mark_published(request_id=approved.pk, external_system="xero", external_id="abc",
                                     external_url="https://go.example/bill/abc")
     mail = deliver_mail()
 
@@ -77,7 +77,7 @@ def test_administrators_hear_of_a_failed_publish_even_with_email_switched_off(
     services.request_approve(request_id=request.pk, user=approver)
     deliver_mail()
 
-    services.request_mark_publish_failed(request_id=request.pk, error="The account 400 is archived in Xero.")
+    outcomes.request_mark_publish_failed(request_id=request.pk, error="The account 400 is archived in Xero.")
     mail = deliver_mail()
 
     assert [m["To"] for m in mail] == [administrator.email]

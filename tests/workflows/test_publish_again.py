@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from workflows import services
+from workflows import outcomes, services
 from workflows.exceptions import AlreadyDecided
 from workflows.models import ApprovalRequest, AuditEvent
 from workflows.signals import request_approved
@@ -14,7 +14,7 @@ def failed(create_request, approver, django_capture_on_commit_callbacks):
     request = create_request()
     with django_capture_on_commit_callbacks(execute=False):
         services.request_approve(request_id=request.pk, user=approver)
-    services.request_mark_publish_failed(request_id=request.pk, error="The account 999 is archived in Xero.")
+    outcomes.request_mark_publish_failed(request_id=request.pk, error="The account 999 is archived in Xero.")
     request.refresh_from_db()
     return request
 
@@ -63,4 +63,4 @@ def test_another_organisation_gets_not_found(client, outsider, failed):
 
 def test_only_a_failed_request_can_be_published_again(create_request, administrator):
     with pytest.raises(AlreadyDecided):
-        services.request_publish_again(request_id=create_request().pk, user=administrator)
+        outcomes.request_publish_again(request_id=create_request().pk, user=administrator)

@@ -4,7 +4,7 @@ import pytest
 
 from tests.builders import bill_content, pdf_document
 from tests.workflows.helpers import add_step, reload
-from workflows import services
+from workflows import outcomes, services
 from workflows.exceptions import AlreadyDecided, CommentRequired, NotAnApprover, RequestLocked
 from workflows.models import ApprovalRequest, AuditEvent, Decision, RequestDocument, RequestLine, WorkflowStep
 from workflows.signals import request_approved
@@ -266,8 +266,8 @@ def test_mark_published_records_the_bill_in_xero(create_request, approver):
     request = create_request()
     services.request_approve(request_id=request.pk, user=approver)
 
-    services.request_mark_published(request_id=request.pk, external_system="xero", external_id="inv-1", external_url="https://go.xero.com/x")
-    services.request_mark_published(request_id=request.pk, external_system="xero", external_id="inv-1", external_url="https://go.xero.com/x")
+    outcomes.request_mark_published(request_id=request.pk, external_system="xero", external_id="inv-1", external_url="https://go.xero.com/x")
+    outcomes.request_mark_published(request_id=request.pk, external_system="xero", external_id="inv-1", external_url="https://go.xero.com/x")
 
     request = reload(request)
     assert request.state == State.PUBLISHED
@@ -279,7 +279,7 @@ def test_mark_publish_failed_keeps_the_reason(create_request, approver):
     request = create_request()
     services.request_approve(request_id=request.pk, user=approver)
 
-    services.request_mark_publish_failed(request_id=request.pk, error="Account 429 is archived.")
+    outcomes.request_mark_publish_failed(request_id=request.pk, error="Account 429 is archived.")
 
     request = reload(request)
     assert request.state == State.PUBLISH_FAILED
@@ -290,7 +290,7 @@ def test_mark_publish_failed_keeps_the_reason(create_request, approver):
 def test_mark_publish_failed_leaves_other_states_alone(create_request):
     request = create_request()
 
-    services.request_mark_publish_failed(request_id=request.pk, error="Too early.")
+    outcomes.request_mark_publish_failed(request_id=request.pk, error="Too early.")
 
     assert reload(request).state == State.ON_APPROVAL
     assert not AuditEvent.objects.filter(request=request, action=Action.PUBLISH_FAILED).exists()

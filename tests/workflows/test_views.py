@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from tests.builders import bill_content, pdf_document
 from tests.workflows.helpers import reload
-from workflows import services
+from workflows import outcomes, services
 from workflows.models import ApprovalRequest, AuditEvent, Decision
 
 State = ApprovalRequest.State
@@ -379,7 +379,7 @@ def test_csrf_token_is_required(create_request, approver):
 def test_published_request_links_to_the_bill_in_xero(approver_client, create_request, approver):
     request = create_request()
     services.request_approve(request_id=request.pk, user=approver)
-    services.request_mark_published(
+    outcomes.request_mark_published(
         request_id=request.pk, external_system="xero",
         external_id="7a1c0d5e-0000-4000-8000-000000000001",
         external_url="https://go.xero.com/AccountsPayable/View.aspx?InvoiceID=7a1c0d5e-0000-4000-8000-000000000001",
@@ -395,7 +395,7 @@ def test_published_request_links_to_the_bill_in_xero(approver_client, create_req
 def test_publish_failure_is_shown_in_an_alert(approver_client, create_request, approver):
     request = create_request()
     services.request_approve(request_id=request.pk, user=approver)
-    services.request_mark_publish_failed(request_id=request.pk, error="Xero said: <Account code '429' is archived>")
+    outcomes.request_mark_publish_failed(request_id=request.pk, error="Xero said: <Account code '429' is archived>")
 
     html = approver_client.get(url("request_detail", request)).content.decode()
 

@@ -7,6 +7,7 @@ import pytest
 
 from tests.builders import MINIMAL_PDF, pdf_document
 from tests.xero_integration.helpers import SandboxReader, money, synced_bill_content, synced_master_data
+from workflows import outcomes
 from workflows import services as workflow_services
 from workflows.models import ApprovalRequest, AuditEvent
 from xero_integration.models import XeroPublication
@@ -150,7 +151,7 @@ def test_publish_again_after_a_fix_creates_the_bill_once(
 
     request.current_lines().update(account=master["general"])
     admin = get_user_model().objects.get(username=ADMINISTRATOR.username)
-    workflow_services.request_publish_again(request_id=request.pk, user=admin)
+    outcomes.request_publish_again(request_id=request.pk, user=admin)
     tenant_publish(organisation_id=request.organisation_id)
 
     request.refresh_from_db()

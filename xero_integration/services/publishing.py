@@ -21,7 +21,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvalmax.core.locks import LockTimeout, exclusive, is_held
-from workflows import services as workflow_services
+from workflows import outcomes
 from workflows.audit_reports import audit_report_ensure, audit_report_get, audit_reports_ready
 from workflows.models import ApprovalRequest
 from workflows.selectors import request_page_url
@@ -93,7 +93,7 @@ def _batch_key(call: str, chunk: list[Item], bodies: list[dict]) -> str:
 
 
 def _fail(request: ApprovalRequest, messages: list[str]) -> None:
-    workflow_services.request_mark_publish_failed(request_id=request.pk, error=publish_error_text(messages))
+    outcomes.request_mark_publish_failed(request_id=request.pk, error=publish_error_text(messages))
 
 
 def _send_in_batches(items: list[Item], *, call: str, sent_field: str, put, body, record) -> set[int]:
@@ -224,7 +224,7 @@ def _bill_mark_published(connection: XeroConnection, request: ApprovalRequest, p
     if request.is_paid and not request.payment_account_id:
         note = "Paid in Dext, but its payment method has no known bank account: created awaiting payment."
     invoice_id = str(publication.invoice_id)
-    workflow_services.request_mark_published(
+    outcomes.request_mark_published(
         request_id=request.pk, external_system=SYSTEM, external_id=invoice_id,
         external_url=deep_link_to_bill(short_code=connection.short_code, invoice_id=invoice_id), message=note)
 
@@ -248,7 +248,7 @@ def _publish_together(client: XeroAccounting, connection: XeroConnection, reques
         try:
             if request.kind == ApprovalRequest.Kind.SPEND_MONEY:
                 external_id, url, note = _publish_spend_money(client, request, publication)
-                workflow_services.request_mark_published(request_id=request.pk, external_system=SYSTEM,
+                outcomes.request_mark_published(request_id=request.pk, external_system=SYSTEM,
                                                          external_id=external_id, external_url=url, message=note)
             else:
                 _attach(client, request, publication, "Invoices", str(publication.invoice_id))
@@ -275,7 +275,7 @@ def _client_or_fail(organisation_id: int, requests: list[ApprovalRequest]):
                               turn_calls=settings.XERO_PUBLISH_TURN_CALLS)
     except XeroNotConnected as exc:
         for request in requests:
-            workflow_services.request_mark_publish_failed(request_id=request.pk, error=exc.message)
+            outcomes.request_mark_publish_failed(request_id=request.pk, error=exc.message)
         return None
 
 

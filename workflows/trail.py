@@ -1,0 +1,72 @@
+"""The audit trail as services write it: one event per change, in the change's transaction,
+chained with the organisation's; the events people are told of are announced on commit."""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.db import transaction
+from django.utils import timezone
+
+from approvalmax.core.audit_chain import chain_append
+from workflows.models import ApprovalRequest, AuditEvent
+
+SYSTEM = "System"
+
+
+def person_label(user: AbstractBaseUser | None, fallback: str = SYSTEM) -> str:
+    if user is None:
+        return fallback
+    return user.get_full_name() or user.get_username()
+
+
+# While a service holds its events (`audit_together`), they join the chain together at its end.
+_held_events: ContextVar[list | None] = ContextVar("held_audit_events", default=None)
+
+
+@contextmanager
+def audit_together():
+    held: list[AuditEvent] = []
+    token = _held_events.set(held)
+    try:
+        yield
+        chain_append(held)
+    finally:
+        _held_events.reset(token)
+
+
+def audit(
+    request: ApprovalRequest,
+    action: str,
+    *,
+    actor: AbstractBaseUser | None = None,
+    actor_label: str | None = None,
+    message: str = "",
+    data: dict | None = None,
+) -> AuditEvent:
+    event = AuditEvent(organisation_id=request.organisation_id, request=request, revision=request.revision,
+                       action=action, actor=actor, actor_label=actor_label or person_label(actor), message=message,
+                       data=data or {}, created_at=timezone.now())
+    held = _held_events.get()
+    if held is None:
+        event.save()
+    else:
+        held.append(event)
+    if action in ANNOUNCED:
+        transaction.on_commit(lambda: _announce(event.pk))
+    return event
+
+
+# What people are told of (workflows.notices says whom); the rest is only in the trail.
+ANNOUNCED = {
+    AuditEvent.Action.STEP_STARTED, AuditEvent.Action.FULLY_APPROVED, AuditEvent.Action.REJECTED,
+    AuditEvent.Action.FORCE_REJECTED, AuditEvent.Action.CANCELLED, AuditEvent.Action.PUBLISHED,
+    AuditEvent.Action.PUBLISH_FAILED, AuditEvent.Action.COMMENTED, AuditEvent.Action.ESCALATED,
+    AuditEvent.Action.HELD, AuditEvent.Action.HOLD_ENDED,
+}  # fmt: skip
+
+
+def _announce(event_id: int) -> None:
+    from workflows.tasks import announce
+
+    announce.delay(event_id)
