@@ -68,7 +68,7 @@ if DEXT_SANDBOX:
 # The demo's mail catcher: a real SMTP server (`manage.py mail_catcher`) whose messages /sandbox/mail/ shows.
 MAIL_SANDBOX = env.bool("MAIL_SANDBOX", default=False)
 MAIL_CATCHER_PORT = env.int("MAIL_CATCHER_PORT", default=1025)
-MAIL_CATCHER_DIR = env.path("MAIL_CATCHER_DIR", default=BASE_DIR / "var" / "mail")
+MAIL_CATCHER_DIR = Path(env("MAIL_CATCHER_DIR", default=str(BASE_DIR / "var" / "mail")))
 if MAIL_SANDBOX:
     INSTALLED_APPS.append("approvalmax.notifications.sandbox")
 # Outgoing mail (INTERFACES.md §2): EMAIL_URL in django-environ's form; the catcher in the demo.
@@ -370,7 +370,9 @@ LOGGING = {
     # WeasyPrint narrates every render at INFO.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"},
                 # pypdf reports every repair it makes to a sloppy PDF.
-                "pypdf": {"level": "ERROR"}},
+                "pypdf": {"level": "ERROR"},
+                # aiosmtpd (the demo's mail catcher, the tests' SMTP server) narrates every SMTP command.
+                "mail.log": {"level": "WARNING"}},
 }
 # GET /metrics (Prometheus) needs this bearer token; unset, it answers only on loopback.
 METRICS_TOKEN = env("METRICS_TOKEN", default="")

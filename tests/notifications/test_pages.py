@@ -108,3 +108,34 @@ def test_an_administrator_sets_the_working_week_and_bad_input_changes_nothing(cl
     assert (organisation.timezone, organisation.working_days, str(organisation.working_day_starts),
             organisation.action_link_days, organisation.reminder_after_hours) == (
         "Australia/Sydney", "1234", "08:00:00", 3, 12)
+
+
+def test_the_demo_s_catcher_starts_from_its_settings_and_keeps_what_it_receives(tmp_path, monkeypatch):
+    """`make run` starts `manage.py mail_catcher`: what the environment names is where it keeps mail."""
+    import smtplib
+    import subprocess
+    import sys
+    import time
+
+    from approvalmax.notifications.sandbox.catcher import messages
+    from tests.mail_fixtures import free_port
+
+    port, folder = free_port(), tmp_path / "caught"
+    env = {**__import__("os").environ, "MAIL_CATCHER_DIR": str(folder), "MAIL_CATCHER_PORT": str(port)}
+    process = subprocess.Popen([sys.executable, "manage.py", "mail_catcher"], env=env, stdout=subprocess.PIPE,
+                               stderr=subprocess.STDOUT, text=True)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                with smtplib.SMTP("127.0.0.1", port, timeout=2) as smtp:
+                    smtp.sendmail("a@localhost", ["b@example.com"], "Subject: Hello\r\n\r\nBody")
+                break
+            except OSError:
+                assert process.poll() is None, process.stdout.read()
+                assert time.monotonic() < deadline, "the catcher did not start"
+                time.sleep(0.2)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    assert [mail["Subject"] for _, mail in messages(folder)] == ["Hello"]

@@ -8,7 +8,8 @@ from aiosmtpd.controller import Controller
 
 
 class MaildirHandler:
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path | str) -> None:
+        directory = Path(directory)
         directory.parent.mkdir(parents=True, exist_ok=True)  # Maildir makes its own folders when it is missing
         self.maildir = mailbox.Maildir(str(directory), create=True)
 
@@ -23,9 +24,9 @@ def catcher(directory: Path, *, host: str = "127.0.0.1", port: int = 1025) -> Co
     return Controller(MaildirHandler(directory), hostname=host, port=port)
 
 
-def messages(directory: Path) -> list[tuple[str, mailbox.MaildirMessage]]:
+def messages(directory: Path | str) -> list[tuple[str, mailbox.MaildirMessage]]:
     """Newest first, with their keys."""
-    if not directory.exists():
+    if not Path(directory).exists():
         return []
     box = mailbox.Maildir(str(directory), create=False)
     found = [(key, box[key]) for key in box.keys()]
