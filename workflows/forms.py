@@ -1,4 +1,6 @@
 from django import forms
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
 
 from workflows.models import ApprovalRequest
 
@@ -69,14 +71,27 @@ class OverrideForm(forms.Form):
     )
 
 
+class QuickSelect(forms.Select):
+    """A select drawn in Python: Django draws each option through a template of its own, and the
+    request page has a select of every account for each of up to hundreds of lines."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        options = format_html_join(
+            "", '<option value="{}"{}>{}</option>',
+            ((option["value"], " selected" if option["selected"] else "", option["label"])
+             for _, group, _ in widget["optgroups"] for option in group))  # fmt: skip
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
+
+
 class LineEditForm(DecisionForm):
     """One line's coding. Choices come from the page, read once for all lines; only the
     fields the step allows are shown and taken."""
 
     description = forms.CharField(label="Description", required=False, max_length=4000,
                                   widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
-    account = forms.TypedChoiceField(label="Account", coerce=int)
-    tax_rate = forms.TypedChoiceField(label="Tax rate", coerce=int)
+    account = forms.TypedChoiceField(label="Account", coerce=int, widget=QuickSelect)
+    tax_rate = forms.TypedChoiceField(label="Tax rate", coerce=int, widget=QuickSelect)
 
     def __init__(self, *args, allowed: set[str], choices, line=None, **kwargs):
         prefix = f"line-{line.pk}" if line is not None else None
@@ -89,7 +104,7 @@ class LineEditForm(DecisionForm):
         for category in choices.categories:
             name = f"tracking_{category.pk}"
             self.fields[name] = forms.TypedChoiceField(
-                label=category.name, required=False, coerce=int, empty_value=None,
+                label=category.name, required=False, coerce=int, empty_value=None, widget=QuickSelect,
                 choices=[("", "—"), *((o.pk, o.name) for o in category.options.all())],
             )  # fmt: skip
             self.tracking_fields.append(name)

@@ -132,7 +132,7 @@ class RequestRecord:
         return [assignment.approver for assignment in self.assignments]
 
 
-def request_record(*, request: ApprovalRequest) -> RequestRecord:
+def request_record(*, request: ApprovalRequest, waiting: set[int] | None = None) -> RequestRecord:
     lines = list(
         RequestLine.objects.filter(request=request, revision=request.revision)
         .select_related("account", "tax_rate")
@@ -147,7 +147,7 @@ def request_record(*, request: ApprovalRequest) -> RequestRecord:
         .order_by("revision", "decided_at", "pk")
     )
     audit_events = list(AuditEvent.objects.filter(request=request).select_related("actor").order_by("created_at", "pk"))
-    waiting_ids = request.current_approver_ids()
+    waiting_ids = request.current_approver_ids() if waiting is None else waiting
     waiting_for = list(get_user_model().objects.filter(pk__in=waiting_ids).order_by("first_name", "last_name", "pk"))
     assignments = list(
         Assignment.objects.filter(request=request, revision=request.revision, step_id=request.current_step_id)

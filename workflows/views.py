@@ -56,10 +56,12 @@ def _render_detail(
     override_form: OverrideForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    record = selectors.request_record(request=approval_request)
+    waiting = approval_request.current_approver_ids()
+    record = selectors.request_record(request=approval_request, waiting=waiting)
     step = approval_request.current_step
-    decides_for = approval_request.decides_for(request.user)
+    decides_for = approval_request.decides_for(request.user, waiting)
     can_decide = decides_for is not None
+    administrator = is_administrator(user=request.user, organisation=approval_request.organisation)
     step_initial = {"step": approval_request.current_step_id}
     allowed_edits = step.allowed_edits() if can_decide and step else set()
     line_forms = []
@@ -81,10 +83,8 @@ def _render_detail(
         "is_review": bool(step and step.is_review),
         "can_return_to_review": can_decide and approval_request.has_review_step_before_current(),
         "revocable": selectors.revocable_decision(request=approval_request, user=request.user),
-        "can_override": approval_request.is_open
-        and is_administrator(user=request.user, organisation=approval_request.organisation),
-        "can_publish_again": approval_request.state == ApprovalRequest.State.PUBLISH_FAILED
-        and is_administrator(user=request.user, organisation=approval_request.organisation),
+        "can_override": approval_request.is_open and administrator,
+        "can_publish_again": approval_request.state == ApprovalRequest.State.PUBLISH_FAILED and administrator,
         "line_forms": line_forms,
         "approve_form": approve_form or ApproveForm(initial=step_initial),
         "reject_form": reject_form or RejectForm(initial=step_initial),
@@ -99,8 +99,7 @@ def _render_detail(
         "preview": _preview(record.document),
         "comments": selectors.request_comments(request=approval_request),
         "watching": selectors.is_watching(request=approval_request, user=request.user),
-        "can_hold": approval_request.is_open and (can_decide or is_administrator(
-            user=request.user, organisation=approval_request.organisation)),
+        "can_hold": approval_request.is_open and (can_decide or administrator),
         "comment_form": CommentForm(),
         "hold_form": HoldForm(),
     }

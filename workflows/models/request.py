@@ -229,14 +229,15 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
             .values_list("counts_for", flat=True)
         )
 
-    def decides_for(self, user) -> int | None:
+    def decides_for(self, user, waiting: set[int] | None = None) -> int | None:
         """Whose place the user takes when deciding now: their own, or that of an approver
-        they substitute for today. None when they may not decide."""
+        they substitute for today. None when they may not decide. `waiting`, when the caller has
+        just read `current_approver_ids()`, saves reading it again."""
         if not getattr(user, "is_authenticated", False):
             return None
         if user.pk == self.requester_id and not (self.workflow and self.workflow.requester_may_approve):
             return None
-        waiting = self.current_approver_ids()
+        waiting = self.current_approver_ids() if waiting is None else waiting
         if user.pk in waiting:
             return user.pk
         today = timezone.localdate()
