@@ -1,6 +1,7 @@
 from django.contrib import admin, messages
 from django.utils.html import format_html
 
+from approvalmax.core.admin_scope import ScopedModelAdmin
 from dext_integration.models import CostItem, DextConnection, MasterDataPush
 from dext_integration.selectors import cost_item_status
 from workflows.selectors import request_page_url
@@ -8,7 +9,7 @@ from dext_integration.services import dext_connection_create, dext_connection_re
 
 
 @admin.register(DextConnection)
-class DextConnectionAdmin(admin.ModelAdmin):
+class DextConnectionAdmin(ScopedModelAdmin):
     """Keys are issued through the service, shown once, and afterwards only revoked."""
 
     list_display = ["organisation", "account_name", "key_prefix", "created_at", "revoked_at"]
@@ -48,7 +49,7 @@ class DextConnectionAdmin(admin.ModelAdmin):
 
 
 @admin.register(CostItem)
-class CostItemAdmin(admin.ModelAdmin):
+class CostItemAdmin(ScopedModelAdmin):
     list_display = ["dext_id", "organisation", "status", "revision", "request_page", "updated_at"]
     list_filter = ["organisation"]
     search_fields = ["dext_id", "request__supplier_name", "request__invoice_number"]
@@ -80,7 +81,7 @@ class CostItemAdmin(admin.ModelAdmin):
 
 
 @admin.register(MasterDataPush)
-class MasterDataPushAdmin(admin.ModelAdmin):
+class MasterDataPushAdmin(ScopedModelAdmin):
     """What the linked Dext account was last sent; written only by the push."""
 
     list_display = ["organisation", "name", "pushed_at", "row_count", "current_at", "attempted_at", "error"]

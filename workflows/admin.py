@@ -7,6 +7,7 @@ from django.db import models
 from django.utils.html import format_html_join
 
 from approvalmax.core.admin import ReadOnlyAdminMixin
+from approvalmax.core.admin_scope import ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline
 from approvalmax.core.models import Account, Supplier, TaxRate, TrackingCategory, TrackingOption
 from workflows import configuration
 from workflows.exceptions import InvalidSubstitution
@@ -61,7 +62,7 @@ class VersionLockMixin:
         return super().has_add_permission(request, obj) and not (obj is not None and self._locked(obj))
 
 
-class WorkflowStepInline(VersionLockMixin, admin.StackedInline):
+class WorkflowStepInline(VersionLockMixin, ScopedStackedInline):
     model = WorkflowStep
     form = StepForm
     extra = 0
@@ -93,7 +94,7 @@ def _matrix(workflow: Workflow):
 
 
 @admin.register(Workflow)
-class WorkflowAdmin(VersionLockMixin, admin.ModelAdmin):
+class WorkflowAdmin(VersionLockMixin, ScopedModelAdmin):
     list_display = ["name", "organisation", "version", "created_by", "created_at"]
     list_filter = ["organisation"]
     list_select_related = ["organisation", "created_by"]
@@ -152,7 +153,7 @@ class MatrixRuleForm(forms.ModelForm):
         return data
 
 
-class MatrixRuleInline(VersionLockMixin, admin.TabularInline):
+class MatrixRuleInline(VersionLockMixin, ScopedTabularInline):
     model = MatrixRule
     form = MatrixRuleForm
     extra = 1
@@ -181,7 +182,7 @@ class MatrixRuleInline(VersionLockMixin, admin.TabularInline):
 
 
 @admin.register(WorkflowStep)
-class WorkflowStepAdmin(VersionLockMixin, admin.ModelAdmin):
+class WorkflowStepAdmin(VersionLockMixin, ScopedModelAdmin):
     """A step and its approval matrix: one rule per row, all its conditions must hold."""
 
     form = StepForm
@@ -219,7 +220,7 @@ class SubstitutionAdminForm(forms.ModelForm):
 
 
 @admin.register(Substitution)
-class SubstitutionAdmin(admin.ModelAdmin):
+class SubstitutionAdmin(ScopedModelAdmin):
     form = SubstitutionAdminForm
     list_display = ["user", "substitute", "starts_on", "ends_on", "organisation"]
     list_filter = ["organisation"]
@@ -233,7 +234,7 @@ class SubstitutionAdmin(admin.ModelAdmin):
         obj.pk = created.pk
 
 
-class ReadOnlyInline(ReadOnlyAdminMixin, admin.TabularInline):
+class ReadOnlyInline(ReadOnlyAdminMixin, ScopedTabularInline):
     extra = 0
     can_delete = False
     show_change_link = False
@@ -266,7 +267,7 @@ class AuditEventInline(ReadOnlyInline):
 
 
 @admin.register(ApprovalRequest)
-class ApprovalRequestAdmin(admin.ModelAdmin):
+class ApprovalRequestAdmin(ScopedModelAdmin):
     """Requests change only through the workflow services: state is protected, and every
     change must leave its audit row, so the admin shows requests and never edits them."""
 
@@ -290,7 +291,7 @@ class ApprovalRequestAdmin(admin.ModelAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     """The audit trail is append-only: viewable, never added, changed or deleted by hand."""
 
     list_display = ["created_at", "organisation", "request", "revision", "action", "actor_label"]

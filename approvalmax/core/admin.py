@@ -1,5 +1,10 @@
+from axes.models import AccessAttempt, AccessFailureLog, AccessLog
 from django.contrib import admin
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import UserAdmin
+from django.contrib.auth.models import Group
 
+from approvalmax.core.admin_scope import ScopedModelAdmin, ScopedTabularInline, superuser_only
 from approvalmax.core.models import (
     Account,
     ConfigurationChange,
@@ -25,21 +30,29 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ScopedTabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(admin.ModelAdmin):
+class OrganisationAdmin(ScopedModelAdmin):
+    """Administrators change their own organisations; only a superuser creates or deletes one."""
+
     list_display = ["name", "slug", "base_currency", "timezone", "created_at"]
     search_fields = ["name", "slug"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [MembershipInline]
 
+    def has_add_permission(self, request):
+        return request.user.is_superuser
 
-class MirroredAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser
+
+
+class MirroredAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     """Master data is the accounting system's: it changes only through a sync, so the admin only shows it."""
 
     list_filter = ["status", "organisation"]
@@ -66,7 +79,7 @@ class TaxRateAdmin(MirroredAdmin):
     search_fields = ["name", "tax_type"]
 
 
-class TrackingOptionInline(ReadOnlyAdminMixin, admin.TabularInline):
+class TrackingOptionInline(ReadOnlyAdminMixin, ScopedTabularInline):
     model = TrackingOption
     fields = ["name", "status", "external_id", "updated_at"]
     readonly_fields = fields
@@ -81,7 +94,7 @@ class TrackingCategoryAdmin(MirroredAdmin):
 
 
 @admin.register(ConfigurationChange)
-class ConfigurationChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+class ConfigurationChangeAdmin(ReadOnlyAdminMixin, ScopedModelAdmin):
     """Part of the organisation's audit chain: viewable, never added, changed or deleted by hand."""
 
     list_display = ["created_at", "organisation", "actor_label", "via", "action", "subject_label"]
@@ -89,3 +102,16 @@ class ConfigurationChangeAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_select_related = ["organisation"]
     search_fields = ["actor_label", "subject_label"]
     date_hierarchy = "created_at"
+
+
+class ScopedUserAdmin(ScopedModelAdmin, UserAdmin):
+    """People are shown to an administrator when they belong to one of their organisations."""
+
+    def has_add_permission(self, request):
+        return request.user.is_superuser
+
+
+admin.site.unregister(get_user_model())
+admin.site.register(get_user_model(), ScopedUserAdmin)
+for _model in (Group, AccessAttempt, AccessLog, AccessFailureLog):
+    superuser_only(_model)
