@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from approvalmax.core.exceptions import ApplicationError
 from approvalmax.core.selectors import organisation_for_administrator
@@ -22,6 +22,7 @@ from quickbooks_integration.services.connection import (
     quickbooks_connection_delete,
 )
 from quickbooks_integration.tasks import sync_master_data
+from workflows.models import ApprovalRequest
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "quickbooks_oauth"
@@ -88,12 +89,20 @@ def callback(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def disconnect(request, slug):
+    """Asks first: disconnecting stops publishing, so it takes a confirmation."""
     organisation = _administered(request, slug)
-    quickbooks_connection_delete(organisation=organisation)
-    messages.success(request, "QuickBooks Online is disconnected.")
-    return redirect("quickbooks:connection", slug=organisation.slug)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        quickbooks_connection_delete(organisation=organisation)
+        messages.success(request, "QuickBooks Online is disconnected.")
+        return redirect("quickbooks:connection", slug=organisation.slug)
+    waiting = ApprovalRequest.objects.filter(organisation=organisation, state=ApprovalRequest.State.APPROVED).count()
+    return render(request, "disconnect_confirm.html", {
+        "system_name": "QuickBooks Online", "organisation": organisation, "approved_waiting": waiting,
+        "action": reverse("quickbooks:disconnect", args=[organisation.slug]),
+        "cancel_url": reverse("quickbooks:connection", args=[organisation.slug])},
+        status=400 if request.method == "POST" else 200)
 
 
 @login_required

@@ -13,11 +13,12 @@ from django.http import HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from approvalmax.core import accounting
 from approvalmax.core.exceptions import ApplicationError
 from approvalmax.core.selectors import organisation_for_administrator
+from workflows.models import ApprovalRequest
 from xero_integration.client import XeroIdentity
 from xero_integration.exceptions import XeroError
 from xero_integration.selectors import (
@@ -125,12 +126,20 @@ def choose_tenant(request, slug):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "HEAD", "POST"])
 def disconnect(request, slug):
+    """Asks first: disconnecting stops publishing, so it takes a confirmation."""
     organisation = _administered(request, slug)
-    xero_connection_delete(organisation=organisation)
-    messages.success(request, "Xero is disconnected.")
-    return redirect("xero:connection", slug=organisation.slug)
+    if request.method == "POST" and request.POST.get("confirm") == "yes":
+        xero_connection_delete(organisation=organisation)
+        messages.success(request, "Xero is disconnected.")
+        return redirect("xero:connection", slug=organisation.slug)
+    waiting = ApprovalRequest.objects.filter(organisation=organisation, state=ApprovalRequest.State.APPROVED).count()
+    return render(request, "disconnect_confirm.html", {
+        "system_name": "Xero", "organisation": organisation, "approved_waiting": waiting,
+        "action": reverse("xero:disconnect", args=[organisation.slug]),
+        "cancel_url": reverse("xero:connection", args=[organisation.slug])},
+        status=400 if request.method == "POST" else 200)
 
 
 @login_required

@@ -34,9 +34,11 @@ def test_an_administrator_connects_disconnects_and_reconnects_quickbooks(page, q
     expect(facts).to_contain_text("Demo Services Ltd")
     expect(facts).to_contain_text("9341453050478362")
     expect(facts).to_contain_text("com.intuit.quickbooks.accounting")
-    expect(page.get_by_role("link", name="QuickBooks Online")).to_be_visible()  # the navigation names the system
+    expect(page.get_by_role("link", name="QuickBooks Online", exact=True)).to_be_visible()  # the navigation names it
 
-    page.get_by_role("button", name="Disconnect QuickBooks Online").click()
+    page.get_by_role("link", name="Disconnect QuickBooks Online…").click()
+    expect(page.get_by_role("heading", name="Disconnect QuickBooks Online from Demo Trading Ltd?")).to_be_visible()
+    page.get_by_role("button", name="Yes, disconnect QuickBooks Online").click()
     expect(page.get_by_text("QuickBooks Online is disconnected.")).to_be_visible()
     assert not QuickBooksConnection.objects.filter(organisation=demo_organisation).exists()
     assert Grant.objects.get().revoked_at is not None

@@ -60,7 +60,8 @@ def test_an_organisation_connected_to_xero_cannot_connect_quickbooks_too(quickbo
 
 
 def test_disconnecting_revokes_the_grant_at_intuit(quickbooks_connected, quickbooks_admin, demo_organisation):
-    page = quickbooks_admin.post_form(quickbooks_admin.url(f"/quickbooks/{demo_organisation.slug}/"), "/disconnect/")
+    page = quickbooks_admin.post_form(quickbooks_admin.url(f"/quickbooks/{demo_organisation.slug}/disconnect/"),
+                                      "/disconnect/")
 
     assert "QuickBooks Online is disconnected." in page.text
     assert not QuickBooksConnection.objects.exists()

@@ -36,7 +36,12 @@ def test_disconnecting_revokes_the_grant_at_xero(connected_organisation, xero_sa
     admin = WebClient(xero_sandbox.url)
     admin.log_in(ADMINISTRATOR.username, PASSWORD)
 
-    admin.post_form(admin.url("/xero/demo/"), "/disconnect/")
+    unconfirmed = admin.session.post(admin.url("/xero/demo/disconnect/"), headers={"Referer": admin.url("/xero/demo/")},
+                                     data={"csrfmiddlewaretoken": admin.session.cookies["csrftoken"]})
+    assert unconfirmed.status_code == 400 and "Disconnect Xero from Demo Trading Ltd?" in unconfirmed.text
+    assert XeroConnection.objects.filter(organisation=connected_organisation).exists()
+
+    admin.post_form(admin.url("/xero/demo/disconnect/"), "/disconnect/")
 
     assert not XeroConnection.objects.filter(organisation=connected_organisation).exists()
     refused = requests.post(settings.XERO_TOKEN_URL, auth=("sandbox-client", "sandbox-secret"), timeout=10,
