@@ -37,6 +37,7 @@ from xero_integration.services.connection import (
 )
 from xero_integration.system import KEY
 from xero_integration.tasks import sync_master_data
+from xero_integration.timezones import iana_name
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "xero_oauth"
@@ -60,6 +61,7 @@ def connection_page(request, slug):
         "organisation": organisation,
         "connection": connection,
         "paused_until": xero_publishing_paused_until(connection=connection) if connection else None,
+        "time_zone_name": iana_name(connection.xero_timezone) if connection else "",
     })
 
 

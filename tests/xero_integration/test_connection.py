@@ -28,6 +28,7 @@ def test_the_connection_page_shows_the_tenant_and_scopes(connected_organisation,
     admin.log_in(ADMINISTRATOR.username, PASSWORD)
     page = admin.session.get(admin.url("/xero/demo/")).text
     assert "Demo Trading Ltd" in page and "accounting.transactions" in page and "Last sync" in page
+    assert "<dd>Europe/London</dd>" in page and "GMTSTANDARDTIME" not in page
 
 
 @pytest.mark.django_db(transaction=True)
