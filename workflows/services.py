@@ -259,24 +259,39 @@ def request_create(
         return _request_create(organisation=organisation, content=content, document=document)
 
 
+def requester_label(request: ApprovalRequest, content: RequestContent) -> str:
+    """Who submitted, for the trail: a member by name, anyone else as what the source says they
+    are, so that an outsider whose email resembles a member's never reads as that member."""
+    source = content.source_system.title()
+    if request.requester is not None:
+        return f"{person_label(request.requester)}, requester (member, via {source})"
+    who = " ".join(part for part in (content.requester_name, f"<{content.requester_email}>"
+                                     if content.requester_email else "") if part)  # fmt: skip
+    return f"{who or 'Unknown'}, requester from {source} (not a member)"
+
+
+def _source(content: RequestContent) -> str:
+    return f"{content.source_system.title()} item {content.source_reference}"
+
+
 def _request_create(*, organisation: Organisation, content: RequestContent,
                     document: DocumentContent) -> ApprovalRequest:
     # Its state is set before the first save, so the new row is written once, not written and updated.
     request = ApprovalRequest(organisation=organisation)
-    source = f"{content.source_system} {content.source_reference}"
     if content.kind == ApprovalRequest.Kind.SPEND_MONEY:
         request.bypass()
         _write_content(request, content, document)
-        _audit(request, AuditEvent.Action.BYPASSED, actor_label=source,
-               message="Bank transactions bypass approval and go straight to the accounting system.")
+        _audit(request, AuditEvent.Action.BYPASSED, actor_label=requester_label(request, content),
+               message=f"From {_source(content)}. Bank transactions bypass approval and go straight to the "
+                       "accounting system.")
         send_on_commit(request_approved, ApprovalRequest, request=request)
         return request
     request.workflow = workflow_for(organisation=organisation)
     request.submit()
     facts = _write_content(request, content, document)
-    _audit(request, AuditEvent.Action.SUBMITTED, actor_label=source,
-           message=f"Submitted by {content.requester_name or content.requester_email or source}. "
-           f"Workflow version {request.workflow.version}.")
+    _audit(request, AuditEvent.Action.SUBMITTED, actor_label=requester_label(request, content),
+           message=f"Submitted from {_source(content)}. Workflow version {request.workflow.version}.",
+           data={"source": content.source_system, "reference": content.source_reference})
     _start_workflow(request, facts)
     return request
 
@@ -296,9 +311,8 @@ def request_resubmit(
     request.workflow = workflow_for(organisation=request.organisation)
     request.current_step = None
     facts = _write_content(request, content, document)
-    _audit(request, AuditEvent.Action.RESUBMITTED,
-           actor_label=f"{content.source_system} {content.source_reference}",
-           message=f"Revision {request.revision} replaces revision {previous['revision']} "
+    _audit(request, AuditEvent.Action.RESUBMITTED, actor_label=requester_label(request, content),
+           message=f"From {_source(content)}. Revision {request.revision} replaces revision {previous['revision']} "
            f"({previous['state'].replace('_', ' ')}). Workflow version {request.workflow.version}.",
            data={"previous": previous})
     _start_workflow(request, facts)

@@ -41,7 +41,9 @@ def test_create_submits_the_bill_and_starts_the_first_step(create_request, appro
     assert actions(request) == [Action.SUBMITTED, Action.STEP_STARTED]
     started = AuditEvent.objects.get(request=request, action=Action.STEP_STARTED)
     assert approver.get_full_name() in started.message
-    assert AuditEvent.objects.get(request=request, action=Action.SUBMITTED).actor_label == "dext CI-000123"
+    submitted = AuditEvent.objects.get(request=request, action=Action.SUBMITTED)
+    assert submitted.actor_label == "Sam Taylor <sam@example.com>, requester from Dext (not a member)"
+    assert submitted.message.startswith("Submitted from Dext item CI-000123.")
     assert request.current_lines().count() == 1
     assert request.current_document().sha256 == RequestDocument.objects.get(request=request).sha256
     assert approvals == []
@@ -346,3 +348,15 @@ def test_an_approval_that_rolls_back_is_never_announced(create_request, approver
 
     assert announced == []
     assert ApprovalRequest.objects.get(pk=request.pk).state == ApprovalRequest.State.ON_APPROVAL
+
+
+def test_a_requester_who_is_a_member_is_named_as_the_member(create_request, organisation):
+    from tests.factories import MembershipFactory
+
+    member = MembershipFactory(organisation=organisation, user__email="SAM@example.com", user__first_name="Samantha",
+                               user__last_name="Taylor").user
+    request = create_request()
+
+    submitted = AuditEvent.objects.get(request=request, action=Action.SUBMITTED)
+    assert submitted.actor_label == "Samantha Taylor, requester (member, via Dext)"
+    assert request.requester == member

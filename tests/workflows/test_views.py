@@ -194,8 +194,8 @@ def test_detail_shows_the_bill_for_a_current_approver(approver_client, create_re
     assert 'action="{}"'.format(url("request_approve", request)) in html
     assert 'action="{}"'.format(url("request_reject", request)) in html
     assert "csrfmiddlewaretoken" in html
-    assert "Submitted by Sam Taylor." in html
-    assert "dext CI-000123" in html
+    assert "Submitted from Dext item CI-000123." in html
+    assert "Sam Taylor &lt;sam@example.com&gt;, requester from Dext (not a member)" in html
     assert "Step started" in html
 
 
