@@ -6,6 +6,7 @@ from django.db import transaction
 from django.utils import timezone
 from django_fsm import has_transition_perm
 
+from approvalmax.core import accounting
 from approvalmax.core.signals import send_on_commit
 from workflows import metrics as request_metrics
 from workflows.exceptions import AlreadyDecided, NotAnAdministrator
@@ -29,7 +30,12 @@ def request_mark_published(*, request_id: int, external_system: str, external_id
     request.external_url = external_url
     request.publish_error = ""
     request.save()
-    audit(request, AuditEvent.Action.PUBLISHED, message=message, data={"external_id": external_id})
+    system = accounting.system_named(external_system)
+    created = (f"Created in {system.name if system else external_system} as "
+               f"{'bill ' + request.invoice_number if request.invoice_number else 'a bill without a number'}"
+               f"{': ' + external_url if external_url else ''}.")
+    audit(request, AuditEvent.Action.PUBLISHED, message=" ".join(part for part in (created, message) if part),
+          data={"external_id": external_id, "external_url": external_url})
     published_at = timezone.now()
     transaction.on_commit(lambda: request_metrics.published(request, published_at))
     return request

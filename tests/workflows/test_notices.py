@@ -65,6 +65,8 @@ def test_the_requester_hears_of_approval_rejection_with_its_comment_and_publishi
     assert "Wrong supplier, ask Dext again" in rejection.get_body(preferencelist=("plain",)).get_content()
     published = next(m for m in mail if m["Subject"].startswith("Published"))
     assert "https://go.example/bill/abc" in published.get_body(preferencelist=("plain",)).get_content()
+    trail = events(approved, AuditEvent.Action.PUBLISHED)[0].message
+    assert trail == "Created in Xero as bill INV-4411: https://go.example/bill/abc."
     assert all(m["To"] != approver.email for m in mail), "the approver who acted is not told of their own act"
 
 
