@@ -19,7 +19,9 @@ from approvalmax.core.models import (
 )
 from dext_integration.models import DEXT_ID_PATTERN, CostItem, DextConnection, MasterDataPush
 from workflows.checks import problems_before_approval
+from workflows.duplicates import possible_duplicates
 from workflows.models import ApprovalRequest, Decision
+from workflows.selectors import request_page_url
 
 State = ApprovalRequest.State
 # A bank transaction bypasses approval; Dext sees its outcome under these names.
@@ -56,8 +58,10 @@ def request_warnings(*, request: ApprovalRequest, url: str) -> list[dict]:
     """What the request's approvers are warned of on its page, while it is open."""
     if not request.is_open:
         return []
-    return [{"code": "accounting_system_would_refuse", "message": problem, "url": url}
-            for problem in problems_before_approval(request)]
+    duplicates = [{"code": "possible_duplicate", "message": duplicate.describe(),
+                   "url": request_page_url(request=duplicate.other)} for duplicate in possible_duplicates(request)]
+    return duplicates + [{"code": "accounting_system_would_refuse", "message": problem, "url": url}
+                         for problem in problems_before_approval(request)]
 
 
 def request_rejection(*, request: ApprovalRequest) -> Decision | None:

@@ -3,6 +3,7 @@ announces, in one transaction; side effects run on commit."""
 
 import hashlib
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -34,12 +35,15 @@ from workflows.models import (
     WorkflowStep,
 )
 from approvalmax.core.signals import send_on_commit
+from workflows.duplicates import possible_duplicates
 from workflows.signals import request_approved
 from workflows.trail import person_label
 from workflows.trail import audit as _audit
 from workflows.trail import audit_together as _audit_together
 from workflows.working_time import step_due_at
 
+# A possible duplicate held for review waits this long at most (the longest hold).
+DUPLICATE_HOLD = timedelta(days=90)
 # How a decision reached us, when not from the request page: the audit trail says so.
 EMAIL = "email"
 State = ApprovalRequest.State
@@ -142,7 +146,7 @@ class _Decider:
 
 
 def _record_decision(request: ApprovalRequest, decider: _Decider, outcome: str, comment: str, *,
-                     at_once: bool = False, via: str = "") -> Decision:  # fmt: skip
+                     at_once: bool = False, via: str = "", duplicates: list[int] | None = None) -> Decision:  # fmt: skip
     step = request.current_step
     decision = Decision.objects.create(
         request=request, revision=request.revision, step=step, approver=decider.user,
@@ -158,12 +162,14 @@ def _record_decision(request: ApprovalRequest, decider: _Decider, outcome: str, 
         notes.append("The requester approved their own request: segregation of duties is off for this organisation.")
     if via == EMAIL:
         notes.append("Decided from the link in an email.")
+    if duplicates:
+        notes.append("Approved although it may duplicate another bill; the comment says why.")
     action = AuditEvent.Action.REVIEWED if outcome == Decision.Outcome.REVIEWED else AuditEvent.Action.APPROVED
     if outcome == Decision.Outcome.REJECTED:
         action = AuditEvent.Action.REJECTED
     _audit(request, action, actor=decider.user, message=" ".join([comment, *notes]).strip(),
            data={"step": step.pk, "step_name": step.name, "on_behalf_of": decider.on_behalf_of_id,
-                 **({"via": via} if via else {})})
+                 **({"via": via} if via else {}), **({"possible_duplicates": duplicates} if duplicates else {})})
     return decision
 
 
@@ -293,7 +299,22 @@ def _request_create(*, organisation: Organisation, content: RequestContent,
            message=f"Submitted from {_source(content)}. Workflow version {request.workflow.version}.",
            data={"source": content.source_system, "reference": content.source_reference})
     _start_workflow(request, facts)
+    _hold_if_duplicate(request)
     return request
+
+
+def _hold_if_duplicate(request: ApprovalRequest) -> None:
+    """Where the organisation asks for it, a possible duplicate waits on hold until someone reviews it."""
+    if not (request.organisation.hold_possible_duplicates and request.is_open):
+        return
+    found = possible_duplicates(request)
+    if not found:
+        return
+    request.held_until = timezone.now() + DUPLICATE_HOLD
+    request.hold_reason = f"{found[0].describe()} Held for review: end the hold once it is known not to be one."
+    request.save(update_fields=["held_until", "hold_reason", "updated_at"])
+    _audit(request, AuditEvent.Action.HELD, message=request.hold_reason,
+           data={"possible_duplicates": [d.other.pk for d in found]})
 
 
 @transaction.atomic
@@ -316,6 +337,7 @@ def request_resubmit(
            f"({previous['state'].replace('_', ' ')}). Workflow version {request.workflow.version}.",
            data={"previous": previous})
     _start_workflow(request, facts)
+    _hold_if_duplicate(request)
     return request
 
 
@@ -355,7 +377,12 @@ def request_approve(*, request_id: int, user: AbstractBaseUser, comment: str = "
     decider = _decider(request, user, step_id)
     step = request.current_step
     outcome = Decision.Outcome.REVIEWED if step.is_review else Decision.Outcome.APPROVED
-    _record_decision(request, decider, outcome, comment, via=via)
+    flagged = [] if step.is_review else possible_duplicates(request)
+    if flagged and not (comment or "").strip():
+        raise CommentRequired(f"{flagged[0].describe()} Say why you approve it anyway.",
+                              fields={"comment": "Say why this is not a duplicate."})
+    _record_decision(request, decider, outcome, comment, via=via,
+                     duplicates=[d.other.pk for d in flagged])
     if not _step_complete(request):
         return request
     _audit(request, AuditEvent.Action.STEP_COMPLETED, message=f"Step {step.position}, {step.name}, is complete.",

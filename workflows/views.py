@@ -26,6 +26,7 @@ from workflows.forms import (
     ReturnToReviewForm,
     SubstitutionForm,
 )
+from workflows.duplicates import possible_duplicates
 from workflows.models import ApprovalRequest
 from workflows.pagination import keyset_page
 
@@ -97,6 +98,7 @@ def _render_detail(
         "source_url": _web_link(approval_request.source_url),
         "external_url": _web_link(approval_request.external_url),
         "preview": _preview(record.document),
+        "duplicates": possible_duplicates(approval_request) if approval_request.is_open else [],
         "comments": selectors.request_comments(request=approval_request),
         "watching": selectors.is_watching(request=approval_request, user=request.user),
         "can_hold": approval_request.is_open and (can_decide or administrator),

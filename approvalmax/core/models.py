@@ -24,6 +24,9 @@ class Organisation(models.Model):
     reminder_after_hours = models.PositiveSmallIntegerField(
         "remind approvers after (hours)", default=24,
         help_text="A decision waiting this long is reminded once a day.")
+    hold_possible_duplicates = models.BooleanField(
+        "hold possible duplicates for review", default=False,
+        help_text="Off: approvers are warned of a possible duplicate. On: it also waits on hold until someone reviews it.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -44,7 +44,7 @@ def approved(organisation, **overrides) -> ApprovalRequest:
     request = services.request_create(organisation=organisation, content=bill_content(rows, **overrides),
                                       document=pdf_document())
     approver = get_user_model().objects.get(username=APPROVERS[0].username)
-    request = services.request_approve(request_id=request.pk, user=approver)
+    request = services.request_approve(request_id=request.pk, user=approver, comment="Not a duplicate: a separate bill.")
     audit_report_ensure(request=request)
     return request
 

@@ -501,7 +501,7 @@ def test_a_request_keeps_running_on_the_version_it_started_on(create_request, wo
     assert new.version == 2 and workflow.version == 1
     assert reload(running).workflow == workflow and reload(running).current_approver_ids() == {approver.pk}
     assert reload(later).workflow == new and reload(later).current_approver_ids() == {second_approver.pk}
-    services.request_approve(request_id=running.pk, user=approver)
+    services.request_approve(request_id=running.pk, user=approver, comment="Not a duplicate: a separate bill.")
     assert reload(running).state == State.APPROVED
     assert configuration.workflow_in_use(workflow=workflow)
 

@@ -47,7 +47,7 @@ def test_a_token_is_needed_unless_scraped_on_this_machine(settings):
 def test_requests_are_counted_by_state(create_request, approver):
     create_request()
     approved = create_request(invoice_number="INV-2")
-    workflow_services.request_approve(request_id=approved.pk, user=approver)
+    workflow_services.request_approve(request_id=approved.pk, user=approver, comment="Not a duplicate: a separate bill.")
 
     samples = scrape()
     assert value(samples, "approvalmax_requests", state="on_approval") == 1
@@ -98,7 +98,7 @@ def test_approval_to_published_time_and_failed_publishes(connected_organisation,
             request = workflow_services.request_create(organisation=connected_organisation, document=pdf_document(),
                                                        content=synced_bill_content(connected_organisation,
                                                                                    invoice_number=number))  # fmt: skip
-            workflow_services.request_approve(request_id=request.pk, user=approver)
+            workflow_services.request_approve(request_id=request.pk, user=approver, comment="Not a duplicate: a separate bill.")
         if number == "INV-1":
             tenant_publish(organisation_id=connected_organisation.pk)
     requests_mark_publish_failed(organisation_id=connected_organisation.pk, error="Xero could not be reached.")

@@ -51,7 +51,7 @@ def test_the_requester_hears_of_approval_rejection_with_its_comment_and_publishi
     rejected = create_request(source_reference="CI-2")
     deliver_mail()
 
-    services.request_approve(request_id=approved.pk, user=approver)
+    services.request_approve(request_id=approved.pk, user=approver, comment="Not a duplicate: a separate bill.")
     services.request_reject(request_id=rejected.pk, user=approver, comment="Wrong supplier, ask Dext again")
     outcomes.request_mark_published(request_id=approved.pk, external_system="xero", external_id="abc",
                                     external_url="https://go.example/bill/abc")

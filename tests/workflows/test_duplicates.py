@@ -1,0 +1,99 @@
+"""Duplicate bills are caught before anyone approves: exact, near and the same file, shown on the
+page, in the approver's email and in Dext's status; approving one anyway needs a reason."""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from tests.builders import pdf_document
+from tests.files import pdf
+from tests.workflows.helpers import events, reload
+from workflows import services
+from workflows.duplicates import normalised_number, one_edit_apart, possible_duplicates
+from workflows.exceptions import CommentRequired
+from workflows.models import AuditEvent
+
+
+def test_bill_numbers_are_compared_without_case_spaces_punctuation_or_leading_zeros():
+    assert normalised_number("INV-0042") == normalised_number("inv 42") == normalised_number("Inv.042") == "inv42"
+    assert normalised_number("INV-4201") != normalised_number("INV-42")
+    assert one_edit_apart("inv4411", "inv4412") and one_edit_apart("inv4411", "inv441")
+    assert not one_edit_apart("inv4411", "inv4411") and not one_edit_apart("inv4411", "inv4422")
+
+
+def _reasons(request) -> list[list[str]]:
+    return [d.reasons for d in possible_duplicates(reload(request))]
+
+
+def test_the_same_number_written_differently_is_an_exact_duplicate_in_any_state(create_request, approver):
+    first = create_request(invoice_number="INV-0042", source_reference="CI-1")
+    services.request_reject(request_id=first.pk, user=approver, comment="Paid already")
+    again = create_request(invoice_number="inv 42", source_reference="CI-2", total=Decimal("99.00"),
+                           date=date(2026, 6, 1), document=pdf_document("other.pdf", data=pdf(pages=2)))
+
+    assert _reasons(again) == [["the same supplier and bill number"]]
+
+
+def test_near_duplicates_same_total_within_a_week_or_a_number_one_character_apart(create_request):
+    create_request(invoice_number="INV-4411", source_reference="CI-1", date=date(2026, 11, 2))
+    close = create_request(invoice_number="A-1", source_reference="CI-2", date=date(2026, 11, 8),
+                           document=pdf_document("b.pdf", data=pdf(pages=2)))
+    typo = create_request(invoice_number="INV-4412", source_reference="CI-3", total=Decimal("60.00"),
+                          date=date(2026, 3, 1), document=pdf_document("c.pdf", data=pdf(pages=3)))
+    far = create_request(invoice_number="B-7", source_reference="CI-4", date=date(2026, 12, 30),
+                         document=pdf_document("d.pdf", data=pdf(pages=4)))
+
+    assert ["the same supplier and total within 7 days"] in _reasons(close)
+    assert ["the same supplier and a bill number one character apart"] in _reasons(typo)
+    assert _reasons(far) == []
+
+
+def test_the_very_same_file_under_another_supplier_and_number(create_request, organisation):
+    create_request(source_reference="CI-1")
+    again = create_request(source_reference="CI-2", supplier=None, supplier_name="Someone Else Ltd",
+                           invoice_number="X-1", total=Decimal("1.00"))
+
+    assert _reasons(again) == [["the very same file"]]
+
+
+def test_approving_a_possible_duplicate_needs_a_reason_which_is_recorded(create_request, approver):
+    create_request(source_reference="CI-1")
+    again = create_request(source_reference="CI-2", document=pdf_document("again.pdf", data=pdf(pages=2)))
+
+    with pytest.raises(CommentRequired) as refused:
+        services.request_approve(request_id=again.pk, user=approver)
+    assert "Possible duplicate of bill INV-4411 from Acme Supplies Ltd" in refused.value.message
+    assert reload(again).state == "on_approval"
+
+    services.request_approve(request_id=again.pk, user=approver, comment="A second delivery, ordered twice")
+    approval = events(again, AuditEvent.Action.APPROVED)[0]
+    assert approval.data["possible_duplicates"] and "A second delivery" in approval.message
+
+
+def test_the_page_the_email_and_dext_s_status_say_so(client, create_request, approver, deliver_mail):
+    from dext_integration.selectors import request_warnings
+
+    first = create_request(source_reference="CI-1")
+    again = create_request(source_reference="CI-2", document=pdf_document("again.pdf", data=pdf(pages=2)))
+    client.force_login(approver)
+
+    page = client.get(f"/requests/{again.public_id}/").content.decode()
+    assert "Possible duplicate" in page and f'href="/requests/{first.public_id}/"' in page
+    mail = deliver_mail()
+    assert any("Possible duplicate of bill INV-4411" in m.get_body(preferencelist=("plain",)).get_content()
+               for m in mail)
+    warnings = request_warnings(request=reload(again), url="x")
+    assert warnings[0]["code"] == "possible_duplicate" and warnings[0]["url"].endswith(f"/requests/{first.public_id}/")
+
+
+def test_an_organisation_may_hold_possible_duplicates_for_review(create_request, organisation, approver):
+    organisation.hold_possible_duplicates = True
+    organisation.save()
+    first = create_request(source_reference="CI-1")
+    again = create_request(source_reference="CI-2", document=pdf_document("again.pdf", data=pdf(pages=2)))
+
+    assert not reload(first).is_on_hold
+    held = reload(again)
+    assert held.is_on_hold and held.hold_reason.startswith("Possible duplicate of bill INV-4411")
+    assert events(again, AuditEvent.Action.HELD)[0].data["possible_duplicates"] == [first.pk]
