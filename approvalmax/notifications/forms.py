@@ -32,7 +32,7 @@ class OrganisationTimeForm(forms.ModelForm):
 
         model = Organisation
         fields = ["timezone", "working_days", "working_day_starts", "working_day_ends", "action_link_days",
-                  "reminder_after_hours"]
+                  "reminder_after_hours", "hold_possible_duplicates"]
         labels = {"working_day_starts": "Working day starts", "working_day_ends": "Working day ends"}
         widgets = {"working_day_starts": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
                    "working_day_ends": forms.TimeInput(attrs={"type": "time"}, format="%H:%M")}

@@ -96,7 +96,8 @@ def test_an_administrator_sets_the_working_week_and_bad_input_changes_nothing(cl
     assert client.get(url).status_code == 403
     client.force_login(administrator)
     good = {"timezone": "Australia/Sydney", "working_days": ["1", "2", "3", "4"], "working_day_starts": "08:00",
-            "working_day_ends": "16:00", "action_link_days": "3", "reminder_after_hours": "12"}
+            "working_day_ends": "16:00", "action_link_days": "3", "reminder_after_hours": "12",
+            "hold_possible_duplicates": "on"}
 
     bad = client.post(url, {**good, "working_day_ends": "07:00", "timezone": "Mars/Olympus"})
     assert bad.status_code == 400 and "The working day must end after it starts." in bad.content.decode()
@@ -108,6 +109,7 @@ def test_an_administrator_sets_the_working_week_and_bad_input_changes_nothing(cl
     assert (organisation.timezone, organisation.working_days, str(organisation.working_day_starts),
             organisation.action_link_days, organisation.reminder_after_hours) == (
         "Australia/Sydney", "1234", "08:00:00", 3, 12)
+    assert organisation.hold_possible_duplicates
 
 
 def test_the_demo_s_catcher_starts_from_its_settings_and_keeps_what_it_receives(tmp_path, monkeypatch):
