@@ -142,3 +142,23 @@ def heic() -> bytes:
     out = io.BytesIO()
     pillow_heif.from_pillow(Image.new("RGB", (64, 48), (10, 120, 200))).save(out, quality=50)
     return out.getvalue()
+
+
+def bill_photo(seed: int, *, quality: int = 90, scale: float = 1.0) -> bytes:
+    """A JPEG of a page with a pattern of dark bars, like lines of print: the same seed draws the same page."""
+    import random
+
+    from PIL import ImageDraw
+
+    rnd = random.Random(seed)
+    size = (800, 1000)
+    image = Image.new("RGB", size, "white")
+    draw = ImageDraw.Draw(image)
+    for _ in range(40):
+        x, y = rnd.randrange(0, size[0] - 200), rnd.randrange(0, size[1] - 30)
+        draw.rectangle([x, y, x + rnd.randrange(40, 200), y + rnd.randrange(8, 30)], fill=(rnd.randrange(0, 80),) * 3)
+    if scale != 1.0:
+        image = image.resize((int(size[0] * scale), int(size[1] * scale)))
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=quality)
+    return out.getvalue()

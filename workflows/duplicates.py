@@ -1,19 +1,25 @@
 """Duplicate bills, caught before anyone approves: against every request of the organisation, in
 any state. Exact: the same supplier and the same bill number once case, spaces, punctuation and
 leading zeros are ignored. Near: the same supplier, total and currency within 7 days of each
-other, or bill numbers one edit apart. Same file: the same SHA-256."""
+other, or bill numbers one edit apart. Same file: the same SHA-256, or for images a perceptual
+fingerprint a few bits away (the same page photographed again)."""
 
 import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
 
-from workflows.models import ApprovalRequest, RequestDocument
+from workflows.image_hash import CLOSE, distance
+from workflows.models import ApprovalRequest, AuditEvent, RequestDocument
+from workflows.trail import audit
 
 NEAR_DAYS = 7
 # Enough of the supplier's history to find a repeat without reading years of it on every page.
 CANDIDATES = 500
+# The organisation's latest pictures compared by fingerprint (a bit count each, in Python).
+IMAGES = 5000
 
 
 def normalised_number(number: str) -> str:
@@ -50,28 +56,66 @@ def _same_supplier(request: ApprovalRequest) -> Q:
     return Q(supplier_name__iexact=request.supplier_name)
 
 
+def _supplier_matches(request: ApprovalRequest, other: ApprovalRequest) -> bool:
+    if request.supplier_id and other.supplier_id:
+        return request.supplier_id == other.supplier_id
+    return request.supplier_name.casefold() == other.supplier_name.casefold()
+
+
 def possible_duplicates(request: ApprovalRequest) -> list[PossibleDuplicate]:
-    """Other requests of the organisation this one may repeat, each with why; two queries."""
+    """Other requests of the organisation this one may repeat, each with why. The same number of
+    queries whatever is found: its document, the pictures' fingerprints (for an image), the candidates."""
     others = ApprovalRequest.objects.filter(organisation_id=request.organisation_id).exclude(pk=request.pk)
+    documents = RequestDocument.objects.filter(request__organisation_id=request.organisation_id) \
+        .exclude(request_id=request.pk)
+    document = request.documents.filter(revision=request.revision).only("sha256", "image_hash").first()
+    wanted, same_picture, sha256 = _same_supplier(request), set(), document.sha256 if document else ""
+    if document is not None:
+        wanted |= Q(pk__in=documents.filter(sha256=sha256).values("request_id"))
+        if document.image_hash:
+            pictures = documents.exclude(image_hash="").exclude(sha256=sha256).order_by("-pk")
+            same_picture = {request_id for request_id, fingerprint in
+                            pictures.values_list("request_id", "image_hash")[:IMAGES]
+                            if distance(fingerprint, document.image_hash) <= CLOSE}  # fmt: skip
+            wanted |= Q(pk__in=same_picture)
+    candidates = others.filter(wanted).annotate(
+        same_file=Exists(RequestDocument.objects.filter(request=OuterRef("pk"), sha256=sha256)))
     found: dict[int, PossibleDuplicate] = {}
 
     def note(other: ApprovalRequest, reason: str) -> None:
         found.setdefault(other.pk, PossibleDuplicate(other)).reasons.append(reason)
 
     mine = normalised_number(request.invoice_number)
-    for other in others.filter(_same_supplier(request)).order_by("-created_at")[:CANDIDATES]:
-        theirs = normalised_number(other.invoice_number)
-        if mine and mine == theirs:
-            note(other, "the same supplier and bill number")
-        elif mine and theirs and min(len(mine), len(theirs)) >= 3 and one_edit_apart(mine, theirs):
-            note(other, "the same supplier and a bill number one character apart")
-        if (other.total == request.total and other.currency == request.currency
-                and abs(other.date - request.date) <= timedelta(days=NEAR_DAYS)):
-            note(other, f"the same supplier and total within {NEAR_DAYS} days")
-    document = request.documents.filter(revision=request.revision).only("sha256").first()
-    if document is not None:
-        same_file = RequestDocument.objects.filter(request__organisation_id=request.organisation_id,
-                                                   sha256=document.sha256).exclude(request_id=request.pk)
-        for other in others.filter(pk__in=same_file.values("request_id")):
+    for other in candidates.order_by("-created_at")[:CANDIDATES]:
+        if _supplier_matches(request, other):
+            theirs = normalised_number(other.invoice_number)
+            if mine and mine == theirs:
+                note(other, "the same supplier and bill number")
+            elif mine and theirs and min(len(mine), len(theirs)) >= 3 and one_edit_apart(mine, theirs):
+                note(other, "the same supplier and a bill number one character apart")
+            if (other.total == request.total and other.currency == request.currency
+                    and abs(other.date - request.date) <= timedelta(days=NEAR_DAYS)):
+                note(other, f"the same supplier and total within {NEAR_DAYS} days")
+        if other.same_file:
             note(other, "the very same file")
+        elif other.pk in same_picture:
+            note(other, "a picture of the same page")
     return sorted(found.values(), key=lambda d: d.other.created_at, reverse=True)
+
+
+# A possible duplicate held for review waits this long at most (the longest hold).
+DUPLICATE_HOLD = timedelta(days=90)
+
+
+def hold_for_review(request: ApprovalRequest) -> None:
+    """Where the organisation asks for it, a possible duplicate waits on hold until someone reviews it."""
+    if not (request.organisation.hold_possible_duplicates and request.is_open):
+        return
+    found = possible_duplicates(request)
+    if not found:
+        return
+    request.held_until = timezone.now() + DUPLICATE_HOLD
+    request.hold_reason = f"{found[0].describe()} Held for review: end the hold once it is known not to be one."
+    request.save(update_fields=["held_until", "hold_reason", "updated_at"])
+    audit(request, AuditEvent.Action.HELD, message=request.hold_reason,
+          data={"possible_duplicates": [d.other.pk for d in found]})

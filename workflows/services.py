@@ -3,7 +3,6 @@ announces, in one transaction; side effects run on commit."""
 
 import hashlib
 from dataclasses import dataclass
-from datetime import timedelta
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
@@ -35,15 +34,14 @@ from workflows.models import (
     WorkflowStep,
 )
 from approvalmax.core.signals import send_on_commit
-from workflows.duplicates import possible_duplicates
+from workflows.duplicates import hold_for_review, possible_duplicates
+from workflows.image_hash import difference_hash
 from workflows.signals import request_approved
-from workflows.trail import person_label
+from workflows.trail import person_label, requester_label, source_label
 from workflows.trail import audit as _audit
 from workflows.trail import audit_together as _audit_together
 from workflows.working_time import step_due_at
 
-# A possible duplicate held for review waits this long at most (the longest hold).
-DUPLICATE_HOLD = timedelta(days=90)
 # How a decision reached us, when not from the request page: the audit trail says so.
 EMAIL = "email"
 State = ApprovalRequest.State
@@ -93,6 +91,7 @@ def _write_content(request: ApprovalRequest, content: RequestContent,
         content_type=document.content_type,
         size=len(document.data),
         sha256=hashlib.sha256(document.data).hexdigest(),
+        image_hash=difference_hash(document.data) if document.content_type.startswith("image/") else "",
     )
     stored.file.save(document.filename, ContentFile(document.data), save=False)
     stored.save()
@@ -265,21 +264,6 @@ def request_create(
         return _request_create(organisation=organisation, content=content, document=document)
 
 
-def requester_label(request: ApprovalRequest, content: RequestContent) -> str:
-    """Who submitted, for the trail: a member by name, anyone else as what the source says they
-    are, so that an outsider whose email resembles a member's never reads as that member."""
-    source = content.source_system.title()
-    if request.requester is not None:
-        return f"{person_label(request.requester)}, requester (member, via {source})"
-    who = " ".join(part for part in (content.requester_name, f"<{content.requester_email}>"
-                                     if content.requester_email else "") if part)  # fmt: skip
-    return f"{who or 'Unknown'}, requester from {source} (not a member)"
-
-
-def _source(content: RequestContent) -> str:
-    return f"{content.source_system.title()} item {content.source_reference}"
-
-
 def _request_create(*, organisation: Organisation, content: RequestContent,
                     document: DocumentContent) -> ApprovalRequest:
     # Its state is set before the first save, so the new row is written once, not written and updated.
@@ -288,7 +272,7 @@ def _request_create(*, organisation: Organisation, content: RequestContent,
         request.bypass()
         _write_content(request, content, document)
         _audit(request, AuditEvent.Action.BYPASSED, actor_label=requester_label(request, content),
-               message=f"From {_source(content)}. Bank transactions bypass approval and go straight to the "
+               message=f"From {source_label(content)}. Bank transactions bypass approval and go straight to the "
                        "accounting system.")
         send_on_commit(request_approved, ApprovalRequest, request=request)
         return request
@@ -296,25 +280,11 @@ def _request_create(*, organisation: Organisation, content: RequestContent,
     request.submit()
     facts = _write_content(request, content, document)
     _audit(request, AuditEvent.Action.SUBMITTED, actor_label=requester_label(request, content),
-           message=f"Submitted from {_source(content)}. Workflow version {request.workflow.version}.",
+           message=f"Submitted from {source_label(content)}. Workflow version {request.workflow.version}.",
            data={"source": content.source_system, "reference": content.source_reference})
     _start_workflow(request, facts)
-    _hold_if_duplicate(request)
+    hold_for_review(request)
     return request
-
-
-def _hold_if_duplicate(request: ApprovalRequest) -> None:
-    """Where the organisation asks for it, a possible duplicate waits on hold until someone reviews it."""
-    if not (request.organisation.hold_possible_duplicates and request.is_open):
-        return
-    found = possible_duplicates(request)
-    if not found:
-        return
-    request.held_until = timezone.now() + DUPLICATE_HOLD
-    request.hold_reason = f"{found[0].describe()} Held for review: end the hold once it is known not to be one."
-    request.save(update_fields=["held_until", "hold_reason", "updated_at"])
-    _audit(request, AuditEvent.Action.HELD, message=request.hold_reason,
-           data={"possible_duplicates": [d.other.pk for d in found]})
 
 
 @transaction.atomic
@@ -333,11 +303,11 @@ def request_resubmit(
     request.current_step = None
     facts = _write_content(request, content, document)
     _audit(request, AuditEvent.Action.RESUBMITTED, actor_label=requester_label(request, content),
-           message=f"From {_source(content)}. Revision {request.revision} replaces revision {previous['revision']} "
+           message=f"From {source_label(content)}. Revision {request.revision} replaces revision {previous['revision']} "
            f"({previous['state'].replace('_', ' ')}). Workflow version {request.workflow.version}.",
            data={"previous": previous})
     _start_workflow(request, facts)
-    _hold_if_duplicate(request)
+    hold_for_review(request)
     return request
 
 

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from approvalmax.core.audit_chain import chain_append
+from workflows.content import RequestContent
 from workflows.models import ApprovalRequest, AuditEvent
 
 SYSTEM = "System"
@@ -70,3 +71,18 @@ def _announce(event_id: int) -> None:
     from workflows.tasks import announce
 
     announce.delay(event_id)
+
+
+def requester_label(request: ApprovalRequest, content: RequestContent) -> str:
+    """Who submitted, for the trail: a member by name, anyone else as what the source says they
+    are, so that an outsider whose email resembles a member's never reads as that member."""
+    source = content.source_system.title()
+    if request.requester is not None:
+        return f"{person_label(request.requester)}, requester (member, via {source})"
+    who = " ".join(part for part in (content.requester_name, f"<{content.requester_email}>"
+                                     if content.requester_email else "") if part)  # fmt: skip
+    return f"{who or 'Unknown'}, requester from {source} (not a member)"
+
+
+def source_label(content: RequestContent) -> str:
+    return f"{content.source_system.title()} item {content.source_reference}"

@@ -44,7 +44,9 @@ def test_an_administrator_connects_disconnects_and_reconnects_xero(page, xero_sa
     expect(facts).to_contain_text("accounting.transactions")
     assert XeroConnection.objects.get(organisation=demo_organisation).tenant_name == "Demo Trading Ltd"
 
-    page.get_by_role("button", name="Disconnect Xero").click()
+    page.get_by_role("link", name="Disconnect Xero…").click()
+    expect(page.get_by_role("heading", name="Disconnect Xero from Demo Trading Ltd?")).to_be_visible()
+    page.get_by_role("button", name="Yes, disconnect Xero").click()
     expect(page.get_by_text("Xero is disconnected.")).to_be_visible()
     expect(page.get_by_text("not connected to Xero")).to_be_visible()
     assert not XeroConnection.objects.filter(organisation=demo_organisation).exists()

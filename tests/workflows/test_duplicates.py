@@ -97,3 +97,27 @@ def test_an_organisation_may_hold_possible_duplicates_for_review(create_request,
     held = reload(again)
     assert held.is_on_hold and held.hold_reason.startswith("Possible duplicate of bill INV-4411")
     assert events(again, AuditEvent.Action.HELD)[0].data["possible_duplicates"] == [first.pk]
+
+
+def test_the_same_page_photographed_again_is_caught_by_its_fingerprint(create_request):
+    from tests.files import bill_photo
+    from workflows.content import DocumentContent
+
+    def photo(data):
+        return DocumentContent(filename="photo.jpg", content_type="image/jpeg", data=data)
+
+    create_request(source_reference="CI-1", document=photo(bill_photo(1)))
+    again = create_request(source_reference="CI-2", supplier=None, supplier_name="Someone Else Ltd", invoice_number="Z-9",
+                           document=photo(bill_photo(1, quality=55, scale=0.7)))
+    other = create_request(source_reference="CI-3", supplier=None, supplier_name="Third Ltd", invoice_number="Y-8",
+                           document=photo(bill_photo(2)))
+
+    assert _reasons(again) == [["a picture of the same page"]]
+    assert _reasons(other) == []
+
+
+def test_a_plain_picture_has_no_fingerprint_to_match():
+    from tests.files import jpeg
+    from workflows.image_hash import difference_hash
+
+    assert difference_hash(jpeg()) == "" and difference_hash(b"not an image") == ""

@@ -309,6 +309,8 @@ class RequestDocument(models.Model):
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
+    # A perceptual fingerprint of an image (workflows.image_hash), to catch the same page photographed twice.
+    image_hash = models.CharField(max_length=16, blank=True, db_index=True)
 
     class Meta:
         ordering = ["request", "-revision"]
