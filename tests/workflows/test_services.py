@@ -13,19 +13,6 @@ State = ApprovalRequest.State
 Action = AuditEvent.Action
 
 
-@pytest.fixture
-def approvals():
-    """Every request the engine announces as approved, in order."""
-    received = []
-
-    def receiver(sender, request, **kwargs):
-        received.append(request.pk)
-
-    request_approved.connect(receiver, weak=False)
-    yield received
-    request_approved.disconnect(receiver)
-
-
 def actions(request: ApprovalRequest) -> list[str]:
     events = AuditEvent.objects.filter(request=request).order_by("created_at", "pk")
     return list(events.values_list("action", flat=True))
