@@ -13,6 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from approvalmax.core.exceptions import ApplicationError
 from approvalmax.core.selectors import organisation_for_administrator
+from approvalmax.core.views import accounting_disconnect
 from quickbooks_integration.client import IntuitIdentity
 from quickbooks_integration.exceptions import QuickBooksError
 from quickbooks_integration.selectors import quickbooks_connection_for, refresh_token_expires_soon
@@ -22,7 +23,7 @@ from quickbooks_integration.services.connection import (
     quickbooks_connection_delete,
 )
 from quickbooks_integration.tasks import sync_master_data
-from workflows.models import ApprovalRequest
+from workflows.selectors import approved_waiting_count
 
 logger = logging.getLogger(__name__)
 SESSION_KEY = "quickbooks_oauth"
@@ -91,18 +92,10 @@ def callback(request):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def disconnect(request, slug):
-    """Asks first: disconnecting stops publishing, so it takes a confirmation."""
     organisation = _administered(request, slug)
-    if request.method == "POST" and request.POST.get("confirm") == "yes":
-        quickbooks_connection_delete(organisation=organisation)
-        messages.success(request, "QuickBooks Online is disconnected.")
-        return redirect("quickbooks:connection", slug=organisation.slug)
-    waiting = ApprovalRequest.objects.filter(organisation=organisation, state=ApprovalRequest.State.APPROVED).count()
-    return render(request, "disconnect_confirm.html", {
-        "system_name": "QuickBooks Online", "organisation": organisation, "approved_waiting": waiting,
-        "action": reverse("quickbooks:disconnect", args=[organisation.slug]),
-        "cancel_url": reverse("quickbooks:connection", args=[organisation.slug])},
-        status=400 if request.method == "POST" else 200)
+    return accounting_disconnect(request, organisation=organisation, system_name="QuickBooks Online", namespace="quickbooks",
+                                 delete=quickbooks_connection_delete,
+                                 approved_waiting=lambda: approved_waiting_count(organisation_id=organisation.pk))
 
 
 @login_required

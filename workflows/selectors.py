@@ -248,3 +248,8 @@ def request_comments(*, request: ApprovalRequest) -> list[Comment]:
 
 def is_watching(*, request: ApprovalRequest, user: AbstractBaseUser) -> bool:
     return Watch.objects.filter(request=request, user=user).exists()
+
+
+def approved_waiting_count(*, organisation_id: int) -> int:
+    """Approved requests not yet published: what disconnecting the accounting system leaves waiting."""
+    return ApprovalRequest.objects.filter(organisation_id=organisation_id, state=State.APPROVED).count()

@@ -18,7 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from approvalmax.core import accounting
 from approvalmax.core.exceptions import ApplicationError
 from approvalmax.core.selectors import organisation_for_administrator
-from workflows.models import ApprovalRequest
+from approvalmax.core.views import accounting_disconnect
+from workflows.selectors import approved_waiting_count
 from xero_integration.client import XeroIdentity
 from xero_integration.exceptions import XeroError
 from xero_integration.selectors import (
@@ -130,18 +131,10 @@ def choose_tenant(request, slug):
 @login_required
 @require_http_methods(["GET", "HEAD", "POST"])
 def disconnect(request, slug):
-    """Asks first: disconnecting stops publishing, so it takes a confirmation."""
     organisation = _administered(request, slug)
-    if request.method == "POST" and request.POST.get("confirm") == "yes":
-        xero_connection_delete(organisation=organisation)
-        messages.success(request, "Xero is disconnected.")
-        return redirect("xero:connection", slug=organisation.slug)
-    waiting = ApprovalRequest.objects.filter(organisation=organisation, state=ApprovalRequest.State.APPROVED).count()
-    return render(request, "disconnect_confirm.html", {
-        "system_name": "Xero", "organisation": organisation, "approved_waiting": waiting,
-        "action": reverse("xero:disconnect", args=[organisation.slug]),
-        "cancel_url": reverse("xero:connection", args=[organisation.slug])},
-        status=400 if request.method == "POST" else 200)
+    return accounting_disconnect(request, organisation=organisation, system_name="Xero", namespace="xero",
+                                 delete=xero_connection_delete,
+                                 approved_waiting=lambda: approved_waiting_count(organisation_id=organisation.pk))
 
 
 @login_required

@@ -8,6 +8,7 @@ are for superusers only."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, QuerySet
 from django.http import Http404
 
@@ -28,7 +29,7 @@ def organisation_path(model: type[Model], depth: int = 0) -> str | None:
     for name in _LINKS:
         try:
             field = model._meta.get_field(name)
-        except Exception:  # noqa: BLE001 - FieldDoesNotExist: try the next link
+        except FieldDoesNotExist:
             continue
         if field.many_to_one or field.one_to_one:
             if field.related_model is Organisation:

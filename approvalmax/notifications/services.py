@@ -90,6 +90,15 @@ def administrators_alert(*, organisation_id: int, topic: str, headline: str, det
     return administrators_notify(organisation_id=organisation_id, key=key, message=message)
 
 
+def reconnect_alert(*, organisation, topic: str, system_name: str, connection_url: str) -> int:
+    """An accounting system no longer accepts our connection: administrators hear of it once a day."""
+    return administrators_alert(
+        organisation_id=organisation.pk, topic=topic, headline=f"{organisation.name}: {system_name} needs reconnecting",
+        detail=f"{system_name} no longer accepts our connection to {organisation.name}, so approved bills cannot be "
+               "published and master data does not refresh until an administrator reconnects.",
+        url=connection_url)
+
+
 def _enqueue(notification_ids: list[int]) -> None:
     from approvalmax.notifications.tasks import deliver
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 from approvalmax.core import accounting
 from approvalmax.core.locks import exclusive
 from approvalmax.core.models import Organisation
-from approvalmax.notifications.services import administrators_alert
+from approvalmax.notifications.services import reconnect_alert
 from quickbooks_integration.client import IntuitIdentity, QuickBooksAccounting, TokenSet
 from quickbooks_integration.exceptions import QuickBooksAuthError, QuickBooksError, QuickBooksNotConnected
 from quickbooks_integration.models import QuickBooksConnection
@@ -118,9 +118,5 @@ def quickbooks_connection_delete(*, organisation: Organisation) -> None:
 
 def _tell_administrators_to_reconnect(connection: QuickBooksConnection) -> None:
     organisation = connection.organisation
-    administrators_alert(
-        organisation_id=organisation.pk, topic=f"quickbooks-reconnect-{connection.pk}",
-        headline=f"{organisation.name}: QuickBooks Online needs reconnecting",
-        detail=f"QuickBooks Online no longer accepts our connection to {organisation.name}, so approved bills cannot be "
-               "published and master data does not refresh until an administrator reconnects.",
-        url=settings.PUBLIC_BASE_URL + reverse("quickbooks:connection", args=[organisation.slug]))
+    reconnect_alert(organisation=organisation, topic=f"quickbooks-reconnect-{connection.pk}", system_name="QuickBooks Online",
+                    connection_url=settings.PUBLIC_BASE_URL + reverse("quickbooks:connection", args=[organisation.slug]))

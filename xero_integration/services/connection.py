@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from approvalmax.core.locks import exclusive
 from approvalmax.core.models import Organisation
-from approvalmax.notifications.services import administrators_alert
+from approvalmax.notifications.services import reconnect_alert
 from xero_integration.client import XeroAccounting, XeroIdentity
 from xero_integration.exceptions import XeroAuthError, XeroError, XeroNotConnected
 from xero_integration.models import XeroConnection, XeroPendingGrant
@@ -183,9 +183,5 @@ def xero_connection_delete(*, organisation: Organisation) -> None:
 
 def _tell_administrators_to_reconnect(connection: XeroConnection) -> None:
     organisation = connection.organisation
-    administrators_alert(
-        organisation_id=organisation.pk, topic=f"xero-reconnect-{connection.pk}",
-        headline=f"{organisation.name}: Xero needs reconnecting",
-        detail=f"Xero no longer accepts our connection to {organisation.name}, so approved bills cannot be "
-               "published and master data does not refresh until an administrator reconnects.",
-        url=settings.PUBLIC_BASE_URL + reverse("xero:connection", args=[organisation.slug]))
+    reconnect_alert(organisation=organisation, topic=f"xero-reconnect-{connection.pk}", system_name="Xero",
+                    connection_url=settings.PUBLIC_BASE_URL + reverse("xero:connection", args=[organisation.slug]))
