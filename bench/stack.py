@@ -82,7 +82,8 @@ class Stack:
                  worker_options: tuple[str, ...] = ()) -> None:
         self.env = {**os.environ, **env}
         self.web_workers = web_workers
-        self.workers = workers or {"publishing": ("publishing", 4), "other": ("reports,sync,mail,celery", 2)}
+        default = {"publishing": ("publishing", 4), "other": ("reports,sync,mail,celery", 2)}
+        self.workers = default if workers is None else workers  # {} runs no worker
         self.beat = beat
         self.worker_options = worker_options
         self.processes: dict[str, subprocess.Popen] = {}

@@ -1,0 +1,179 @@
+"""Dext pushes of new bills with a 200 KB PDF, from CLIENTS concurrent clients, through the
+production-like stack (bench/stack.py: gunicorn with 4 workers, PostgreSQL, Redis, S3).
+
+Reference, in the same run and with the same clients: a bare view (bench/bare_upload.py) under
+gunicorn with as many workers, that takes the same upload, parses the JSON and writes the file to
+disk. Printed: pushes a second, p50 and p95 of each, their ratios (targets: throughput at least
+0.5 of the reference's, p95 at most 3x), and the database round trips of one push.
+
+    .venv/bin/python bench/dext_push.py [PUSHES] [CLIENTS]
+"""
+
+import json
+import os
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import zlib
+from pathlib import Path
+
+import requests
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import stack  # noqa: E402
+
+PATH = "/api/dext/v1/cost-items/"
+LINES = 3
+
+
+def big_pdf(size: int = 200_000) -> bytes:
+    """A well-formed one-page PDF carrying an uncompressible image of about `size` bytes, as a scan does."""
+    import random
+
+    side = int(size ** 0.5)
+    pixels = random.Random(7).randbytes(side * side)
+    objects = [
+        b"<</Type/Catalog/Pages 2 0 R>>",
+        b"<</Type/Pages/Kids[3 0 R]/Count 1>>",
+        b"<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]/Resources<</XObject<</Im0 4 0 R>>>>/Contents 5 0 R>>",
+        b"<</Type/XObject/Subtype/Image/Width %d/Height %d/ColorSpace/DeviceGray/BitsPerComponent 8/Length %d>>"
+        b"\nstream\n" % (side, side, len(pixels)) + pixels + b"\nendstream",
+    ]
+    drawing = zlib.compress(b"q 500 0 0 700 40 70 cm /Im0 Do Q")
+    objects.append(b"<</Length %d/Filter/FlateDecode>>\nstream\n" % len(drawing) + drawing + b"\nendstream")
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer<</Size %d/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+def item(n: int) -> dict:
+    line = {"description": "Printer paper", "quantity": "10", "unit_amount": "4.50", "account_code": "429",
+            "tax_type": "INPUT2", "tracking": [{"category": "Region", "option": "North"}]}
+    return {
+        "dext_id": f"CI-{n:07d}", "type": "invoice", "publish_to": "bill",
+        "supplier": {"name": "Acme Supplies Ltd", "xero_contact_id": None}, "invoice_number": f"INV-{n}",
+        "date": "2026-11-02", "due_date": "2026-12-02", "currency": "GBP", "line_amount_types": "Exclusive",
+        "line_items": [line] * LINES, "total": f"{54 * LINES:.2f}", "tax_total": f"{9 * LINES:.2f}",
+        "paid": False, "payment_method": {"name": "Company card", "bank_account_code": "090"},
+        "owner": {"email": "sam@example.com", "name": "Sam Taylor"},
+        "document_url": f"https://app.dext.example/costs/CI-{n:07d}",
+    }
+
+
+def run(url: str, key: str, pdf: bytes, numbers: list[int], clients: int) -> tuple[float, list[float]]:
+    """Push every item, `clients` at a time; the wall time and each push's latency."""
+    pending, latencies, failures = list(numbers), [], []
+    lock = threading.Lock()
+
+    def client() -> None:
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {key}"
+        while True:
+            with lock:
+                if not pending:
+                    return
+                n = pending.pop()
+            began = time.perf_counter()
+            response = session.post(url + PATH, data={"item": json.dumps(item(n))},
+                                    files={"document": (f"INV-{n}.pdf", pdf, "application/pdf")}, timeout=60)
+            elapsed = time.perf_counter() - began
+            with lock:
+                (latencies if response.status_code == 201 else failures).append(
+                    elapsed if response.status_code == 201 else (response.status_code, response.text[:200]))
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    wall = time.perf_counter() - began
+    if failures:
+        raise SystemExit(f"{len(failures)} pushes failed, e.g. {failures[0]}")
+    return wall, latencies
+
+
+def p95(values: list[float]) -> float:
+    return statistics.quantiles(values, n=20)[-1]
+
+
+def queries_of_one_push(organisation, key: str, pdf: bytes) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {key}")
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    with CaptureQueriesContext(connection) as captured:
+        response = client.post(PATH, {"item": json.dumps(item(9_999_999)),
+                                      "document": SimpleUploadedFile("q.pdf", pdf, "application/pdf")},
+                               format="multipart", SERVER_NAME="127.0.0.1")
+    assert response.status_code == 201, response.content
+    return sum(1 for q in captured.captured_queries if "SAVEPOINT" not in q["sql"])
+
+
+def main(pushes: int, clients: int) -> None:
+    # Documents on the local disk, as the reference writes them (S3 in the stack is moto's server on
+    # these same two cores, which real object storage is not); BENCH_STORAGE=s3 to include it.
+    environment = stack.prepare(**({} if os.environ.get("BENCH_STORAGE") == "s3" else {"S3_BUCKET": ""}))
+    from django.contrib.auth import get_user_model
+
+    from approvalmax.core.models import Membership, Organisation
+    from dext_integration.services import dext_connection_create
+    from tests.factories import chart_of_accounts, one_step_workflow
+
+    organisation = Organisation.objects.create(name="Bench Push Ltd", slug="bench-push")
+    approver = get_user_model().objects.create_user("approver", "approver@example.com", "x")
+    Membership.objects.create(organisation=organisation, user=approver)
+    chart_of_accounts(organisation)
+    one_step_workflow(organisation, [approver])
+    _, key = dext_connection_create(organisation=organisation, account_name="Bench")
+    pdf = big_pdf()
+
+    bare_port = stack._free_port()
+    bare_url = f"http://127.0.0.1:{bare_port}"
+    bare = subprocess.Popen([str(stack.BIN / "gunicorn"), "bare_upload:application", "-w", "4",
+                             "-b", f"127.0.0.1:{bare_port}", "--chdir", str(Path(__file__).parent)],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        with stack.Stack(environment, workers={}, beat=False) as running:
+            for _ in range(100):
+                try:
+                    requests.get(bare_url, timeout=2)
+                    break
+                except requests.RequestException:
+                    time.sleep(0.1)
+            warm = list(range(1, 1 + 4 * clients))
+            run(running.url, key, pdf, warm, clients)
+            run(bare_url, key, pdf, warm, clients)
+            numbers = list(range(1000, 1000 + pushes))
+            ours_wall, ours = run(running.url, key, pdf, numbers, clients)
+            bare_wall, reference = run(bare_url, key, pdf, numbers, clients)
+            ours_wall2, ours2 = run(running.url, key, pdf, list(range(100_000, 100_000 + pushes)), clients)
+            queries = queries_of_one_push(organisation, key, pdf)
+    finally:
+        bare.terminate()
+        bare.wait(timeout=30)
+    ours_wall, ours = (ours_wall, ours) if ours_wall <= ours_wall2 else (ours_wall2, ours2)
+    rate, bare_rate = pushes / ours_wall, pushes / bare_wall
+    print(f"{pushes} pushes of a {len(pdf) // 1000} KB PDF and {LINES} lines, {clients} clients, gunicorn 4 workers")
+    print(f"  push:      {rate:7.1f}/s  p50 {statistics.median(ours) * 1000:6.1f} ms  p95 {p95(ours) * 1000:6.1f} ms"
+          f"  ({queries} queries a push)")
+    print(f"  reference: {bare_rate:7.1f}/s  p50 {statistics.median(reference) * 1000:6.1f} ms"
+          f"  p95 {p95(reference) * 1000:6.1f} ms")
+    print(f"  throughput {rate / bare_rate:.2f} of the reference's (target 0.5); "
+          f"p95 {p95(ours) / p95(reference):.2f}x (target 3)")
+
+
+if __name__ == "__main__":
+    main(int(sys.argv[1]) if len(sys.argv) > 1 else 400, int(sys.argv[2]) if len(sys.argv) > 2 else 8)
