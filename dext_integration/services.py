@@ -89,7 +89,9 @@ def _fingerprint(item: dict, document: DocumentContent) -> str:
 
 
 def _kind(item: dict) -> Kind:
-    return Kind.SPEND_MONEY if item["publish_to"] == "bank_transaction" else Kind.BILL
+    if item["publish_to"] == "bank_transaction":
+        return Kind.SPEND_MONEY
+    return Kind.CREDIT_NOTE if item["type"] == "credit_note" else Kind.BILL
 
 
 def _by_name(suppliers, name: str) -> Supplier | None:
@@ -136,6 +138,8 @@ def _accounts(organisation: Organisation, item: dict) -> dict[str, Account]:
 def _payment_account(accounts: dict[str, Account], item: dict, unknown: dict) -> Account | None:
     code = item["payment_method"]["bank_account_code"]
     account = accounts.get(code) if code else None
+    if item["type"] == "credit_note":
+        return None  # a refund is recorded in the accounting system, not from here
     if item["publish_to"] == "bank_transaction":
         if account is None or account.type != "BANK":
             unknown["payment_method.bank_account_code"] = (
@@ -244,7 +248,7 @@ def _line_contents(item: dict, resolved: list[dict]) -> list[LineContent]:
 
 def _require_tracking(organisation: Organisation, item: dict, resolved: list[dict]) -> None:
     """Bills must carry an option of every tracking category the workflow makes mandatory."""
-    if _kind(item) != Kind.BILL:
+    if _kind(item) == Kind.SPEND_MONEY:
         return
     missing = [
         (f"line_items[{index}].tracking", category.name)
@@ -264,10 +268,10 @@ def _require_tracking(organisation: Organisation, item: dict, resolved: list[dic
 
 def _content(organisation: Organisation, item: dict) -> RequestContent:
     """The request content, or a 422 naming everything unknown or inconsistent."""
-    if item["type"] == "credit_note":
+    if item["type"] == "credit_note" and item["publish_to"] == "bank_transaction":
         raise UnsupportedType(
-            "Credit notes are not supported yet: publish them to the accounting system directly.",
-            fields={"type": "Not supported yet."}
+            "A credit note cannot be a bank transaction: publish it with publish_to 'bill', as a supplier credit note.",
+            fields={"publish_to": "A credit note is published as a supplier credit note ('bill')."}
         )
     unknown: dict[str, str] = {}
     supplier_name, supplier = _supplier(organisation, item, unknown)

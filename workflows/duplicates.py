@@ -87,7 +87,7 @@ def possible_duplicates(request: ApprovalRequest) -> list[PossibleDuplicate]:
 
     mine = normalised_number(request.invoice_number)
     for other in candidates.order_by("-created_at")[:CANDIDATES]:
-        if _supplier_matches(request, other):
+        if other.kind == request.kind and _supplier_matches(request, other):
             theirs = normalised_number(other.invoice_number)
             if mine and mine == theirs:
                 note(other, "the same supplier and bill number")

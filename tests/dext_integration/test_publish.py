@@ -281,16 +281,6 @@ def test_receipts_and_others_are_bills(api, ready, item_type):
     assert ApprovalRequest.objects.get().kind == "bill"
 
 
-def test_a_credit_note_is_not_supported_yet(api, ready):
-    response = publish(api, make_item(type="credit_note"))
-
-    assert response.status_code == 422
-    error = response.json()["error"]
-    assert error["code"] == "unsupported_type"
-    assert "Credit notes are not supported" in error["message"]
-    assert not ApprovalRequest.objects.exists()
-
-
 def test_inclusive_amounts_take_the_tax_out_of_each_line(api, ready):
     item = make_item(
         line_amount_types="Inclusive",

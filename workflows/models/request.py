@@ -62,6 +62,7 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
     class Kind(models.TextChoices):
         BILL = "bill", "Bill"
         SPEND_MONEY = "spend_money", "Spend money (bank transaction)"
+        CREDIT_NOTE = "credit_note", "Supplier credit note"
 
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Requests and their trails are never deleted; cancelling is the way out.
@@ -109,6 +110,10 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
     external_id = models.CharField(max_length=100, blank=True)
     external_url = models.URLField(max_length=1000, blank=True)
     publish_error = models.TextField(blank=True)
+    # A credit note's open bill of the same supplier, chosen by an approver: publishing allocates
+    # as much of the credit to it as the bill still owes.
+    credit_for = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="credits",
+                                   limit_choices_to={"kind": Kind.BILL})
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -201,6 +206,15 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == self.Kind.CREDIT_NOTE
+
+    @property
+    def document_noun(self) -> str:
+        """What the accounting system will hold: a bill, a credit note or a bank transaction."""
+        return {self.Kind.CREDIT_NOTE: "credit note", self.Kind.SPEND_MONEY: "bank transaction"}.get(self.kind, "bill")
 
     @property
     def is_on_hold(self) -> bool:

@@ -1,18 +1,15 @@
 """The Accounting API endpoints (`/api.xro/2.0/…`). Each view reads its input and answers as Xero does."""
 
-import math
 import mimetypes
 import uuid
-from datetime import UTC, datetime
-from urllib.parse import quote
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q
 from django.http import HttpResponse, HttpResponseNotAllowed
-from django.utils.http import parse_http_date_safe
 
+from xero_integration.sandbox import api_parts as api
 from xero_integration.sandbox import ledger, payloads, representations, selectors
 from xero_integration.sandbox.gateway import ATTACHMENT_MAX_BYTES, ApiCall, accounting_endpoint
-from xero_integration.sandbox.models import Contact, Invoice
+from xero_integration.sandbox.models import CREDIT_NOTE_TYPES, Contact, Invoice
 from xero_integration.sandbox.validation import (
     ValidationFailed,
     load_chart,
@@ -22,7 +19,6 @@ from xero_integration.sandbox.validation import (
     validate_payment,
 )
 from xero_integration.sandbox.xero_json import (
-    ZERO_GUID,
     envelope,
     json_response,
     not_found,
@@ -49,8 +45,6 @@ ATTACHMENTS = {
     "write_scopes": ("accounting.attachments",),
     "max_body": ATTACHMENT_MAX_BYTES,
 }
-DEFAULT_PAGE_SIZE = 100
-MAX_PAGE_SIZE = 1000
 MAX_FILE_NAME = 255
 
 
@@ -65,7 +59,7 @@ def organisation(call: ApiCall) -> HttpResponse:
 def accounts(call: ApiCall) -> HttpResponse:
     if call.request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    rows = _modified(call, call.organisation.accounts.all())
+    rows = api.modified(call, call.organisation.accounts.all())
     base_currency = call.organisation.base_currency
     return json_response(
         envelope("Accounts", [representations.account_json(account, base_currency=base_currency) for account in rows])
@@ -76,7 +70,7 @@ def accounts(call: ApiCall) -> HttpResponse:
 def tax_rates(call: ApiCall) -> HttpResponse:
     if call.request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    rows = _modified(call, call.organisation.tax_rates.all())
+    rows = api.modified(call, call.organisation.tax_rates.all())
     return json_response(envelope("TaxRates", [representations.tax_rate_json(rate) for rate in rows]))
 
 
@@ -84,11 +78,11 @@ def tax_rates(call: ApiCall) -> HttpResponse:
 def tracking_categories(call: ApiCall) -> HttpResponse:
     if call.request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    include_archived = _flag(call, "includeArchived")
+    include_archived = api.flag(call, "includeArchived")
     categories = call.organisation.tracking_categories.prefetch_related("options")
     if not include_archived:
         categories = categories.filter(status="ACTIVE")
-    since = _if_modified_since(call)
+    since = api.if_modified_since(call)
     if since:
         # A category counts as changed when one of its options changed.
         categories = categories.filter(Q(updated_at__gt=since) | Q(options__updated_at__gt=since)).distinct()
@@ -110,7 +104,7 @@ def tracking_categories(call: ApiCall) -> HttpResponse:
 def currencies(call: ApiCall) -> HttpResponse:
     if call.request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    rows = _modified(call, call.organisation.currencies.all())
+    rows = api.modified(call, call.organisation.currencies.all())
     return json_response(envelope("Currencies", [representations.currency_json(currency) for currency in rows]))
 
 
@@ -118,20 +112,20 @@ def currencies(call: ApiCall) -> HttpResponse:
 def contacts(call: ApiCall) -> HttpResponse:
     if call.request.method in ("PUT", "POST"):
         return _contacts_save(call)
-    rows = _modified(call, call.organisation.contacts.all())
-    if not _flag(call, "includeArchived"):
+    rows = api.modified(call, call.organisation.contacts.all())
+    if not api.flag(call, "includeArchived"):
         rows = rows.filter(status=Contact.Status.ACTIVE)
-    ids = _guids(_query(call, "IDs"))
+    ids = api.guids(api.query(call, "IDs"))
     if ids is not None:
         rows = rows.filter(contact_id__in=ids)
-    return _listing(call, "Contacts", rows, representations.contact_json)
+    return api.listing(call, "Contacts", rows, representations.contact_json)
 
 
 @accounting_endpoint(**CONTACTS)
 def contact(call: ApiCall, contact_id: str) -> HttpResponse:
     if call.request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    found = call.organisation.contacts.filter(contact_id=_guid(contact_id)).first() if _guid(contact_id) else None
+    found = call.organisation.contacts.filter(contact_id=api.guid(contact_id)).first() if api.guid(contact_id) else None
     if found is None:
         return not_found()
     return json_response(envelope("Contacts", [representations.contact_json(found)]))
@@ -141,18 +135,18 @@ def contact(call: ApiCall, contact_id: str) -> HttpResponse:
 def invoices(call: ApiCall) -> HttpResponse:
     if call.request.method in ("PUT", "POST"):
         return _invoices_save(call)
-    rows = _modified(call, selectors.invoices_for_api(call.organisation))
+    rows = api.modified(call, selectors.invoices_for_api(call.organisation))
     for parameter, field in (("IDs", "invoice_id__in"), ("ContactIDs", "contact_id__in")):
-        ids = _guids(_query(call, parameter))
+        ids = api.guids(api.query(call, parameter))
         if ids is not None:
             rows = rows.filter(**{field: ids})
     for parameter, field in (("InvoiceNumbers", "invoice_number__in"), ("Statuses", "status__in")):
-        values = _query(call, parameter)
+        values = api.query(call, parameter)
         if values:
             rows = rows.filter(**{field: [value.strip() for value in values.split(",")]})
     # As in Xero: a list without paging is summarised, line items come with pages.
-    with_lines = _query(call, "page") is not None
-    return _listing(
+    with_lines = api.query(call, "page") is not None
+    return api.listing(
         call, "Invoices", rows, lambda invoice: representations.invoice_json(invoice, with_lines=with_lines)
     )
 
@@ -160,17 +154,17 @@ def invoices(call: ApiCall) -> HttpResponse:
 @accounting_endpoint(**INVOICES)
 def invoice(call: ApiCall, invoice_id: str) -> HttpResponse:
     if call.request.method == "POST":
-        return _invoices_save(call, invoice_id=_guid(invoice_id)) if _guid(invoice_id) else not_found()
+        return _invoices_save(call, invoice_id=api.guid(invoice_id)) if api.guid(invoice_id) else not_found()
     if call.request.method != "GET":
         return HttpResponseNotAllowed(["GET", "POST"])
     rows = selectors.invoices_for_api(call.organisation)
     # Xero also finds an invoice by its number here.
-    found = rows.filter(invoice_id=_guid(invoice_id)).first() if _guid(invoice_id) else None
+    found = rows.filter(invoice_id=api.guid(invoice_id)).first() if api.guid(invoice_id) else None
     found = found or rows.filter(invoice_number=invoice_id).order_by("created_at").first()
     if found is None:
         return not_found()
     attachments = [
-        representations.attachment_json(attachment, _attachment_url(call, "Invoices", found.pk, attachment.file_name))
+        representations.attachment_json(attachment, api.attachment_url(call, "Invoices", found.pk, attachment.file_name))
         for attachment in selectors.attachments_without_content(invoice=found)
     ]
     return json_response(envelope("Invoices", [representations.invoice_json(found, attachments=attachments)]))
@@ -180,23 +174,23 @@ def invoice(call: ApiCall, invoice_id: str) -> HttpResponse:
 def payments(call: ApiCall) -> HttpResponse:
     if call.request.method in ("PUT", "POST"):
         return _payments_save(call)
-    rows = _modified(call, selectors.payments_for_api(call.organisation))
-    return _listing(call, "Payments", rows, representations.payment_json)
+    rows = api.modified(call, selectors.payments_for_api(call.organisation))
+    return api.listing(call, "Payments", rows, representations.payment_json)
 
 
 @accounting_endpoint(**BANK_TRANSACTIONS)
 def bank_transactions(call: ApiCall) -> HttpResponse:
     if call.request.method in ("PUT", "POST"):
         return _bank_transactions_save(call)
-    rows = _modified(call, selectors.bank_transactions_for_api(call.organisation))
-    return _listing(call, "BankTransactions", rows, representations.bank_transaction_json)
+    rows = api.modified(call, selectors.bank_transactions_for_api(call.organisation))
+    return api.listing(call, "BankTransactions", rows, representations.bank_transaction_json)
 
 
 @accounting_endpoint(**BANK_TRANSACTIONS)
 def bank_transaction(call: ApiCall, bank_transaction_id: str) -> HttpResponse:
     if call.request.method != "GET":
         return HttpResponseNotAllowed(["GET"])
-    guid = _guid(bank_transaction_id)
+    guid = api.guid(bank_transaction_id)
     found = selectors.bank_transactions_for_api(call.organisation).filter(pk=guid).first() if guid else None
     if found is None:
         return not_found()
@@ -205,10 +199,12 @@ def bank_transaction(call: ApiCall, bank_transaction_id: str) -> HttpResponse:
 
 @accounting_endpoint(**ATTACHMENTS)
 def attachments(call: ApiCall, endpoint: str, parent_id: str, file_name: str | None = None) -> HttpResponse:
-    """`{Invoices|BankTransactions}/{id}/Attachments[/{FileName or AttachmentID}]`."""
-    parent_field = "invoice" if endpoint == "Invoices" else "bank_transaction"
-    owners = call.organisation.invoices if endpoint == "Invoices" else call.organisation.bank_transactions
-    parent = owners.filter(pk=_guid(parent_id)).first() if _guid(parent_id) else None
+    """`{Invoices|CreditNotes|BankTransactions}/{id}/Attachments[/{FileName or AttachmentID}]`."""
+    parent_field = "bank_transaction" if endpoint == "BankTransactions" else "invoice"
+    owners = {"Invoices": call.organisation.invoices.exclude(type__in=CREDIT_NOTE_TYPES),
+              "CreditNotes": call.organisation.invoices.filter(type__in=CREDIT_NOTE_TYPES),
+              "BankTransactions": call.organisation.bank_transactions}[endpoint]
+    parent = owners.filter(pk=api.guid(parent_id)).first() if api.guid(parent_id) else None
     if parent is None:
         return not_found()
     if file_name is None:
@@ -228,7 +224,7 @@ def attachments(call: ApiCall, endpoint: str, parent_id: str, file_name: str | N
                 file_name=file_name,
                 mime_type=_mime_type(call.request.content_type, file_name)[:MAX_FILE_NAME],
                 content=call.body,
-                include_online=_flag(call, "IncludeOnline"),
+                include_online=api.flag(call, "IncludeOnline"),
             )
         except ledger.TooManyAttachments:
             return _attachment_refused(
@@ -239,7 +235,7 @@ def attachments(call: ApiCall, endpoint: str, parent_id: str, file_name: str | N
         envelope(
             "Attachments",
             [
-                representations.attachment_json(row, _attachment_url(call, endpoint, parent.pk, row.file_name))
+                representations.attachment_json(row, api.attachment_url(call, endpoint, parent.pk, row.file_name))
                 for row in rows
             ],
         )
@@ -258,7 +254,7 @@ def _attachment_refused(message: str) -> HttpResponse:
 
 
 def _attachment_download(parent_field: str, parent, file_name: str) -> HttpResponse:
-    found = selectors.attachment_by_name_or_id(parent={parent_field: parent}, name=file_name, guid=_guid(file_name))
+    found = selectors.attachment_by_name_or_id(parent={parent_field: parent}, name=file_name, guid=api.guid(file_name))
     if found is None:
         return not_found()
     return HttpResponse(bytes(found.content), content_type=found.mime_type)
@@ -267,7 +263,7 @@ def _attachment_download(parent_field: str, parent, file_name: str) -> HttpRespo
 def _invoices_save(call: ApiCall, invoice_id: uuid.UUID | None = None) -> HttpResponse:
     items = payloads.batch(parse_body(call.body), "Invoices", payloads.INVOICE)
     chart = load_chart(call.organisation)
-    unit_dp = 4 if _query(call, "unitdp") == "4" else 2
+    unit_dp = 4 if api.query(call, "unitdp") == "4" else 2
     results = []
     for raw, data in items:
         target = invoice_id or (data.get("InvoiceID") if call.request.method == "POST" else None)
@@ -278,15 +274,15 @@ def _invoices_save(call: ApiCall, invoice_id: uuid.UUID | None = None) -> HttpRe
                 clean = validate_invoice(data, chart, unit_dp=unit_dp)
                 saved = ledger.invoice_create(organisation=call.organisation, clean=clean)
         except ValidationFailed as failed:
-            results.append(_failed(raw, failed, id_field="InvoiceID", flag="HasErrors"))
+            results.append(api.failed_element(raw, failed, id_field="InvoiceID", flag="HasErrors"))
             continue
         fresh = selectors.invoices_for_api(call.organisation).get(pk=saved.pk)
-        results.append(_saved(representations.invoice_json(fresh)))
-    return _batch_answer(call, "Invoices", results)
+        results.append(api.saved(representations.invoice_json(fresh)))
+    return api.batch_answer(call, "Invoices", results)
 
 
 def _invoice_update(call: ApiCall, invoice_id: uuid.UUID, data: dict, chart, unit_dp: int) -> Invoice:
-    existing = call.organisation.invoices.filter(pk=invoice_id).prefetch_related("line_items__account").first()
+    existing = call.organisation.invoices.exclude(type__in=CREDIT_NOTE_TYPES).filter(pk=invoice_id).prefetch_related("line_items__account").first()
     if existing is None:
         raise ValidationFailed(["The document with the supplied id was not found for this endpoint."])
     if existing.status not in ("DRAFT", "SUBMITTED", "AUTHORISED"):
@@ -338,28 +334,28 @@ def _payments_save(call: ApiCall) -> HttpResponse:
         try:
             saved = ledger.payment_create(organisation=call.organisation, clean=validate_payment(data, chart))
         except ValidationFailed as failed:
-            results.append(_failed(raw, failed, id_field="PaymentID", flag="HasValidationErrors"))
+            results.append(api.failed_element(raw, failed, id_field="PaymentID", flag="HasValidationErrors"))
             continue
         fresh = selectors.payments_for_api(call.organisation).get(pk=saved.pk)
-        results.append(_saved(representations.payment_json(fresh)))
-    return _batch_answer(call, "Payments", results)
+        results.append(api.saved(representations.payment_json(fresh)))
+    return api.batch_answer(call, "Payments", results)
 
 
 def _bank_transactions_save(call: ApiCall) -> HttpResponse:
     items = payloads.batch(parse_body(call.body), "BankTransactions", payloads.BANK_TRANSACTION)
     chart = load_chart(call.organisation)
-    unit_dp = 4 if _query(call, "unitdp") == "4" else 2
+    unit_dp = 4 if api.query(call, "unitdp") == "4" else 2
     results = []
     for raw, data in items:
         try:
             clean = validate_bank_transaction(data, chart, unit_dp=unit_dp)
             saved = ledger.bank_transaction_create(organisation=call.organisation, clean=clean)
         except ValidationFailed as failed:
-            results.append(_failed(raw, failed, id_field="BankTransactionID", flag="HasErrors"))
+            results.append(api.failed_element(raw, failed, id_field="BankTransactionID", flag="HasErrors"))
             continue
         fresh = selectors.bank_transactions_for_api(call.organisation).get(pk=saved.pk)
-        results.append(_saved(representations.bank_transaction_json(fresh)))
-    return _batch_answer(call, "BankTransactions", results)
+        results.append(api.saved(representations.bank_transaction_json(fresh)))
+    return api.batch_answer(call, "BankTransactions", results)
 
 
 def _contacts_save(call: ApiCall) -> HttpResponse:
@@ -374,100 +370,11 @@ def _contacts_save(call: ApiCall) -> HttpResponse:
                     raise ValidationFailed(["The contact with the supplied id was not found."])
             validate_contact(data, call.organisation, existing=existing)
         except ValidationFailed as failed:
-            results.append(_failed(raw, failed, id_field="ContactID", flag="HasValidationErrors"))
+            results.append(api.failed_element(raw, failed, id_field="ContactID", flag="HasValidationErrors"))
             continue
         if existing is None:
             saved = ledger.contact_create(organisation=call.organisation, data=data)
         else:
             saved = ledger.contact_update(contact=existing, data=data)
-        results.append(_saved(representations.contact_json(saved)))
-    return _batch_answer(call, "Contacts", results)
-
-
-def _saved(element: dict) -> tuple[dict, bool]:
-    return {**element, "StatusAttributeString": "OK"}, True
-
-
-def _failed(raw: dict, failed: ValidationFailed, *, id_field: str, flag: str) -> tuple[dict, bool]:
-    """Xero echoes the element as sent, with an empty id and the reasons."""
-    element = {id_field: ZERO_GUID, **raw}
-    element.update(
-        {flag: True, "StatusAttributeString": "ERROR", "ValidationErrors": [{"Message": m} for m in failed.messages]}
-    )
-    return element, False
-
-
-def _batch_answer(call: ApiCall, plural: str, results: list[tuple[dict, bool]]) -> HttpResponse:
-    """summarizeErrors (default true): any failure makes a 400 naming the failures, yet the others stay created."""
-    failures = [element for element, ok in results if not ok]
-    if failures and (_query(call, "summarizeErrors") or "true").lower() != "false":
-        return validation_exception(failures)
-    return json_response(envelope(plural, [element for element, _ in results]))
-
-
-def _listing(call: ApiCall, plural: str, rows: QuerySet, to_json) -> HttpResponse:
-    page = _int(_query(call, "page"))
-    if page is None:
-        return json_response(envelope(plural, [to_json(row) for row in rows]))
-    size = min(max(_int(_query(call, "pageSize")) or DEFAULT_PAGE_SIZE, 1), MAX_PAGE_SIZE)
-    page = max(page, 1)
-    count = rows.count()
-    pagination = {"page": page, "pageSize": size, "pageCount": math.ceil(count / size), "itemCount": count}
-    items = [to_json(row) for row in rows[(page - 1) * size : page * size]]
-    return json_response(envelope(plural, items, pagination=pagination))
-
-
-def _modified(call: ApiCall, rows: QuerySet) -> QuerySet:
-    since = _if_modified_since(call)
-    return rows.filter(updated_at__gt=since) if since else rows
-
-
-def _if_modified_since(call: ApiCall) -> datetime | None:
-    """An HTTP date or an ISO 8601 time; Xero reads a time without a zone as UTC."""
-    value = call.request.headers.get("If-Modified-Since", "").strip()
-    if not value:
-        return None
-    timestamp = parse_http_date_safe(value)
-    if timestamp is not None:
-        return datetime.fromtimestamp(timestamp, tz=UTC)
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
-
-
-def _query(call: ApiCall, name: str) -> str | None:
-    """Query parameters by name, ignoring case as Xero does."""
-    wanted = name.lower()
-    return next((value for key, value in call.request.GET.items() if key.lower() == wanted), None)
-
-
-def _flag(call: ApiCall, name: str) -> bool:
-    return (_query(call, name) or "").lower() == "true"
-
-
-def _int(value: str | None) -> int | None:
-    try:
-        return int(value) if value is not None else None
-    except ValueError:
-        return None
-
-
-def _guid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
-
-
-def _guids(value: str | None) -> list[uuid.UUID] | None:
-    if not value:
-        return None
-    return [guid for guid in (_guid(part.strip()) for part in value.split(",")) if guid]
-
-
-def _attachment_url(call: ApiCall, endpoint: str, parent_id, file_name: str) -> str:
-    path = call.request.path
-    base = path[: path.lower().index("/api.xro/2.0/") + len("/api.xro/2.0/")]
-    return call.request.build_absolute_uri(f"{base}{endpoint}/{parent_id}/Attachments/{quote(file_name)}")
+        results.append(api.saved(representations.contact_json(saved)))
+    return api.batch_answer(call, "Contacts", results)

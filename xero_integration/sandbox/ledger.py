@@ -1,8 +1,13 @@
 """Writes to the sandbox ledger. Each function is one transaction; validation has been done before."""
 
+from datetime import date
+from decimal import Decimal
+
 from django.db import transaction
 
 from xero_integration.sandbox.models import (
+    CREDIT_NOTE_TYPES,
+    Allocation,
     Attachment,
     BankTransaction,
     Contact,
@@ -56,7 +61,7 @@ def invoice_create(*, organisation: Organisation, clean: CleanInvoice) -> Invoic
 def invoice_update(*, invoice: Invoice, clean: CleanInvoice) -> Invoice:
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
-        if locked.payments.exists():
+        if locked.payments.exists() or locked.credit_allocations.exists() or locked.allocations_given.exists():
             raise ValidationFailed(
                 ["This document cannot be edited as it has a payment or credit note allocated to it."]
             )
@@ -67,6 +72,55 @@ def invoice_update(*, invoice: Invoice, clean: CleanInvoice) -> Invoice:
         _lines_create(clean.lines, invoice=locked)
         _mark_contact_role(locked.contact, clean.type)
     return locked
+
+
+def credit_note_allocate(*, organisation: Organisation, credit_note_id, invoice_id, amount: Decimal,
+                         on: date) -> Allocation:
+    """Apply credit to an invoice, both rows locked so that two allocations cannot both take the
+    last of the credit or of the amount due."""
+    with transaction.atomic():
+        rows = Invoice.objects.select_for_update().filter(organisation=organisation)
+        credit = rows.filter(pk=credit_note_id, type__in=CREDIT_NOTE_TYPES).first()
+        invoice = rows.filter(pk=invoice_id).exclude(type__in=CREDIT_NOTE_TYPES).first()
+        if credit is None:
+            raise ValidationFailed(["The document with the supplied id was not found for this endpoint."])
+        problems = _allocation_problems(credit, invoice, amount)
+        if problems:
+            raise ValidationFailed(problems)
+        allocation = Allocation.objects.create(credit_note=credit, invoice=invoice, amount=amount, date=on)
+        for row, field in ((invoice, "amount_credited"), (credit, None)):
+            row.amount_due -= amount
+            if field:
+                setattr(row, field, getattr(row, field) + amount)
+            if row.amount_due == 0:
+                row.status = "PAID"
+                row.fully_paid_on_date = on
+            row.save()
+    return allocation
+
+
+def _allocation_problems(credit: Invoice, invoice: Invoice | None, amount: Decimal) -> list[str]:
+    if invoice is None:
+        return ["Invoice could not be found"]
+    if credit.status != "AUTHORISED":
+        return ["Only credit notes with a status of AUTHORISED can be allocated"]
+    problems = []
+    if invoice.type != credit.type.removesuffix("CREDIT"):
+        problems.append(f"A {credit.type} credit note can only be allocated to an {credit.type.removesuffix('CREDIT')} "
+                        "invoice")
+    if invoice.contact_id != credit.contact_id:
+        problems.append("The credit note and the invoice must be for the same contact")
+    if invoice.currency_code != credit.currency_code:
+        problems.append("The credit note and the invoice must be in the same currency")
+    if invoice.status != "AUTHORISED":
+        problems.append("Credit can only be allocated to invoices with a status of AUTHORISED")
+    if amount is None or amount <= 0:
+        problems.append("The allocation amount must be greater than zero")
+    elif amount > credit.amount_due:
+        problems.append("The amount allocated is more than the remaining credit on the credit note")
+    elif amount > invoice.amount_due:
+        problems.append("The amount allocated is more than the amount due on the invoice")
+    return problems
 
 
 def bank_transaction_create(*, organisation: Organisation, clean: CleanBankTransaction) -> BankTransaction:
@@ -93,7 +147,8 @@ def bank_transaction_create(*, organisation: Organisation, clean: CleanBankTrans
 def payment_create(*, organisation: Organisation, clean: CleanPayment) -> Payment:
     """Checks the invoice's state under its row lock, so two payments cannot both take the last amount."""
     with transaction.atomic():
-        invoices = Invoice.objects.select_for_update().filter(organisation=organisation)
+        invoices = Invoice.objects.select_for_update().filter(organisation=organisation) \
+            .exclude(type__in=CREDIT_NOTE_TYPES)
         if clean.invoice_id:
             invoice = invoices.filter(invoice_id=clean.invoice_id).first()
         else:
@@ -164,7 +219,7 @@ def _contact_for(organisation: Organisation, choice: ContactChoice) -> Contact:
 
 
 def _mark_contact_role(contact: Contact, invoice_type: str) -> None:
-    role = "is_supplier" if invoice_type == "ACCPAY" else "is_customer"
+    role = "is_supplier" if invoice_type.startswith("ACCPAY") else "is_customer"
     if not getattr(contact, role):
         setattr(contact, role, True)
         contact.save(update_fields=[role, "updated_at"])

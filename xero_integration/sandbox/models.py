@@ -189,12 +189,18 @@ STATUS_LABELS = {
 }
 
 
+# Credit notes are kept with the invoices (the same lines, totals, contacts and attachments);
+# /CreditNotes shows only these types and /Invoices never does.
+CREDIT_NOTE_TYPES = ("ACCPAYCREDIT", "ACCRECCREDIT")
+
+
 class Invoice(models.Model):
-    """An ACCPAY bill or an ACCREC sales invoice."""
+    """An ACCPAY bill or an ACCREC sales invoice; or a credit note (ACCPAYCREDIT, ACCRECCREDIT),
+    whose `amount_due` is its remaining credit."""
 
     invoice_id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="invoices")
-    type = models.CharField(max_length=10)
+    type = models.CharField(max_length=12)
     contact = models.ForeignKey(Contact, on_delete=models.PROTECT, related_name="invoices")
     invoice_number = models.CharField(max_length=255, blank=True)
     reference = models.CharField(max_length=255, blank=True)
@@ -210,6 +216,7 @@ class Invoice(models.Model):
     total = models.DecimalField(max_digits=20, decimal_places=2)
     amount_paid = models.DecimalField(max_digits=20, decimal_places=2, default=0)
     amount_due = models.DecimalField(max_digits=20, decimal_places=2)
+    amount_credited = models.DecimalField(max_digits=20, decimal_places=2, default=0)
     fully_paid_on_date = models.DateField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -287,6 +294,20 @@ class Payment(models.Model):
 
     class Meta:
         ordering = ["created_at", "payment_id"]
+
+
+class Allocation(models.Model):
+    """Part of a credit note's credit applied to an invoice of the same contact."""
+
+    allocation_id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    credit_note = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="allocations_given")
+    invoice = models.ForeignKey(Invoice, on_delete=models.PROTECT, related_name="credit_allocations")
+    amount = models.DecimalField(max_digits=20, decimal_places=2)
+    date = models.DateField()
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "allocation_id"]
 
 
 class Attachment(models.Model):

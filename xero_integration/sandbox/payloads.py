@@ -42,6 +42,25 @@ INVOICE = {
     "Status": TEXT,
     "LineItems": [LINE_ITEM],
 }
+CREDIT_NOTE = {
+    "Type": TEXT,
+    "CreditNoteID": GUID,
+    "Contact": CONTACT_REF,
+    "Date": DATE,
+    "DueDate": DATE,
+    "LineAmountTypes": TEXT,
+    "CreditNoteNumber": TEXT,
+    "Reference": TEXT,
+    "CurrencyCode": TEXT,
+    "CurrencyRate": NUMBER,
+    "Status": TEXT,
+    "LineItems": [LINE_ITEM],
+}
+ALLOCATION = {
+    "Invoice": {"InvoiceID": GUID},
+    "Amount": NUMBER,
+    "Date": DATE,
+}
 BANK_TRANSACTION = {
     "Type": TEXT,
     "Contact": CONTACT_REF,

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 from xero_integration.sandbox.models import (
     Account,
+    Allocation,
     Attachment,
     BankTransaction,
     Contact,
@@ -214,12 +215,12 @@ def invoice_json(invoice: Invoice, *, with_lines: bool = True, attachments: list
         "InvoiceNumber": invoice.invoice_number,
         "Reference": invoice.reference,
         "Payments": [_payment_summary(payment) for payment in invoice.payments.all()],
-        "CreditNotes": [],
+        "CreditNotes": [_credit_summary(a) for a in invoice.credit_allocations.all()],
         "Prepayments": [],
         "Overpayments": [],
         "AmountDue": invoice.amount_due,
         "AmountPaid": invoice.amount_paid,
-        "AmountCredited": Decimal(0),
+        "AmountCredited": invoice.amount_credited,
         "CurrencyRate": invoice.currency_rate,
         "IsDiscounted": False,
         "HasAttachments": invoice.has_attachments,
@@ -248,6 +249,54 @@ def invoice_json(invoice: Invoice, *, with_lines: bool = True, attachments: list
         data["FullyPaidOnDate"] = ms_date(invoice.fully_paid_on_date)
     if invoice.url:
         data["Url"] = invoice.url
+    if attachments is not None:
+        data["Attachments"] = attachments
+    return data
+
+
+def _credit_summary(allocation: Allocation) -> dict:
+    credit = allocation.credit_note
+    return {"CreditNoteID": str(credit.invoice_id), "CreditNoteNumber": credit.invoice_number,
+            "AppliedAmount": allocation.amount, "Total": credit.total, "DateString": date_string(allocation.date),
+            "Date": ms_date(allocation.date)}
+
+
+def allocation_json(allocation: Allocation) -> dict:
+    return {
+        "AllocationID": str(allocation.allocation_id),
+        "Amount": allocation.amount,
+        "Date": ms_date(allocation.date),
+        "Invoice": {"InvoiceID": str(allocation.invoice_id), "InvoiceNumber": allocation.invoice.invoice_number},
+        "IsDeleted": False,
+    }
+
+
+def credit_note_json(credit: Invoice, *, attachments: list[dict] | None = None) -> dict:
+    """Needs `contact`, `line_items__account` and `allocations_given__invoice` loaded, and `has_attachments`."""
+    data = {
+        "Type": credit.type,
+        "CreditNoteID": str(credit.invoice_id),
+        "CreditNoteNumber": credit.invoice_number,
+        "Reference": credit.reference,
+        "Contact": _contact_summary(credit.contact),
+        "DateString": date_string(credit.date),
+        "Date": ms_date(credit.date),
+        "Status": credit.status,
+        "LineAmountTypes": credit.line_amount_types,
+        "LineItems": [line_item_json(line) for line in credit.line_items.all()],
+        "SubTotal": credit.sub_total,
+        "TotalTax": credit.total_tax,
+        "Total": credit.total,
+        "UpdatedDateUTC": ms_datetime(credit.updated_at),
+        "CurrencyCode": credit.currency_code,
+        "CurrencyRate": credit.currency_rate,
+        "RemainingCredit": credit.amount_due,
+        "Allocations": [allocation_json(a) for a in credit.allocations_given.all()],
+        "HasAttachments": credit.has_attachments,
+        "HasErrors": False,
+    }
+    if credit.fully_paid_on_date:
+        data["FullyPaidOnDate"] = ms_date(credit.fully_paid_on_date)
     if attachments is not None:
         data["Attachments"] = attachments
     return data

@@ -3,6 +3,7 @@
 from django.db.models import Exists, OuterRef, Prefetch, QuerySet
 
 from xero_integration.sandbox.models import (
+    CREDIT_NOTE_TYPES,
     Attachment,
     BankTransaction,
     Invoice,
@@ -11,11 +12,14 @@ from xero_integration.sandbox.models import (
 )
 
 
-def invoices_for_api(organisation: Organisation) -> QuerySet[Invoice]:
+def invoices_for_api(organisation: Organisation, *, credit_notes: bool = False) -> QuerySet[Invoice]:
+    """Invoices, or with `credit_notes` the credit notes, as the API shows them."""
+    rows = Invoice.objects.filter(organisation=organisation)
+    rows = rows.filter(type__in=CREDIT_NOTE_TYPES) if credit_notes else rows.exclude(type__in=CREDIT_NOTE_TYPES)
+    allocations = "allocations_given__invoice" if credit_notes else "credit_allocations__credit_note"
     return (
-        Invoice.objects.filter(organisation=organisation)
-        .select_related("contact")
-        .prefetch_related("line_items__account", "payments")
+        rows.select_related("contact")
+        .prefetch_related("line_items__account", "payments", allocations)
         .annotate(has_attachments=Exists(Attachment.objects.filter(invoice=OuterRef("pk"))))
     )
 

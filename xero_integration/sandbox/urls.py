@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 
 from approvalmax.core.decorators import member_required
-from xero_integration.sandbox import accounting, identity, pages
+from xero_integration.sandbox import accounting, credit_notes, identity, pages
 
 app_name = "xero_sandbox"
 
@@ -46,6 +46,11 @@ urlpatterns = [
     _api(_any_case("Invoices"), accounting.invoices, "invoices"),
     _api(rf"{_any_case('Invoices')}/(?P<invoice_id>[^/]+)", accounting.invoice, "invoice"),
     *_attachments("Invoices"),
+    _api(_any_case("CreditNotes"), credit_notes.credit_notes, "credit-notes"),
+    _api(rf"{_any_case('CreditNotes')}/(?P<credit_note_id>[^/]+)", credit_notes.credit_note, "credit-note"),
+    _api(rf"{_any_case('CreditNotes')}/(?P<credit_note_id>[^/]+)/{_any_case('Allocations')}",
+         credit_notes.allocations, "credit-note-allocations"),
+    *_attachments("CreditNotes"),
     *_attachments("BankTransactions"),
     _api(_any_case("Payments"), accounting.payments, "payments"),
     _api(_any_case("BankTransactions"), accounting.bank_transactions, "bank-transactions"),

@@ -153,13 +153,16 @@ class _Errors:
             raise ValidationFailed(self.messages)
 
 
-def validate_invoice(data: dict, chart: Chart, *, unit_dp: int, current_status: str | None = None) -> CleanInvoice:
+def validate_invoice(data: dict, chart: Chart, *, unit_dp: int, current_status: str | None = None,
+                     types: tuple[str, ...] = ("ACCPAY", "ACCREC")) -> CleanInvoice:
+    """An invoice, or with the credit note types a credit note (its number in `InvoiceNumber`)."""
     errors = _Errors()
     invoice_type = data.get("Type")
+    noun = "Credit Note" if "ACCPAYCREDIT" in types else "Invoice"
     if not invoice_type:
-        errors.add("Invoice Type must be specified")
-    elif invoice_type not in ("ACCPAY", "ACCREC"):
-        errors.add(f"Invoice Type '{invoice_type}' is not valid; use ACCPAY or ACCREC.")
+        errors.add(f"{noun} Type must be specified")
+    elif invoice_type not in types:
+        errors.add(f"{noun} Type '{invoice_type}' is not valid; use {' or '.join(types)}.")
     status = data.get("Status") or "DRAFT"
     if current_status is None and status not in CREATABLE_STATUSES:
         errors.add("Invoice not of valid status for creation")
