@@ -31,8 +31,9 @@ def request_mark_published(*, request_id: int, external_system: str, external_id
     request.publish_error = ""
     request.save()
     system = accounting.system_named(external_system)
-    created = (f"Created in {system.name if system else external_system} as "
-               f"{'bill ' + request.invoice_number if request.invoice_number else 'a bill without a number'}"
+    what = (f"{request.document_noun} {request.invoice_number}" if request.invoice_number
+            else f"a {request.document_noun} without a number")
+    created = (f"Created in {system.name if system else external_system} as {what}"
                f"{': ' + external_url if external_url else ''}.")
     audit(request, AuditEvent.Action.PUBLISHED, message=" ".join(part for part in (created, message) if part),
           data={"external_id": external_id, "external_url": external_url})

@@ -272,6 +272,19 @@ class XeroAccounting:
     def find_bank_transactions(self, *, modified_since: datetime) -> list[dict]:
         return self._find("BankTransactions", "BankTransactions", params={}, modified_since=modified_since)
 
+    def put_credit_notes(self, credit_notes: list[dict], *, idempotency_key: str) -> list[dict]:
+        return self._put_batch("CreditNotes", "CreditNotes", credit_notes, idempotency_key)
+
+    def get_credit_note(self, credit_note_id: str) -> dict:
+        return self._call("GET", f"CreditNotes/{credit_note_id}")["CreditNotes"][0]
+
+    def find_credit_notes(self, *, modified_since: datetime) -> list[dict]:
+        return self._find("CreditNotes", "CreditNotes", params={}, modified_since=modified_since)
+
+    def put_allocation(self, *, credit_note_id: str, allocation: dict, idempotency_key: str) -> dict:
+        return self._put_batch(f"CreditNotes/{credit_note_id}/Allocations", "Allocations", [allocation],
+                               idempotency_key)[0]
+
     def put_payments(self, payments: list[dict], *, idempotency_key: str) -> list[dict]:
         return self._put_batch("Payments", "Payments", payments, idempotency_key)
 
@@ -292,6 +305,13 @@ def raise_element_errors(element: dict) -> None:
     if element.get("HasErrors") or element.get("StatusAttributeString") == "ERROR":
         raise XeroValidationError(validation_messages(element) or ["Xero refused this item."],
                                   body=json.dumps(element)[:2000])
+
+
+def deep_link_to_credit_note(*, short_code: str, credit_note_id: str) -> str:
+    return (
+        "https://go.xero.com/organisationlogin/default.aspx?shortcode="
+        f"{quote(short_code, safe='')}&redirecturl=/AccountsPayable/ViewCreditNote.aspx?creditNoteID={credit_note_id}"
+    )
 
 
 def deep_link_to_bill(*, short_code: str, invoice_id: str) -> str:

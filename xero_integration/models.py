@@ -59,6 +59,12 @@ class XeroPublication(models.Model):
     revision = models.PositiveIntegerField()
     invoice_id = models.UUIDField(null=True, blank=True)
     bank_transaction_id = models.UUIDField(null=True, blank=True)
+    credit_note_id = models.UUIDField(null=True, blank=True)
+    # A credit note's allocation to the bill an approver chose: sent (looked up if unanswered),
+    # made, or why not.
+    allocation_sent_at = models.DateTimeField(null=True, blank=True)
+    allocation_id = models.UUIDField(null=True, blank=True)
+    allocation_note = models.TextField(blank=True)
     document_attached = models.BooleanField(default=False)
     report_attached = models.BooleanField(default=False)
     # Rendered once: a retry must send the very same bytes under the same Idempotency-Key.

@@ -22,7 +22,7 @@ from django.utils import timezone
 
 from approvalmax.core.locks import LockTimeout, exclusive, is_held
 from workflows import outcomes
-from workflows.audit_reports import audit_report_ensure, audit_report_get, audit_reports_ready
+from workflows.audit_reports import audit_report_ensure, audit_reports_ready
 from workflows.models import ApprovalRequest
 from workflows.selectors import request_page_url
 from xero_integration import payloads
@@ -30,6 +30,8 @@ from xero_integration.client import XeroAccounting, deep_link_to_bill, encode_js
 from xero_integration.exceptions import XeroNotConnected, XeroValidationError
 from xero_integration.messages import publish_error_text
 from xero_integration.models import XeroConnection, XeroPublication
+from xero_integration.services import steps
+from xero_integration.services.credit_notes import credit_note_publish
 from xero_integration.services.connection import accounting_for
 from xero_integration.system import KEY as SYSTEM
 
@@ -46,37 +48,6 @@ Item = tuple[ApprovalRequest, XeroPublication]
 LIVE_STATUSES = {"DRAFT", "SUBMITTED", "AUTHORISED", "PAID"}
 
 
-def _key(request: ApprovalRequest, call: str) -> str:
-    return f"approvalmax-{request.public_id}-r{request.revision}-{call}"
-
-
-def _record(publication: XeroPublication, **fields) -> None:
-    for name, value in fields.items():
-        setattr(publication, name, value)
-    publication.save(update_fields=[*fields, "updated_at"])
-
-
-def _attach(client: XeroAccounting, request: ApprovalRequest, publication: XeroPublication,
-            endpoint: str, object_id: str) -> None:
-    if not publication.document_attached:
-        document = request.current_document()
-        with document.file.open("rb") as handle:
-            data = handle.read()
-        client.put_attachment(endpoint=endpoint, object_id=object_id, filename=document.filename, data=data,
-                              idempotency_key=_key(request, "document"))
-        _record(publication, document_attached=True)
-    if not publication.report_attached:
-        # Rendered before the lock was taken (workflows.audit_reports); a publication from before
-        # that kept its own copy, and a retry must send the bytes it sent first.
-        stored = publication.audit_report or audit_report_get(request=request).file
-        with stored.open("rb") as handle:
-            report = handle.read()
-        client.put_attachment(endpoint=endpoint, object_id=object_id,
-                              filename=f"Approval audit report {request.invoice_number or request.public_id}.pdf"[:120],
-                              data=report, idempotency_key=_key(request, "report"))
-        _record(publication, report_attached=True)
-
-
 def _chunks(items: list, size: int = BATCH_SIZE) -> list[list]:
     return [items[i:i + size] for i in range(0, len(items), size)]
 
@@ -87,7 +58,7 @@ def _batch_key(call: str, chunk: list[Item], bodies: list[dict]) -> str:
     another body (which Xero answers with a 400 inside its window)."""
     digest = hashlib.sha256(encode_json(bodies))
     if len(chunk) == 1:
-        return f"{_key(chunk[0][0], call)}-{digest.hexdigest()[:16]}"
+        return f"{steps.key(chunk[0][0], call)}-{digest.hexdigest()[:16]}"
     digest.update("\n".join(sorted(f"{request.public_id}-r{request.revision}" for request, _ in chunk)).encode())
     return f"approvalmax-{call}s-{digest.hexdigest()[:48]}"
 
@@ -113,7 +84,7 @@ def _send_in_batches(items: list[Item], *, call: str, sent_field: str, put, body
                 _fail(request, exc.messages)
                 refused.add(request.pk)
                 continue
-            _record(publication, **record(element))
+            steps.record(publication, **record(element))
     return refused
 
 
@@ -133,7 +104,7 @@ def _bills_lookup(client: XeroAccounting, unknown: list[Item]) -> None:
         if invoice_id:
             logger.info("Request %s: its unanswered create did make a bill; not creating another.", request.pk,
                         extra={"request": request.public_id})
-            _record(publication, invoice_id=invoice_id)
+            steps.record(publication, invoice_id=invoice_id)
 
 
 def _contacts_create(client: XeroAccounting, bills: list[Item]) -> dict[str, str]:
@@ -181,7 +152,7 @@ def _bills_pay(client: XeroAccounting, bills: list[Item]) -> set[int]:
         if publication.payment_sent_at is not None:
             existing = client.get_invoice(str(publication.invoice_id)).get("Payments") or []
             if existing:
-                _record(publication, payment_id=existing[0]["PaymentID"])
+                steps.record(publication, payment_id=existing[0]["PaymentID"])
     return _send_in_batches(
         [(r, p) for r, p in due if p.payment_id is None], call="payment", sent_field="payment_sent_at",
         put=client.put_payments,
@@ -206,16 +177,16 @@ def _publish_spend_money(client: XeroAccounting, request: ApprovalRequest,
     if publication.bank_transaction_id is None:
         found = _spend_money_lookup(client, request, publication) if publication.create_sent_at else None
         if found:
-            _record(publication, bank_transaction_id=found)
+            steps.record(publication, bank_transaction_id=found)
         else:
-            _record(publication, create_sent_at=timezone.now())
+            steps.record(publication, create_sent_at=timezone.now())
             body = payloads.spend_money(request)
             [result] = client.put_bank_transactions([body], idempotency_key=_batch_key("spend", [(request, publication)],
                                                                                        [body]))
             raise_element_errors(result)
-            _record(publication, bank_transaction_id=result["BankTransactionID"])
+            steps.record(publication, bank_transaction_id=result["BankTransactionID"])
     transaction_id = str(publication.bank_transaction_id)
-    _attach(client, request, publication, "BankTransactions", transaction_id)
+    steps.attach(client, request, publication, "BankTransactions", transaction_id)
     return transaction_id, "", ""
 
 
@@ -237,11 +208,13 @@ def _publish_together(client: XeroAccounting, connection: XeroConnection, reques
     """Bills created together, then each one's attachments (a bill with nothing to pay is
     published as soon as they are there, so that a publisher whose turn ends mid-batch leaves
     each finished bill published), then payments together and those bills published.
-    Spend-money transactions one by one."""
+    Spend-money transactions and credit notes one by one."""
     with transaction.atomic():
         items = [(r, XeroPublication.objects.get_or_create(request=r, revision=r.revision)[0]) for r in requests]
-    bills = [(r, p) for r, p in items if r.kind != ApprovalRequest.Kind.SPEND_MONEY]
+    bills = [(r, p) for r, p in items if r.kind == ApprovalRequest.Kind.BILL]
     refused = _bills_create(client, bills)
+    credits = [(r, p) for r, p in items if r.is_credit_note and p.credit_note_id is None]
+    contact_ids = _contacts_create(client, credits) if credits else {}
     for request, publication in items:
         if request.pk in refused:
             continue
@@ -250,8 +223,10 @@ def _publish_together(client: XeroAccounting, connection: XeroConnection, reques
                 external_id, url, note = _publish_spend_money(client, request, publication)
                 outcomes.request_mark_published(request_id=request.pk, external_system=SYSTEM,
                                                          external_id=external_id, external_url=url, message=note)
+            elif request.is_credit_note:
+                credit_note_publish(client, connection, request, publication, contact_ids.get(request.supplier_name))
             else:
-                _attach(client, request, publication, "Invoices", str(publication.invoice_id))
+                steps.attach(client, request, publication, "Invoices", str(publication.invoice_id))
                 if not _needs_payment(request):
                     _bill_mark_published(connection, request, publication)
         except XeroValidationError as exc:
@@ -265,7 +240,8 @@ def _publish_together(client: XeroAccounting, connection: XeroConnection, reques
 
 
 def _approved(queryset) -> list[ApprovalRequest]:
-    return list(queryset.filter(state=State.APPROVED).select_related("organisation", "supplier", "payment_account")
+    return list(queryset.filter(state=State.APPROVED)
+                .select_related("organisation", "supplier", "payment_account", "credit_for")
                 .order_by("pk"))
 
 
