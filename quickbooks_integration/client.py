@@ -247,5 +247,5 @@ class QuickBooksAccounting:
 
 def deep_link(*, entity: str, entity_id: str) -> str:
     """Where a person opens the bill (or the expense, for a purchase) in QuickBooks Online."""
-    page = "bill" if entity == "Bill" else "expense"
+    page = {"Bill": "bill", "VendorCredit": "vendorcredit"}.get(entity, "expense")
     return f"{settings.QBO_APP_URL.rstrip('/')}/app/{page}?txnId={entity_id}"

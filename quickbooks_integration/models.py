@@ -46,8 +46,12 @@ class QuickBooksPublication(models.Model):
     vendor_id = models.CharField(max_length=32, blank=True)
     bill_id = models.CharField(max_length=32, blank=True)
     purchase_id = models.CharField(max_length=32, blank=True)
+    vendor_credit_id = models.CharField(max_length=32, blank=True)
+    # Why a credit note's credit was not applied to the bill an approver chose, once known.
+    allocation_note = models.TextField(blank=True)
     document_attached = models.BooleanField(default=False)
     report_attached = models.BooleanField(default=False)
+    # The BillPayment that pays the bill, or for a credit note the one that applies its credit.
     payment_id = models.CharField(max_length=32, blank=True)
     create_sent_at = models.DateTimeField(null=True, blank=True)
     payment_sent_at = models.DateTimeField(null=True, blank=True)

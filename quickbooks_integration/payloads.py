@@ -60,6 +60,21 @@ def bill(request: ApprovalRequest, vendor_id: str) -> dict:
     return payload
 
 
+def vendor_credit(request: ApprovalRequest, vendor_id: str) -> dict:
+    return {"VendorRef": {"value": vendor_id}, **_transaction(request)}
+
+
+def credit_application(request: ApprovalRequest, vendor_id: str, bill_id: str, credit_id: str, amount,
+                       bank_account_id: str) -> dict:
+    """A bill payment of nothing that applies `amount` of the vendor credit to the bill: QBO's way
+    of allocating a credit. It still names a bank account, as every cheque payment does."""
+    return {"VendorRef": {"value": vendor_id}, "PayType": "Check", "TotalAmt": 0,
+            "TxnDate": request.date.isoformat(), "CurrencyRef": {"value": request.currency},
+            "CheckPayment": {"BankAccountRef": {"value": bank_account_id}}, "PrivateNote": marker(request),
+            "Line": [{"Amount": amount, "LinkedTxn": [{"TxnId": bill_id, "TxnType": "Bill"}]},
+                     {"Amount": amount, "LinkedTxn": [{"TxnId": credit_id, "TxnType": "VendorCredit"}]}]}
+
+
 def vendor(name: str) -> dict:
     return {"DisplayName": name[:500]}
 

@@ -11,7 +11,7 @@ from quickbooks_integration.sandbox.models import AttachableContent, Company, En
 MAX_BYTES = 100 * 1024 * 1024
 CONTENT_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/jpg", "image/gif", "image/tiff",
                  "image/heic", "text/plain", "text/csv"}
-ATTACHABLE_TO = {"Bill", "Purchase", "BillPayment", "Vendor"}
+ATTACHABLE_TO = {"Bill", "Purchase", "BillPayment", "Vendor", "VendorCredit"}
 
 
 def _metadata(request: HttpRequest) -> dict:

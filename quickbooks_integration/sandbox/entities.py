@@ -176,6 +176,15 @@ def bill_create(company: Company, data: dict) -> dict:
                                           **stored, "Balance": stored["TotalAmt"]})
 
 
+def vendor_credit_create(company: Company, data: dict) -> dict:
+    """A supplier's credit: its open `Balance` is applied to the vendor's bills by bill payments."""
+    vendor = _referenced(company, "Vendor", _ref(data, "VendorRef"))
+    stored = _transaction(company, data)
+    return store.create(company, "VendorCredit", {"VendorRef": {"value": vendor["Id"], "name": vendor["DisplayName"]},
+                                                  "APAccountRef": {"value": "33", "name": "Accounts Payable (Creditors)"},
+                                                  **stored, "Balance": stored["TotalAmt"]})
+
+
 def purchase_create(company: Company, data: dict) -> dict:
     payment_type = data.get("PaymentType")
     if payment_type not in PURCHASE_PAYMENT_TYPES:
@@ -210,36 +219,45 @@ def bill_payment_create(company: Company, data: dict) -> dict:
     if not lines:
         raise faults.required("Line")
     with transaction.atomic():
-        paid = Decimal("0.00")
-        bills = []
-        for line in lines:
-            linked = (line.get("LinkedTxn") or [{}])[0]
-            if linked.get("TxnType") != "Bill":
-                raise faults.malformed("A bill payment's line links a Bill")
-            row = Entity.objects.select_for_update().filter(company=company, kind="Bill",
-                                                            entity_id=str(linked.get("TxnId"))).first()
-            if row is None:
-                raise faults.invalid_reference("Bill", linked.get("TxnId"))
-            amount = _money(line.get("Amount"), "Line.Amount")
-            if row.data["VendorRef"]["value"] != vendor["Id"]:
-                raise faults.business("The bill belongs to another vendor.")
-            if amount > Decimal(str(row.data["Balance"])):
-                raise faults.business(f"The payment of {amount} is more than the bill's open balance "
-                                      f"{row.data['Balance']}.")
-            paid += amount
-            bills.append((row, amount))
-        if paid != total:
-            raise faults.business(f"The lines add up to {paid}, not TotalAmt {total}.")
-        for row, amount in bills:
-            store.save(company, "Bill", {**row.data, "Balance": float(Decimal(str(row.data["Balance"])) - amount)})
+        linked_rows = [_linked(company, vendor, line) for line in lines]
+        # Bills are paid by the payment's money and by the vendor credits it applies.
+        paid = sum((amount for row, amount in linked_rows if row.kind == "Bill"), Decimal("0.00"))
+        credited = sum((amount for row, amount in linked_rows if row.kind == "VendorCredit"), Decimal("0.00"))
+        if paid - credited != total:
+            raise faults.business(f"The bills' lines ({paid}) less the credits applied ({credited}) are "
+                                  f"{paid - credited}, not TotalAmt {total}.")
+        for row, amount in linked_rows:
+            store.save(company, row.kind, {**row.data, "Balance": float(Decimal(str(row.data["Balance"])) - amount)})
         return store.create(company, "BillPayment", {
             "VendorRef": {"value": vendor["Id"], "name": vendor["DisplayName"]}, "PayType": pay_type,
             holder: {ref_name: {"value": account["Id"], "name": account["Name"]}},
             "TotalAmt": float(total), "TxnDate": data.get("TxnDate") or timezone.localdate().isoformat(),
             "CurrencyRef": _currency(company, data),
-            "Line": [{"Amount": float(amount), "LinkedTxn": [{"TxnId": row.entity_id, "TxnType": "Bill"}]}
-                     for row, amount in bills]})
+            "Line": [{"Amount": float(amount), "LinkedTxn": [{"TxnId": row.entity_id, "TxnType": row.kind}]}
+                     for row, amount in linked_rows]})
+
+
+def _linked(company: Company, vendor: dict, line: dict) -> tuple[Entity, Decimal]:
+    """A bill payment's line: the vendor's bill it pays, or the vendor's credit it applies, locked."""
+    linked = (line.get("LinkedTxn") or [{}])[0]
+    kind = linked.get("TxnType")
+    if kind not in ("Bill", "VendorCredit"):
+        raise faults.malformed("A bill payment's line links a Bill or a VendorCredit")
+    row = Entity.objects.select_for_update().filter(company=company, kind=kind,
+                                                    entity_id=str(linked.get("TxnId"))).first()
+    if row is None:
+        raise faults.invalid_reference(kind, linked.get("TxnId"))
+    amount = _money(line.get("Amount"), "Line.Amount")
+    noun = "bill" if kind == "Bill" else "vendor credit"
+    if row.data["VendorRef"]["value"] != vendor["Id"]:
+        raise faults.business(f"The {noun} belongs to another vendor.")
+    if amount <= 0:
+        raise faults.business(f"The amount applied to the {noun} must be more than zero.")
+    if amount > Decimal(str(row.data["Balance"])):
+        raise faults.business(f"{amount} is more than the {noun}'s open balance {row.data['Balance']}.")
+    return row, amount
 
 
 CREATORS = {"vendor": ("Vendor", vendor_create), "bill": ("Bill", bill_create),
-            "billpayment": ("BillPayment", bill_payment_create), "purchase": ("Purchase", purchase_create)}
+            "billpayment": ("BillPayment", bill_payment_create), "purchase": ("Purchase", purchase_create),
+            "vendorcredit": ("VendorCredit", vendor_credit_create)}

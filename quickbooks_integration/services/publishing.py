@@ -10,11 +10,13 @@ for ever. One publisher runs per company at a time (a named lock shared by all p
 
 import hashlib
 import logging
+from decimal import Decimal
 
 from django.conf import settings
 from django.utils import timezone
 
 from approvalmax.core.locks import LockTimeout, exclusive, is_held
+from approvalmax.core.models import Account
 from workflows import outcomes
 from workflows.audit_reports import audit_report_ensure, audit_reports_ready
 from workflows.models import ApprovalRequest
@@ -79,7 +81,7 @@ def _created_before(client: QuickBooksAccounting, request: ApprovalRequest, enti
     conditions = [f"TxnDate = '{request.date.isoformat()}'"]
     if request.invoice_number:
         conditions.append(f"DocNumber = {_quoted(request.invoice_number)}")
-    if entity == "Bill":
+    if entity in ("Bill", "VendorCredit"):
         conditions.append(f"VendorRef = {_quoted(vendor_id)}")
     marker = payloads.marker(request)
     for found in client.query_all(entity, " and ".join(conditions)):
@@ -187,8 +189,72 @@ def _needs_payment(request: ApprovalRequest) -> bool:
     return request.is_paid and request.payment_account_id is not None and request.payment_account.accepts_payments
 
 
+def _bank_account_id(request: ApprovalRequest) -> str:
+    account = (Account.objects.active().filter(organisation_id=request.organisation_id, external_system=SYSTEM,
+                                               type="BANK").order_by("code", "pk").first())
+    return account.external_id if account else ""
+
+
+def _credit_applied(client: QuickBooksAccounting, request: ApprovalRequest, publication: QuickBooksPublication,
+                    vendor_id: str) -> str:
+    """Apply the credit to the bill an approver chose, as much as it still owes; what to say of it."""
+    bill = request.credit_for
+    if bill is None:
+        return ""
+    if publication.allocation_note:
+        return publication.allocation_note
+    if bill.external_system != SYSTEM or not bill.external_id:
+        _record(publication, allocation_note=f"Not applied: bill {bill.invoice_number} is not in QuickBooks Online.")
+        return publication.allocation_note
+    credit_id = publication.vendor_credit_id
+    if not publication.payment_id and publication.payment_sent_at is not None:
+        for payment in client.query_all("BillPayment", f"VendorRef = {_quoted(vendor_id)}"):
+            if any(linked.get("TxnId") == credit_id and linked.get("TxnType") == "VendorCredit"
+                   for line in payment.get("Line", []) for linked in line.get("LinkedTxn", [])):
+                _record(publication, payment_id=payment["Id"])
+    if publication.payment_id:
+        return f"Applied to bill {bill.invoice_number}."
+    owed = Decimal(str(client.get("Bill", bill.external_id).get("Balance", 0))).quantize(Decimal("0.01"))
+    amount, bank = min(owed, request.total), _bank_account_id(request)
+    reason = (f"bill {bill.invoice_number} has nothing left to pay" if amount <= 0 else
+              "QuickBooks Online needs a bank account for the bill payment that applies it, and none is synced"
+              if not bank else "")
+    if reason:
+        _record(publication, allocation_note=f"Not applied: {reason}.")
+        return publication.allocation_note
+    _record(publication, payment_sent_at=timezone.now())
+    try:
+        paid = client.create("BillPayment", payloads.credit_application(request, vendor_id, bill.external_id,
+                                                                        credit_id, amount, bank),
+                             request_id=_request_id(request, publication, "apply"))
+    except QuickBooksFault as fault:
+        if fault.kind not in ("ValidationFault", ""):
+            raise
+        _record(publication, allocation_note=f"Not applied to bill {bill.invoice_number}: QuickBooks Online said "
+                                             + "; ".join(fault.messages))
+        return publication.allocation_note
+    _record(publication, payment_id=paid["Id"])
+    return f"Applied {amount} to bill {bill.invoice_number}."
+
+
+def _publish_credit_note(client: QuickBooksAccounting, request: ApprovalRequest,
+                         publication: QuickBooksPublication) -> None:
+    vendor_id = _vendor(client, request, publication)
+    credit_id = _create(client, request, publication, "VendorCredit", "vendor_credit_id", vendor_id,
+                        payloads.vendor_credit(request, vendor_id))
+    _attach(client, request, publication, "VendorCredit", credit_id)
+    notes = [_credit_applied(client, request, publication, vendor_id),
+             "Refunded in Dext: record the refund in QuickBooks Online." if request.is_paid else ""]
+    outcomes.request_mark_published(request_id=request.pk, external_system=SYSTEM, external_id=credit_id,
+                                    external_url=deep_link(entity="VendorCredit", entity_id=credit_id),
+                                    message=" ".join(note for note in notes if note))
+
+
 def _publish_one(client: QuickBooksAccounting, request: ApprovalRequest) -> None:
     publication, _ = QuickBooksPublication.objects.get_or_create(request=request, revision=request.revision)
+    if request.is_credit_note:
+        _publish_credit_note(client, request, publication)
+        return
     if request.kind == ApprovalRequest.Kind.SPEND_MONEY:
         if request.payment_account_id is None:
             raise QuickBooksFault(["A bank transaction needs the bank or card account it was paid from."],
@@ -218,7 +284,7 @@ def _refused(request: ApprovalRequest, fault: QuickBooksFault) -> None:
     fixed) sends what nothing was made of again, under new requestids."""
     publication = QuickBooksPublication.objects.get(request=request, revision=request.revision)
     publication.attempt += 1
-    if not (publication.bill_id or publication.purchase_id):
+    if not (publication.bill_id or publication.purchase_id or publication.vendor_credit_id):
         publication.create_sent_at = None
     if not publication.payment_id:
         publication.payment_sent_at = None
@@ -228,7 +294,7 @@ def _refused(request: ApprovalRequest, fault: QuickBooksFault) -> None:
 
 def _approved(organisation_id: int) -> list[ApprovalRequest]:
     return list(ApprovalRequest.objects.filter(organisation_id=organisation_id, state=State.APPROVED)
-                .select_related("organisation", "supplier", "payment_account").order_by("pk")[:BATCH_SIZE])
+                .select_related("organisation", "supplier", "payment_account", "credit_for").order_by("pk")[:BATCH_SIZE])
 
 
 def realm_publish(*, organisation_id: int) -> int:
