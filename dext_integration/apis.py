@@ -135,8 +135,10 @@ def _detail(item: CostItem) -> dict:
         "accounting_system": selectors.accounting_system_key(request=request),
         "external_id": request.external_id or None,
         "external_url": request.external_url or None,
-        # Kept from before the second accounting system: filled only for bills of the system they name.
-        "xero_invoice_id": (request.external_id or None) if request.external_system == "xero" else None,
+        # Kept from before the second accounting system: filled only for the system they name, and the
+        # id only for what Xero calls an invoice (a credit note's id is in external_id).
+        "xero_invoice_id": (request.external_id or None)
+        if request.external_system == "xero" and not request.is_credit_note else None,
         "xero_url": (request.external_url or None) if request.external_system == "xero" else None,
         "warnings": selectors.request_warnings(request=request, url=request_page_url(request=request)),
         "rejection": {

@@ -23,7 +23,7 @@ def _money(amount: Decimal, currency: str) -> str:
 
 
 def bill_title(request: ApprovalRequest) -> str:
-    number = f", bill {request.invoice_number}" if request.invoice_number else ""
+    number = f", {request.document_noun} {request.invoice_number}" if request.invoice_number else ""
     return f"{request.supplier_name} {_money(request.total, request.currency)}{number}"
 
 

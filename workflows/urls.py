@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflows import action_views, discussion_views, views
+from workflows import action_views, credit_views, discussion_views, views
 
 app_name = "workflows"
 
@@ -21,6 +21,8 @@ urlpatterns = [
     path("requests/<uuid:public_id>/lines/<int:line_id>/", views.request_line_edit, name="request_line_edit"),
     path("requests/<uuid:public_id>/lines/<int:line_id>/split/", views.request_line_split,
          name="request_line_split"),
+    path("requests/<uuid:public_id>/credit-allocation/", credit_views.request_credit_allocation,
+         name="request_credit_allocation"),
     path("requests/<uuid:public_id>/comments/", discussion_views.request_comment, name="request_comment"),
     path("requests/<uuid:public_id>/watch/", discussion_views.request_watch, name="request_watch"),
     path("requests/<uuid:public_id>/hold/", discussion_views.request_hold, name="request_hold"),

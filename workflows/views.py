@@ -12,7 +12,17 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from approvalmax.core import accounting
 from approvalmax.core.exceptions import ApplicationError, NotFound
 from approvalmax.core.selectors import is_administrator, organisations_for_user
-from workflows import checks, configuration, editing, outcomes, overrides, previews, selectors, services
+from workflows import (
+    checks,
+    configuration,
+    credit_allocation,
+    editing,
+    outcomes,
+    overrides,
+    previews,
+    selectors,
+    services,
+)
 from workflows.exceptions import CommentRequired, NotAnApprover
 from workflows.forms import (
     ApproveForm,
@@ -102,10 +112,20 @@ def _render_detail(
         "comments": selectors.request_comments(request=approval_request),
         "watching": selectors.is_watching(request=approval_request, user=request.user),
         "can_hold": approval_request.is_open and (can_decide or administrator),
+        "credit": _credit(approval_request, request.user),
         "comment_form": CommentForm(),
         "hold_form": HoldForm(),
     }
     return render(request, "workflows/request_detail.html", context, status=status)
+
+
+def _credit(approval_request: ApprovalRequest, user) -> dict | None:
+    """A credit note's allocation: the chosen bill, and the bills one may choose from."""
+    if not approval_request.is_credit_note:
+        return None
+    choosing = credit_allocation.may_choose(approval_request, user)
+    return {"bill": approval_request.credit_for, "may_choose": choosing,
+            "candidates": credit_allocation.credit_candidates(approval_request) if choosing else []}
 
 
 def _accounting_name(approval_request: ApprovalRequest) -> str:

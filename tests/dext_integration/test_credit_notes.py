@@ -54,3 +54,15 @@ def test_a_credit_note_numbered_like_a_bill_is_no_duplicate_of_it(api, ready):
 
     credit = ApprovalRequest.objects.get(kind="credit_note")
     assert possible_duplicates(credit) == []
+
+
+def test_a_published_credit_notes_status_names_it_without_calling_it_an_invoice(api, ready):
+    publish(api, make_item(type="credit_note"))
+    ApprovalRequest.objects.update(state="published", external_system="xero", external_id="cn-1",
+                                   external_url="https://go.xero.com/cn-1")
+
+    status = api.get("/api/dext/v1/cost-items/CI-000123/").json()
+
+    assert status["status"] == "published"
+    assert (status["external_id"], status["external_url"]) == ("cn-1", "https://go.xero.com/cn-1")
+    assert status["xero_invoice_id"] is None and status["xero_url"] == "https://go.xero.com/cn-1"

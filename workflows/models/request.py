@@ -426,6 +426,7 @@ class AuditEvent(ChainedRecord):
         ESCALATED = "escalated", "Escalated"
         HELD = "held", "Put on hold"
         HOLD_ENDED = "hold_ended", "Back from hold"
+        CREDIT_ALLOCATED = "credit_allocated", "Credit allocation chosen"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     request = models.ForeignKey(ApprovalRequest, on_delete=models.PROTECT, related_name="audit_events")
