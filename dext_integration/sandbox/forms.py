@@ -81,7 +81,8 @@ class CostItemForm(forms.Form):
         validators=[RegexValidator(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", "Use letters, digits, dots, dashes and underscores.")],
     )
     type = forms.ChoiceField(
-        choices=[("invoice", "Invoice"), ("receipt", "Receipt"), ("other", "Other"), ("expense_report", "Expense report")]
+        choices=[("invoice", "Invoice"), ("receipt", "Receipt"), ("other", "Other"), ("credit_note", "Credit note"),
+                 ("expense_report", "Expense report")]
     )
     publish_to = forms.ChoiceField(
         choices=[("bill", "Bill (goes through approval)"), ("bank_transaction", "Bank transaction (bypasses approval)")]

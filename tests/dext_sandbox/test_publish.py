@@ -282,3 +282,11 @@ def test_an_item_goes_to_the_chosen_organisation_and_its_status_is_asked_there(c
     assert api.calls[-1].request.headers["Authorization"] == f"Bearer {other_key}"  # asked where it went
     assert SandboxItem.objects.get().link == services
     assert "Published to QuickBooks Online" in page and ">In QuickBooks Online</a>" in page
+
+
+def test_a_credit_note_can_be_sent(client, link, api):
+    accepted(api)
+
+    client.post(INDEX, {**publish_data(), "type": "credit_note", "document": document()})
+
+    assert sent_item(api)["type"] == "credit_note"
