@@ -159,7 +159,7 @@ class MatrixRuleInline(VersionLockMixin, ScopedTabularInline):
     extra = 1
     fields = ["name", "approver", "amount_operator", "amount", "amount_to", "amount_negated", "supplier",
               "supplier_negated", "requester", "requester_negated", "account", "account_negated", "tracking_option",
-              "tracking_option_negated", "tax_rate", "tax_rate_negated"]  # fmt: skip
+              "tracking_option_negated", "tax_rate", "tax_rate_negated", "budget_condition"]  # fmt: skip
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)

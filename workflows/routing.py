@@ -18,12 +18,28 @@ class LineFacts:
     tracking_option_ids: frozenset[int]
 
 
+class BudgetStatuses:
+    """The statuses of a request's lines against its budgets, read only when a rule asks (and once)."""
+
+    def __init__(self, request: ApprovalRequest) -> None:
+        self.request, self.value = request, None
+
+    def __call__(self) -> set[str]:
+        if self.value is None:
+            from workflows.budget_check import budget_check
+
+            check = budget_check(self.request)
+            self.value = check.statuses() if check else set()
+        return self.value
+
+
 @dataclass(frozen=True)
 class RequestFacts:
     total: Decimal
     supplier_id: int | None
     requester_id: int | None
     lines: tuple[LineFacts, ...]
+    budget: Callable[[], set[str]] = field(default=lambda: set(), compare=False)
 
 
 def request_facts(request: ApprovalRequest) -> RequestFacts:
@@ -36,7 +52,15 @@ def request_facts(request: ApprovalRequest) -> RequestFacts:
             LineFacts(line.account_id, line.tax_rate_id, frozenset(option.pk for option in line.tracking.all()))
             for line in lines
         ),
+        budget=BudgetStatuses(request),
     )
+
+
+BUDGET_HOLDS = {
+    MatrixRule.BudgetCondition.OVER: {"over"},
+    MatrixRule.BudgetCondition.OVER_WITH_OPEN: {"over", "over_with_open"},
+    MatrixRule.BudgetCondition.NO_BUDGET: {"no_budget"},
+}
 
 
 def _amount_holds(rule: MatrixRule, total: Decimal) -> bool:
@@ -59,6 +83,8 @@ def rule_matches(rule: MatrixRule, facts: RequestFacts) -> bool:
     if rule.supplier_id and (facts.supplier_id == rule.supplier_id) == rule.supplier_negated:
         return False
     if rule.requester_id and (facts.requester_id == rule.requester_id) == rule.requester_negated:
+        return False
+    if rule.budget_condition and not BUDGET_HOLDS[rule.budget_condition] & facts.budget():
         return False
     line_conditions = [
         (rule.account_id, rule.account_negated, lambda line: line.account_id == rule.account_id),

@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "axes",
     "approvalmax.core",
     "approvalmax.notifications",
+    "approvalmax.budgets",
     "approvalmax.demo",
     "workflows",
     "dext_integration",

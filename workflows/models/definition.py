@@ -183,6 +183,14 @@ class MatrixRule(models.Model):
     tax_rate = models.ForeignKey(TaxRate, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     tax_rate_negated = models.BooleanField("tax rate does not match", default=False)
 
+    class BudgetCondition(models.TextChoices):
+        OVER = "over", "a line is over budget"
+        OVER_WITH_OPEN = "over_with_open", "a line is over budget once other open requests are counted"
+        NO_BUDGET = "no_budget", "a line's account has no budget"
+
+    budget_condition = models.CharField("budget", max_length=14, choices=BudgetCondition.choices, blank=True,
+                                        help_text="Compared with the organisation's budgets for the bill's period.")
+
     class Meta:
         ordering = ["step", "pk"]
 
@@ -212,6 +220,8 @@ class MatrixRule(models.Model):
             parts.append(phrase("a line's tracking", self.tracking_option_negated, self.tracking_option))
         if self.tax_rate_id:
             parts.append(phrase("a line's tax rate", self.tax_rate_negated, self.tax_rate))
+        if self.budget_condition:
+            parts.append(self.get_budget_condition_display())
         return parts
 
     def describe(self) -> str:

@@ -128,6 +128,8 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
                    # few rows it holds and walks it in order instead of sorting every waiting one.
                    models.Index(fields=["organisation", "created_at", "id"], name="request_open_oldest_first",
                                 condition=models.Q(state__in=["on_review", "on_approval"])),
+                   # Budgets: what else was spent in the bill's period.
+                   models.Index(fields=["organisation", "date"], name="request_by_date"),
                    # The escalation sweep: open requests whose step has a deadline not yet escalated.
                    models.Index(fields=["step_due_at"], name="request_open_due",
                                 condition=models.Q(state__in=["on_review", "on_approval"], step_due_at__isnull=False,
