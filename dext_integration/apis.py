@@ -114,6 +114,14 @@ class DextApi(APIView):
         return self.request.auth.organisation
 
 
+LEGACY_SYSTEM = "xero"  # the system xero_invoice_id and xero_url were named for
+
+
+def _legacy(request, value: str) -> str | None:
+    """The two fields kept from before the second system carry only that system's values."""
+    return (value or None) if request.external_system == LEGACY_SYSTEM else None
+
+
 def _summary(item: CostItem) -> dict:
     request = item.request
     return {
@@ -136,10 +144,9 @@ def _detail(item: CostItem) -> dict:
         "external_id": request.external_id or None,
         "external_url": request.external_url or None,
         # Kept from before the second accounting system: filled only for the system they name, and the
-        # id only for what Xero calls an invoice (a credit note's id is in external_id).
-        "xero_invoice_id": (request.external_id or None)
-        if request.external_system == "xero" and not request.is_credit_note else None,
-        "xero_url": (request.external_url or None) if request.external_system == "xero" else None,
+        # id only for an invoice (a credit note's id is in external_id).
+        "xero_invoice_id": None if request.is_credit_note else _legacy(request, request.external_id),
+        "xero_url": _legacy(request, request.external_url),
         "warnings": selectors.request_warnings(request=request, url=request_page_url(request=request)),
         "rejection": {
             "by": rejection.approver.get_full_name() or rejection.approver.get_username(),

@@ -18,6 +18,7 @@ from approvalmax.core.models import (
     TrackingOption,
 )
 from dext_integration.models import DEXT_ID_PATTERN, CostItem, DextConnection, MasterDataPush
+from workflows.budget_check import budget_check
 from workflows.checks import problems_before_approval
 from workflows.duplicates import possible_duplicates
 from workflows.models import ApprovalRequest, Decision
@@ -60,8 +61,10 @@ def request_warnings(*, request: ApprovalRequest, url: str) -> list[dict]:
         return []
     duplicates = [{"code": "possible_duplicate", "message": duplicate.describe(),
                    "url": request_page_url(request=duplicate.other)} for duplicate in possible_duplicates(request)]
-    return duplicates + [{"code": "accounting_system_would_refuse", "message": problem, "url": url}
-                         for problem in problems_before_approval(request)]
+    check = budget_check(request)
+    budgets = [{"code": code, "message": message, "url": url} for code, message in (check.warnings() if check else [])]
+    return duplicates + budgets + [{"code": "accounting_system_would_refuse", "message": problem, "url": url}
+                                   for problem in problems_before_approval(request)]
 
 
 def request_rejection(*, request: ApprovalRequest) -> Decision | None:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from weasyprint import CSS, HTML, Document
 from weasyprint.urls import URLFetcher
 
+from workflows.budget_check import budget_check
 from workflows.models import ApprovalRequest
 from workflows.selectors import request_page_url, request_record
 
@@ -47,6 +48,7 @@ def audit_report_html(*, request: ApprovalRequest) -> str:
             "organisation": request.organisation,
             "page_url": request_page_url(request=request),
             "generated_at": timezone.now(),
+            "budget": budget_check(request, lines=record.lines),
         },
     )
 

@@ -49,6 +49,15 @@ class BudgetLine:
     def label(self) -> str:
         return f"{self.account}" + (f" · {self.option.category.name}: {self.option.name}" if self.option else "")
 
+    def describe(self, period: str) -> str:
+        """The warning, in words, for the page, the approver's email and Dext."""
+        if self.status == "no_budget":
+            return f"{self.label} has {'a zero budget' if self.budget == 0 else 'no budget'} for {period}."
+        used = self.spent + self.this + (self.open if self.status == "over_with_open" else ZERO)
+        counting = " counting other requests on approval" if self.status == "over_with_open" else ""
+        return (f"{self.label}: {used} of a budget of {self.budget} for {period}{counting} "
+                f"({used - self.budget} over).")
+
 
 @dataclass
 class BudgetCheck:
@@ -58,6 +67,11 @@ class BudgetCheck:
 
     def statuses(self) -> set[str]:
         return {line.status for line in self.lines}
+
+    def warnings(self) -> list[tuple[str, str]]:
+        """(code, message) for each line over budget or without one."""
+        codes = {"over": "over_budget", "over_with_open": "over_budget", "no_budget": "no_budget"}
+        return [(codes[line.status], line.describe(self.period)) for line in self.lines if line.status in codes]
 
     @property
     def worst(self) -> str:

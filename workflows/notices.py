@@ -11,6 +11,7 @@ from django.utils import timezone
 from approvalmax.notifications.services import Message, administrators_notify, notify
 from workflows import checks
 from workflows.action_links import links_issue
+from workflows.budget_check import budget_check
 from workflows.duplicates import possible_duplicates
 from workflows.models import ApprovalRequest, AuditEvent, RequestLine, Substitution, Watch
 from workflows.selectors import request_page_url
@@ -42,9 +43,12 @@ def _due(request: ApprovalRequest) -> str:
 def bill_context(request: ApprovalRequest) -> dict:
     """What every approver's message about the request shows, read once for all of them."""
     lines = RequestLine.objects.filter(request=request, revision=request.revision).select_related("account")
+    check = budget_check(request)
     return {"r": request, "lines": list(lines.order_by("position")), "url": request_page_url(request=request),
             "due": _due(request), "title": bill_title(request),
-            "warnings": [d.describe() for d in possible_duplicates(request)] + checks.problems_before_approval(request)}
+            "warnings": [d.describe() for d in possible_duplicates(request)]
+            + [message for _, message in (check.warnings() if check else [])]
+            + checks.problems_before_approval(request)}
 
 
 def approval_message(request: ApprovalRequest, user_id: int, *, why: str, bill: dict, kind: str = "approval_needed",

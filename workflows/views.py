@@ -36,6 +36,7 @@ from workflows.forms import (
     ReturnToReviewForm,
     SubstitutionForm,
 )
+from workflows.budget_check import budget_check
 from workflows.duplicates import possible_duplicates
 from workflows.models import ApprovalRequest
 from workflows.pagination import keyset_page
@@ -113,6 +114,7 @@ def _render_detail(
         "watching": selectors.is_watching(request=approval_request, user=request.user),
         "can_hold": approval_request.is_open and (can_decide or administrator),
         "credit": _credit(approval_request, request.user),
+        "budget": budget_check(approval_request, lines=record.lines),
         "comment_form": CommentForm(),
         "hold_form": HoldForm(),
     }

@@ -11,8 +11,7 @@ class Budget(models.Model):
     """One month's budget of an account (overall), or of an account and one tracking option."""
 
     class Source(models.TextChoices):
-        XERO = "xero", "Xero"
-        QUICKBOOKS = "quickbooks", "QuickBooks Online"
+        ACCOUNTING = "accounting", "The accounting system"
         UPLOAD = "upload", "Uploaded file"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="budgets")
