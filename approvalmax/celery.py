@@ -69,6 +69,10 @@ app.conf.beat_schedule = {
         "task": "mail.send_digests",
         "schedule": crontab(minute=0),
     },
+    "daily-budgets-sync": {
+        "task": "budgets.sync_all",
+        "schedule": crontab(minute=15, hour=2),
+    },
     "dext-master-data-push": {
         # Master data that changed (by any sync) and that the linked Dext account lacks.
         "task": "dext.push_pending_master_data",

@@ -272,6 +272,13 @@ class XeroAccounting:
     def find_bank_transactions(self, *, modified_since: datetime) -> list[dict]:
         return self._find("BankTransactions", "BankTransactions", params={}, modified_since=modified_since)
 
+    def budgets(self) -> list[dict]:
+        return self._get_list("Budgets", "Budgets")
+
+    def budget_with_lines(self, budget_id: str, *, date_from: date, date_to: date) -> dict:
+        params = {"DateFrom": date_from.isoformat(), "DateTo": date_to.isoformat()}
+        return self._call("GET", f"Budgets/{budget_id}", params=params)["Budgets"][0]
+
     def put_credit_notes(self, credit_notes: list[dict], *, idempotency_key: str) -> list[dict]:
         return self._put_batch("CreditNotes", "CreditNotes", credit_notes, idempotency_key)
 

@@ -1,9 +1,12 @@
 """Writes for budgets: the organisation's policy, and replacing its budgets all at once."""
 
 from django.db import transaction
+from django.utils import timezone
 
 from approvalmax.budgets.models import Budget, BudgetPolicy
-from approvalmax.budgets.upload import BudgetRow, budget_rows
+from approvalmax.budgets.upload import budget_rows
+from approvalmax.core import accounting
+from approvalmax.core.accounting import BudgetsUnavailable
 from approvalmax.core.models import Organisation
 
 
@@ -12,14 +15,42 @@ def policy_for(organisation: Organisation) -> BudgetPolicy:
 
 
 @transaction.atomic
-def budgets_replace(*, organisation: Organisation, rows: list[BudgetRow], source: str) -> int:
-    """The organisation's budgets become exactly `rows`: all or nothing."""
+def budgets_replace(*, organisation: Organisation, rows: list, source: str) -> int:
+    """The organisation's budgets become exactly `rows` (each with account_id, tracking_option_id,
+    month and amount): all or nothing."""
     Budget.objects.filter(organisation=organisation).delete()
     Budget.objects.bulk_create(
-        Budget(organisation=organisation, account=row.account, tracking_option=row.tracking_option, month=row.month,
-               amount=row.amount, source=source)
+        Budget(organisation=organisation, account_id=row.account_id, tracking_option_id=row.tracking_option_id,
+               month=row.month, amount=row.amount, source=source)
         for row in rows)
     return len(rows)
+
+
+def policy_set(*, organisation: Organisation, period: str, year_starts_in: int, basis: str, origin: str) -> BudgetPolicy:
+    policy = policy_for(organisation)
+    policy.period, policy.year_starts_in, policy.basis, policy.origin = period, year_starts_in, basis, origin
+    policy.save()
+    return policy
+
+
+def budgets_sync(*, organisation_id: int) -> int | None:
+    """Replace the budgets with the accounting system's, when the organisation takes them from
+    there; the reason is kept on the policy when they cannot be read. Calls the system: a task's work."""
+    organisation = Organisation.objects.get(pk=organisation_id)
+    policy = policy_for(organisation)
+    if policy.origin != BudgetPolicy.Origin.ACCOUNTING:
+        return None
+    try:
+        figures = accounting.budgets_for(organisation_id)
+    except BudgetsUnavailable as exc:
+        policy.sync_error = exc.message
+        policy.save(update_fields=["sync_error"])
+        return None
+    with transaction.atomic():
+        count = budgets_replace(organisation=organisation, rows=figures, source=Budget.Source.ACCOUNTING)
+        policy.synced_at, policy.sync_error = timezone.now(), ""
+        policy.save(update_fields=["synced_at", "sync_error"])
+    return count
 
 
 @transaction.atomic

@@ -32,6 +32,14 @@ class BudgetRow:
     month: date
     amount: Decimal
 
+    @property
+    def account_id(self) -> int:
+        return self.account.pk
+
+    @property
+    def tracking_option_id(self) -> int | None:
+        return self.tracking_option.pk if self.tracking_option else None
+
 
 class UploadRefused(Exception):
     def __init__(self, problems: list[str]):

@@ -8,6 +8,10 @@ never by name. The model is Saleor's plugin manager (dispatch to the active plug
 neutral result types."""
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from approvalmax.core.exceptions import ApplicationError
 
 NOT_CONNECTED = ("This organisation is not connected to an accounting system: the bill cannot be created "
                  "until an administrator connects one.")
@@ -21,6 +25,22 @@ class ConnectionState:
     company_name: str
     connected: bool  # False: it exists but needs an administrator to reconnect it
     problem: str = ""
+
+
+@dataclass(frozen=True)
+class BudgetFigure:
+    """One month's budget in the accounting system, in our master data's terms."""
+
+    account_id: int
+    tracking_option_id: int | None
+    month: date
+    amount: Decimal
+
+
+class BudgetsUnavailable(ApplicationError):
+    """The system's budgets cannot be read now; the message says what an administrator can do."""
+
+    code = "budgets_unavailable"
 
 
 class AccountingSystem:
@@ -45,6 +65,10 @@ class AccountingSystem:
     def problems_before_approval(self, request) -> list[str]:
         """What this system would refuse in the request, in plain words; empty when it would accept it."""
         raise NotImplementedError
+
+    def budgets(self, organisation_id: int) -> list[BudgetFigure]:
+        """The organisation's budgets there (calls the system: run it in a task)."""
+        raise BudgetsUnavailable(f"Budgets cannot be read from {self.name}: upload them as a file instead.")
 
     def connection_url(self, organisation_slug: str) -> str:
         from django.urls import reverse
@@ -122,3 +146,11 @@ def master_data_refresh(organisation_id: int):
     """A signature refreshing the organisation's master data, or None when it has no system."""
     system = system_for(organisation_id)
     return system.master_data_refresh(organisation_id) if system else None
+
+
+def budgets_for(organisation_id: int) -> list[BudgetFigure]:
+    """The budgets in the organisation's accounting system; BudgetsUnavailable when there are none to read."""
+    system = system_for(organisation_id)
+    if system is None:
+        raise BudgetsUnavailable("Connect an accounting system first, or upload the budgets as a file.")
+    return system.budgets(organisation_id)

@@ -229,6 +229,7 @@ CELERY_TASK_ROUTES = {
     "workflows.render_audit_report": {"queue": "reports"},
     "xero.*sync*": {"queue": "sync"},
     "dext.push_*": {"queue": "sync"},
+    "budgets.*": {"queue": "sync"},
     "mail.*": {"queue": "mail"},
     "workflows.announce": {"queue": "mail"},
 }
@@ -290,7 +291,7 @@ XERO_API_URL = env(
 XERO_SCOPES = env(
     "XERO_SCOPES",
     default="offline_access accounting.transactions accounting.contacts "
-    "accounting.settings.read accounting.attachments",
+    "accounting.settings.read accounting.attachments accounting.budgets.read",
 )
 # The Xero stand-in's registered redirect URIs besides PUBLIC_BASE_URL's own callback.
 XERO_SANDBOX_REDIRECT_URIS = env.list("XERO_SANDBOX_REDIRECT_URIS", default=[])

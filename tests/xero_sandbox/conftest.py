@@ -15,6 +15,7 @@ from xero_integration.sandbox.seed import seed_demo_tenant
 
 SCOPES = (
     "openid offline_access accounting.transactions accounting.contacts accounting.settings.read accounting.attachments"
+    " accounting.budgets.read"
 )
 REDIRECT_URI = "http://127.0.0.1:9999/xero/callback/"
 

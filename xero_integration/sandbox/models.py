@@ -296,6 +296,32 @@ class Payment(models.Model):
         ordering = ["created_at", "payment_id"]
 
 
+class Budget(models.Model):
+    """An OVERALL budget, or a TRACKING one for one or two tracking options."""
+
+    budget_id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="budgets")
+    type = models.CharField(max_length=10)
+    description = models.CharField(max_length=255)
+    # As Xero answers it: [{"TrackingCategoryID", "TrackingOptionID", "Name", "Option"}]
+    tracking = models.JSONField(default=list)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["description", "budget_id"]
+
+
+class BudgetBalance(models.Model):
+    budget = models.ForeignKey(Budget, on_delete=models.CASCADE, related_name="balances")
+    account = models.ForeignKey(Account, on_delete=models.CASCADE, related_name="+")
+    period = models.DateField(help_text="The first day of the month.")
+    amount = models.DecimalField(max_digits=20, decimal_places=2)
+
+    class Meta:
+        ordering = ["account__code", "period"]
+        constraints = [models.UniqueConstraint(fields=["budget", "account", "period"], name="xs_budget_balance_once")]
+
+
 class Allocation(models.Model):
     """Part of a credit note's credit applied to an invoice of the same contact."""
 

@@ -52,6 +52,7 @@ SCOPES = {
     "accounting.settings.read": "View organisation settings, chart of accounts, tax rates and tracking",
     "accounting.attachments": "Attachments",
     "accounting.attachments.read": "View attachments",
+    "accounting.budgets.read": "View budgets",
 }
 
 

@@ -1,11 +1,15 @@
 """The demo organisation, created once: running the seed again changes nothing."""
 
+from datetime import date
 from decimal import Decimal
 
 from django.db import transaction
+from django.utils import timezone
 
 from xero_integration.sandbox.models import (
     Account,
+    Budget,
+    BudgetBalance,
     Contact,
     Currency,
     Organisation,
@@ -49,6 +53,9 @@ TRACKING = {
     "Department": ["Sales", "Operations", "Administration"],
 }
 
+# Monthly budgets by account code: overall, and for the North region.
+OVERALL_BUDGET = {"429": "1000.00", "453": "500.00", "461": "250.00"}
+NORTH_BUDGET = {"429": "400.00"}
 SUPPLIERS = ["Acme Supplies Ltd", "Office World", "City Telecom", "Northern Couriers"]
 CUSTOMERS = ["Bright Ideas Retail"]
 CURRENCIES = [("GBP", "British Pound"), ("EUR", "Euro"), ("USD", "United States Dollar")]
@@ -98,4 +105,25 @@ def seed_tenant(*, name: str, short_code: str) -> Organisation:
         Contact.objects.get_or_create(organisation=organisation, name=name, defaults={"is_supplier": True})
     for name in CUSTOMERS:
         Contact.objects.get_or_create(organisation=organisation, name=name, defaults={"is_customer": True})
+    _budgets_seed(organisation)
     return organisation
+
+
+def _budgets_seed(organisation: Organisation) -> None:
+    """An overall budget and one for the North region, monthly from a year ago to a year ahead."""
+    if organisation.budgets.exists():
+        return
+    this_month = timezone.localdate().replace(day=1)
+    months = [date(this_month.year + (this_month.month - 1 + n) // 12, (this_month.month - 1 + n) % 12 + 1, 1)
+              for n in range(-12, 13)]
+    north = TrackingOption.objects.get(category__organisation=organisation, category__name="Region", name="North")
+    budgets = [(Budget.objects.create(organisation=organisation, type="OVERALL", description="Overall Budget"),
+                OVERALL_BUDGET),
+               (Budget.objects.create(organisation=organisation, type="TRACKING", description="North region",
+                                      tracking=[{"TrackingCategoryID": str(north.category_id), "Name": "Region",
+                                                 "TrackingOptionID": str(north.pk), "Option": "North"}]),
+                NORTH_BUDGET)]
+    accounts = {a.code: a for a in organisation.accounts.all()}
+    BudgetBalance.objects.bulk_create(
+        BudgetBalance(budget=budget, account=accounts[code], period=month, amount=Decimal(amount))
+        for budget, amounts in budgets for code, amount in amounts.items() for month in months)

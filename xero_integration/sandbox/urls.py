@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 
 from approvalmax.core.decorators import member_required
-from xero_integration.sandbox import accounting, credit_notes, identity, pages
+from xero_integration.sandbox import accounting, budgets, credit_notes, identity, pages
 
 app_name = "xero_sandbox"
 
@@ -53,6 +53,8 @@ urlpatterns = [
     *_attachments("CreditNotes"),
     *_attachments("BankTransactions"),
     _api(_any_case("Payments"), accounting.payments, "payments"),
+    _api(_any_case("Budgets"), budgets.budgets, "budgets"),
+    _api(rf"{_any_case('Budgets')}/(?P<budget_id>[^/]+)", budgets.budget, "budget"),
     _api(_any_case("BankTransactions"), accounting.bank_transactions, "bank-transactions"),
     _api(
         rf"{_any_case('BankTransactions')}/(?P<bank_transaction_id>[^/]+)",
