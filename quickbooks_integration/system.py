@@ -32,6 +32,11 @@ class QuickBooksSystem(AccountingSystem):
 
         publish_realm.delay_on_commit(organisation_id)
 
+    def budgets(self, organisation_id: int):
+        from quickbooks_integration.budgets import quickbooks_budgets
+
+        return quickbooks_budgets(organisation_id)
+
     def problems_before_approval(self, request) -> list[str]:
         from quickbooks_integration.preflight import quickbooks_problems_before_approval
 

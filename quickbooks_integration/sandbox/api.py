@@ -21,7 +21,8 @@ REQUEST_ID_MAX = 50
 BATCH_MAX = 30
 READABLE = {"vendor": "Vendor", "account": "Account", "taxcode": "TaxCode", "taxrate": "TaxRate",
             "class": "Class", "department": "Department", "bill": "Bill", "billpayment": "BillPayment",
-            "purchase": "Purchase", "attachable": "Attachable", "vendorcredit": "VendorCredit"}
+            "purchase": "Purchase", "attachable": "Attachable", "vendorcredit": "VendorCredit",
+            "budget": "Budget"}
 
 
 def endpoint(*, batch: bool = False):

@@ -1,7 +1,10 @@
 """A non-US company by default (GBP, VAT codes), as QBO_FACTS.md asks: vendors, a chart of
 accounts with bank and credit card accounts, VAT codes with their rates, classes, departments."""
 
+from datetime import date
+
 from django.db import transaction
+from django.utils import timezone
 
 from quickbooks_integration.sandbox import store
 from quickbooks_integration.sandbox.models import Company
@@ -23,6 +26,7 @@ VENDORS = [("Acme Supplies Ltd", "accounts@acme.example"), ("Northern Rail", "")
            ("Stationery Direct", "hello@stationery.example")]
 CLASSES = ["Consulting", "Training"]
 DEPARTMENTS = ["London", "Manchester"]
+BUDGET_OVERALL, BUDGET_CONSULTING = 800, 300
 
 
 @transaction.atomic
@@ -54,4 +58,23 @@ def company_seed(*, realm_id: str = DEMO_REALM, name: str = DEMO_NAME) -> tuple[
     for department_name in DEPARTMENTS:
         store.create(company, "Department", {"Name": department_name, "FullyQualifiedName": department_name,
                                              "Active": True, "SubDepartment": False})
+    _budget_seed(company)
     return company, True
+
+
+def _budget_seed(company: Company) -> None:
+    """This year's monthly profit-and-loss budget: Office Expenses overall, and for the Consulting class."""
+    year = timezone.localdate().year
+    office = next(a for a in store.of_kind(company, "Account") if a["AcctNum"] == "429")
+    consulting = next(c for c in store.of_kind(company, "Class") if c["Name"] == "Consulting")
+    details = []
+    for month in range(1, 13):
+        day = date(year, month, 1).isoformat()
+        details.append({"BudgetDate": day, "Amount": BUDGET_OVERALL,
+                        "AccountRef": {"value": office["Id"], "name": office["Name"]}})
+        details.append({"BudgetDate": day, "Amount": BUDGET_CONSULTING,
+                        "AccountRef": {"value": office["Id"], "name": office["Name"]},
+                        "ClassRef": {"value": consulting["Id"], "name": consulting["Name"]}})
+    store.create(company, "Budget", {"Name": f"Budget {year}", "StartDate": f"{year}-01-01",
+                                     "EndDate": f"{year}-12-31", "BudgetType": "ProfitAndLoss",
+                                     "BudgetEntryType": "Monthly", "Active": True, "BudgetDetail": details})
