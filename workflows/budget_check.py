@@ -2,8 +2,7 @@
 tracking option where such a budget exists) for the period the organisation chose: budget, spent
 (approved and published), on approval (other open requests), this request, remaining, and a status.
 
-The same queries (eight at most) whatever the number of lines or past requests; one when the
-organisation keeps no budgets."""
+The same queries (eight at most) whatever the number of lines or past requests."""
 
 from dataclasses import dataclass, field
 from datetime import date
@@ -119,26 +118,29 @@ def _used(request: ApprovalRequest, months: list[date], accounts: set[int], basi
 
 def budget_check(request: ApprovalRequest, lines: list[RequestLine] | None = None) -> BudgetCheck | None:
     """The request against its budgets; None when the organisation keeps none. `lines`, when the
-    caller has them (with account and tracking loaded), saves reading them again. Credit notes and
+    caller has them (stored lines with account and tracking loaded, or the content just written),
+    saves reading them again. Credit notes and
     bank transactions are not checked."""
-    if request.kind != ApprovalRequest.Kind.BILL or not Budget.objects.filter(
-            organisation_id=request.organisation_id).exists():
+    if request.kind != ApprovalRequest.Kind.BILL:
         return None
     policy = BudgetPolicy.objects.filter(organisation_id=request.organisation_id).first() or BudgetPolicy()
     months = period_months(policy.period, policy.year_starts_in, request.date)
     if lines is None:
         lines = list(request.current_lines().select_related("account").prefetch_related("tracking__category"))
-    lines = [line for line in lines if line.account_id]
-    accounts = {line.account_id for line in lines}
+    lines = [line for line in lines if line.account is not None]
+    accounts = {line.account.pk for line in lines}
     budgets = {(row["account_id"], row["tracking_option_id"]): row["total"] for row in
                Budget.objects.filter(organisation_id=request.organisation_id, account_id__in=accounts,
                                      month__in=months).values("account_id", "tracking_option_id")
                .annotate(total=Sum("amount"))}
+    if not budgets and not Budget.objects.filter(organisation_id=request.organisation_id).exists():
+        return None  # an organisation that keeps no budgets is told nothing about them
     check = BudgetCheck(period=describe(months), basis=policy.get_basis_display())
     found: dict[tuple, BudgetLine] = {}
     for line in lines:
-        keys = [(line.account, None)] + [(line.account, option) for option in line.tracking.all()
-                                         if (line.account_id, option.pk) in budgets]
+        options = line.tracking.all() if hasattr(line.tracking, "all") else line.tracking
+        keys = [(line.account, None)] + [(line.account, option) for option in options
+                                         if (line.account.pk, option.pk) in budgets]
         for account, option in keys:
             key = (account.pk, option.pk if option else None)
             if key not in found:

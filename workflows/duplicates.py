@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 
 from workflows.image_hash import CLOSE, distance
@@ -18,6 +18,9 @@ from workflows.trail import audit
 NEAR_DAYS = 7
 # Enough of the supplier's history to find a repeat without reading years of it on every page.
 CANDIDATES = 500
+# What the comparison and the warning read of each candidate.
+COMPARED = ["kind", "state", "supplier_id", "supplier_name", "invoice_number", "total", "currency", "date",
+            "created_at", "public_id", "organisation_id"]
 # The organisation's latest pictures compared by fingerprint (a bit count each, in Python).
 IMAGES = 5000
 
@@ -64,22 +67,25 @@ def _supplier_matches(request: ApprovalRequest, other: ApprovalRequest) -> bool:
 
 def possible_duplicates(request: ApprovalRequest) -> list[PossibleDuplicate]:
     """Other requests of the organisation this one may repeat, each with why. The same number of
-    queries whatever is found: its document, the pictures' fingerprints (for an image), the candidates."""
+    queries whatever is found: its document, the requests with the same file, the pictures'
+    fingerprints (for an image), the candidates."""
     others = ApprovalRequest.objects.filter(organisation_id=request.organisation_id).exclude(pk=request.pk)
     documents = RequestDocument.objects.filter(request__organisation_id=request.organisation_id) \
         .exclude(request_id=request.pk)
     document = request.documents.filter(revision=request.revision).only("sha256", "image_hash").first()
-    wanted, same_picture, sha256 = _same_supplier(request), set(), document.sha256 if document else ""
+    wanted, same_picture, same_file = _same_supplier(request), set(), set()
     if document is not None:
-        wanted |= Q(pk__in=documents.filter(sha256=sha256).values("request_id"))
+        sha256 = document.sha256
+        # Ids, not a subquery: inside the OR a subquery would make PostgreSQL read every request.
+        same_file = set(documents.filter(sha256=sha256).values_list("request_id", flat=True)[:CANDIDATES])
+        wanted |= Q(pk__in=same_file)
         if document.image_hash:
             pictures = documents.exclude(image_hash="").exclude(sha256=sha256).order_by("-pk")
             same_picture = {request_id for request_id, fingerprint in
                             pictures.values_list("request_id", "image_hash")[:IMAGES]
                             if distance(fingerprint, document.image_hash) <= CLOSE}  # fmt: skip
             wanted |= Q(pk__in=same_picture)
-    candidates = others.filter(wanted).annotate(
-        same_file=Exists(RequestDocument.objects.filter(request=OuterRef("pk"), sha256=sha256)))
+    candidates = others.filter(wanted).only(*COMPARED)
     found: dict[int, PossibleDuplicate] = {}
 
     def note(other: ApprovalRequest, reason: str) -> None:
@@ -96,7 +102,7 @@ def possible_duplicates(request: ApprovalRequest) -> list[PossibleDuplicate]:
             if (other.total == request.total and other.currency == request.currency
                     and abs(other.date - request.date) <= timedelta(days=NEAR_DAYS)):
                 note(other, f"the same supplier and total within {NEAR_DAYS} days")
-        if other.same_file:
+        if other.pk in same_file:
             note(other, "the very same file")
         elif other.pk in same_picture:
             note(other, "a picture of the same page")

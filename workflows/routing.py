@@ -21,14 +21,14 @@ class LineFacts:
 class BudgetStatuses:
     """The statuses of a request's lines against its budgets, read only when a rule asks (and once)."""
 
-    def __init__(self, request: ApprovalRequest) -> None:
-        self.request, self.value = request, None
+    def __init__(self, request: ApprovalRequest, lines: list | None = None) -> None:
+        self.request, self.lines, self.value = request, lines, None
 
     def __call__(self) -> set[str]:
         if self.value is None:
             from workflows.budget_check import budget_check
 
-            check = budget_check(self.request)
+            check = budget_check(self.request, lines=self.lines)
             self.value = check.statuses() if check else set()
         return self.value
 

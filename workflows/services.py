@@ -97,7 +97,7 @@ def _write_content(request: ApprovalRequest, content: RequestContent,
     stored.save()
     return routing.RequestFacts(
         total=request.total, supplier_id=request.supplier_id, requester_id=request.requester_id,
-        budget=routing.BudgetStatuses(request),
+        budget=routing.BudgetStatuses(request, lines=content.lines),
         lines=tuple(routing.LineFacts(line.account.pk if line.account else None,
                                       line.tax_rate.pk if line.tax_rate else None,
                                       frozenset(option.pk for option in line.tracking)) for line in content.lines))

@@ -6,7 +6,7 @@ from pathlib import PurePath
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.db.models.functions import Coalesce
+from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
 from django.utils.text import get_valid_filename
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -130,6 +130,8 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
                                 condition=models.Q(state__in=["on_review", "on_approval"])),
                    # Budgets: what else was spent in the bill's period.
                    models.Index(fields=["organisation", "date"], name="request_by_date"),
+                   # Duplicates: the supplier's other bills, by name where it has no id.
+                   models.Index(Upper("supplier_name"), "organisation", name="request_supplier_name"),
                    # The escalation sweep: open requests whose step has a deadline not yet escalated.
                    models.Index(fields=["step_due_at"], name="request_open_due",
                                 condition=models.Q(state__in=["on_review", "on_approval"], step_due_at__isnull=False,
@@ -324,7 +326,7 @@ class RequestDocument(models.Model):
     filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64)
+    sha256 = models.CharField(max_length=64, db_index=True)  # the same file again (workflows.duplicates)
     # A perceptual fingerprint of an image (workflows.image_hash), to catch the same page photographed twice.
     image_hash = models.CharField(max_length=16, blank=True, db_index=True)
 
