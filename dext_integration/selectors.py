@@ -20,6 +20,7 @@ from approvalmax.core.models import (
 from dext_integration.models import DEXT_ID_PATTERN, CostItem, DextConnection, MasterDataPush
 from workflows.budget_check import budget_check
 from workflows.checks import problems_before_approval
+from workflows.conversion import conversion_text
 from workflows.duplicates import possible_duplicates
 from workflows.models import ApprovalRequest, Decision
 from workflows.selectors import request_page_url
@@ -63,6 +64,8 @@ def request_warnings(*, request: ApprovalRequest, url: str) -> list[dict]:
                    "url": request_page_url(request=duplicate.other)} for duplicate in possible_duplicates(request)]
     check = budget_check(request)
     budgets = [{"code": code, "message": message, "url": url} for code, message in (check.warnings() if check else [])]
+    if request.is_foreign and request.base_total is None:
+        budgets.append({"code": "no_exchange_rate", "message": conversion_text(request), "url": url})
     return duplicates + budgets + [{"code": "accounting_system_would_refuse", "message": problem, "url": url}
                                    for problem in problems_before_approval(request)]
 

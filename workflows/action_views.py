@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 from approvalmax.core.exceptions import ApplicationError
 from workflows import selectors
 from workflows.action_links import LinkRefused, link_decide, link_open
+from workflows.conversion import conversion_text
 from workflows.models import ActionLink
 
 
@@ -56,4 +57,4 @@ def action_link(request: HttpRequest, token: str) -> HttpResponse:
     record = selectors.request_record(request=opened.request)
     return render(request, "workflows/action_link.html",
                   {"link": opened.link, "approval_request": opened.request, "record": record, "form": form,
-                   "rejecting": rejecting}, status=status)  # fmt: skip
+                   "rejecting": rejecting, "conversion": conversion_text(opened.request)}, status=status)  # fmt: skip

@@ -13,6 +13,7 @@ from weasyprint import CSS, HTML, Document
 from weasyprint.urls import URLFetcher
 
 from workflows.budget_check import budget_check
+from workflows.conversion import conversion_text
 from workflows.models import ApprovalRequest
 from workflows.selectors import request_page_url, request_record
 
@@ -49,6 +50,7 @@ def audit_report_html(*, request: ApprovalRequest) -> str:
             "page_url": request_page_url(request=request),
             "generated_at": timezone.now(),
             "budget": budget_check(request, lines=record.lines),
+            "conversion": conversion_text(request),
         },
     )
 

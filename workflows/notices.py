@@ -12,6 +12,7 @@ from approvalmax.notifications.services import Message, administrators_notify, n
 from workflows import checks
 from workflows.action_links import links_issue
 from workflows.budget_check import budget_check
+from workflows.conversion import conversion_text
 from workflows.duplicates import possible_duplicates
 from workflows.models import ApprovalRequest, AuditEvent, RequestLine, Substitution, Watch
 from workflows.selectors import request_page_url
@@ -45,9 +46,10 @@ def bill_context(request: ApprovalRequest) -> dict:
     lines = RequestLine.objects.filter(request=request, revision=request.revision).select_related("account")
     check = budget_check(request)
     return {"r": request, "lines": list(lines.order_by("position")), "url": request_page_url(request=request),
-            "due": _due(request), "title": bill_title(request),
+            "due": _due(request), "title": bill_title(request), "conversion": conversion_text(request),
             "warnings": [d.describe() for d in possible_duplicates(request)]
             + [message for _, message in (check.warnings() if check else [])]
+            + ([conversion_text(request)] if request.is_foreign and request.base_total is None else [])
             + checks.problems_before_approval(request)}
 
 

@@ -1,7 +1,8 @@
 """The approval matrix: which rules of a step match a request, and who the step waits for.
 
 A rule is an AND of its conditions; rules are alternatives. Header conditions look at the
-total (in the bill's currency), the supplier and the requester; line conditions hold when any
+total (in the organisation's base currency, converted at the rate recorded on the request), the
+supplier and the requester; line conditions hold when any
 line satisfies them ("does not match" is applied line by line, then "any line")."""
 
 from collections.abc import Callable
@@ -45,7 +46,7 @@ class RequestFacts:
 def request_facts(request: ApprovalRequest) -> RequestFacts:
     lines = RequestLine.objects.filter(request=request, revision=request.revision).prefetch_related("tracking")
     return RequestFacts(
-        total=request.total,
+        total=request.routing_total,
         supplier_id=request.supplier_id,
         requester_id=request.requester_id,
         lines=tuple(

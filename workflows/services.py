@@ -15,6 +15,7 @@ from django_fsm import has_transition_perm
 from approvalmax.core.models import Membership, Organisation
 from workflows import routing
 from workflows.content import DocumentContent, RequestContent
+from workflows.conversion import conversion_text, request_convert
 from workflows.exceptions import (
     AlreadyDecided,
     CommentRequired,
@@ -75,6 +76,7 @@ def _write_content(request: ApprovalRequest, content: RequestContent,
     for name in CONTENT_FIELDS:
         setattr(request, name, getattr(content, name))
     request.requester = _requester(request.organisation_id, content.requester_email)
+    request_convert(request)
     request.save()
     rows = RequestLine.objects.bulk_create(
         RequestLine(request=request, revision=request.revision, position=position, description=line.description,
@@ -96,7 +98,7 @@ def _write_content(request: ApprovalRequest, content: RequestContent,
     stored.file.save(document.filename, ContentFile(document.data), save=False)
     stored.save()
     return routing.RequestFacts(
-        total=request.total, supplier_id=request.supplier_id, requester_id=request.requester_id,
+        total=request.routing_total, supplier_id=request.supplier_id, requester_id=request.requester_id,
         budget=routing.BudgetStatuses(request, lines=content.lines),
         lines=tuple(routing.LineFacts(line.account.pk if line.account else None,
                                       line.tax_rate.pk if line.tax_rate else None,
@@ -281,7 +283,8 @@ def _request_create(*, organisation: Organisation, content: RequestContent,
     request.submit()
     facts = _write_content(request, content, document)
     _audit(request, AuditEvent.Action.SUBMITTED, actor_label=requester_label(request, content),
-           message=f"Submitted from {source_label(content)}. Workflow version {request.workflow.version}.",
+           message=f"Submitted from {source_label(content)}. Workflow version {request.workflow.version}. "
+                   f"{conversion_text(request)}".strip(),
            data={"source": content.source_system, "reference": content.source_reference})
     _start_workflow(request, facts)
     hold_for_review(request)
@@ -305,7 +308,8 @@ def request_resubmit(
     facts = _write_content(request, content, document)
     _audit(request, AuditEvent.Action.RESUBMITTED, actor_label=requester_label(request, content),
            message=f"From {source_label(content)}. Revision {request.revision} replaces revision {previous['revision']} "
-           f"({previous['state'].replace('_', ' ')}). Workflow version {request.workflow.version}.",
+           f"({previous['state'].replace('_', ' ')}). Workflow version {request.workflow.version}. "
+           f"{conversion_text(request)}".strip(),
            data={"previous": previous})
     _start_workflow(request, facts)
     hold_for_review(request)

@@ -37,6 +37,7 @@ from workflows.forms import (
     SubstitutionForm,
 )
 from workflows.budget_check import budget_check
+from workflows.conversion import conversion_text
 from workflows.duplicates import possible_duplicates
 from workflows.models import ApprovalRequest
 from workflows.pagination import keyset_page
@@ -115,6 +116,7 @@ def _render_detail(
         "can_hold": approval_request.is_open and (can_decide or administrator),
         "credit": _credit(approval_request, request.user),
         "budget": budget_check(approval_request, lines=record.lines),
+        "conversion": conversion_text(approval_request),
         "comment_form": CommentForm(),
         "hold_form": HoldForm(),
     }

@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "approvalmax.core",
     "approvalmax.notifications",
     "approvalmax.budgets",
+    "approvalmax.currencies",
     "approvalmax.demo",
     "workflows",
     "dext_integration",

@@ -165,7 +165,8 @@ class MatrixRule(models.Model):
     )  # fmt: skip
     amount_operator = models.CharField("total", max_length=10, choices=AmountOperator.choices, blank=True)
     amount = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True,
-                                 help_text="In the bill's currency.")  # fmt: skip
+                                 help_text="In the organisation's base currency: a bill in another currency is "
+                                           "compared at the rate recorded on it.")  # fmt: skip
     amount_to = models.DecimalField("up to", max_digits=14, decimal_places=2, null=True, blank=True)
     amount_negated = models.BooleanField("total does not match", default=False)
     supplier = models.ForeignKey(Supplier, on_delete=models.PROTECT, null=True, blank=True, related_name="+")

@@ -91,6 +91,12 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
     sub_total = models.DecimalField(max_digits=14, decimal_places=2)
     tax_total = models.DecimalField(max_digits=14, decimal_places=2)
     total = models.DecimalField(max_digits=14, decimal_places=2)
+    # A bill in another currency than the organisation's: the rate it was converted at (units of its
+    # currency to one of the base currency), that rate's date and source, and its total in the base currency.
+    exchange_rate = models.DecimalField(max_digits=18, decimal_places=8, null=True, blank=True)
+    exchange_rate_on = models.DateField(null=True, blank=True)
+    exchange_rate_source = models.CharField(max_length=10, blank=True)
+    base_total = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
     is_paid = models.BooleanField(default=False)
     payment_method_name = models.CharField(max_length=255, blank=True)
     payment_account = models.ForeignKey(Account, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
@@ -210,6 +216,15 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in self.OPEN_STATES
+
+    @property
+    def is_foreign(self) -> bool:
+        return self.currency != self.organisation.base_currency
+
+    @property
+    def routing_total(self):
+        """What amount rules compare: the total in the base currency when it was converted."""
+        return self.base_total if self.base_total is not None else self.total
 
     @property
     def is_credit_note(self) -> bool:
