@@ -73,6 +73,10 @@ app.conf.beat_schedule = {
         "task": "budgets.sync_all",
         "schedule": crontab(minute=15, hour=2),
     },
+    "daily-exchange-rates-sync": {
+        "task": "currencies.sync_all",
+        "schedule": crontab(minute=20, hour=2),
+    },
     "dext-master-data-push": {
         # Master data that changed (by any sync) and that the linked Dext account lacks.
         "task": "dext.push_pending_master_data",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("dext/", include((dext_urls.page_urlpatterns, "dext"))),
     path("notifications/", include("approvalmax.notifications.urls")),
     path("budgets/", include("approvalmax.budgets.urls")),
+    path("exchange-rates/", include("approvalmax.currencies.urls")),
     path("api/schema/", dext_urls.schema_view, name="api_schema"),
     path("api/dext/v1/", include((dext_urls.api_urlpatterns, "dext_api"))),
 ]

@@ -272,6 +272,13 @@ class XeroAccounting:
     def find_bank_transactions(self, *, modified_since: datetime) -> list[dict]:
         return self._find("BankTransactions", "BankTransactions", params={}, modified_since=modified_since)
 
+    def latest_bill(self, *, currency: str) -> dict | None:
+        """The supplier bill in that currency with the latest date: its CurrencyRate is the rate Xero applied."""
+        found = self._get_list("Invoices", "Invoices", params={
+            "where": f'Type=="ACCPAY" AND CurrencyCode=="{currency}"', "order": "Date DESC", "page": 1,
+            "pageSize": 1})
+        return found[0] if found else None
+
     def budgets(self) -> list[dict]:
         return self._get_list("Budgets", "Budgets")
 

@@ -76,13 +76,16 @@ def allocation(request: ApprovalRequest, invoice_id: str, amount) -> dict:
 
 
 def payment(request: ApprovalRequest, invoice_id: str) -> dict:
-    return {
+    payload = {
         "Invoice": {"InvoiceID": invoice_id},
         "Account": {"AccountID": request.payment_account.external_id},
         "Date": request.date.isoformat(),
         "Amount": request.total,
         "Reference": request.invoice_number,
     }
+    if request.exchange_rate and request.is_foreign:
+        payload["CurrencyRate"] = request.exchange_rate  # the rate the bill was approved at
+    return payload
 
 
 def spend_money(request: ApprovalRequest) -> dict:

@@ -31,6 +31,11 @@ class XeroSystem(AccountingSystem):
         # Every approved request of the tenant goes in one publisher's batch, so bills go together.
         publish_tenant.delay_on_commit(organisation_id)
 
+    def exchange_rates(self, organisation_id: int):
+        from xero_integration.rates import xero_rates
+
+        return xero_rates(organisation_id)
+
     def budgets(self, organisation_id: int):
         from xero_integration.budgets import xero_budgets
 

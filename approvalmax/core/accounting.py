@@ -37,6 +37,19 @@ class BudgetFigure:
     amount: Decimal
 
 
+@dataclass(frozen=True)
+class RateFigure:
+    """A rate the accounting system applied: `rate` units of `currency` to one of the base, on `on`."""
+
+    currency: str
+    rate: Decimal
+    on: date
+
+
+class RatesUnavailable(ApplicationError):
+    code = "rates_unavailable"
+
+
 class BudgetsUnavailable(ApplicationError):
     """The system's budgets cannot be read now; the message says what an administrator can do."""
 
@@ -69,6 +82,10 @@ class AccountingSystem:
     def budgets(self, organisation_id: int) -> list[BudgetFigure]:
         """The organisation's budgets there (calls the system: run it in a task)."""
         raise BudgetsUnavailable(f"Budgets cannot be read from {self.name}: upload them as a file instead.")
+
+    def exchange_rates(self, organisation_id: int) -> list[RateFigure]:
+        """The rate it applied to its latest bill in each currency (calls the system: a task's work)."""
+        raise RatesUnavailable(f"{self.name}'s rates cannot be read here: keep the organisation's rate table instead.")
 
     def connection_url(self, organisation_slug: str) -> str:
         from django.urls import reverse
@@ -154,3 +171,10 @@ def budgets_for(organisation_id: int) -> list[BudgetFigure]:
     if system is None:
         raise BudgetsUnavailable("Connect an accounting system first, or upload the budgets as a file.")
     return system.budgets(organisation_id)
+
+
+def exchange_rates_for(organisation_id: int) -> list[RateFigure]:
+    system = system_for(organisation_id)
+    if system is None:
+        raise RatesUnavailable("Connect an accounting system first, or keep the organisation's rate table.")
+    return system.exchange_rates(organisation_id)

@@ -28,7 +28,11 @@ class ExchangeRate(models.Model):
                        models.CheckConstraint(condition=models.Q(rate__gt=0), name="rate_positive")]
 
     def __str__(self) -> str:
-        return f"1 {self.organisation.base_currency} = {self.rate.normalize():f} {self.currency} from {self.on}"
+        return f"1 {self.organisation.base_currency} = {self.rate_text} {self.currency} from {self.on}"
+
+    @property
+    def rate_text(self) -> str:
+        return f"{self.rate.normalize():f}"
 
 
 class RatePolicy(models.Model):

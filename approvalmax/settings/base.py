@@ -231,6 +231,7 @@ CELERY_TASK_ROUTES = {
     "xero.*sync*": {"queue": "sync"},
     "dext.push_*": {"queue": "sync"},
     "budgets.*": {"queue": "sync"},
+    "currencies.*": {"queue": "sync"},
     "mail.*": {"queue": "mail"},
     "workflows.announce": {"queue": "mail"},
 }

@@ -144,6 +144,11 @@ def invoices(call: ApiCall) -> HttpResponse:
         values = api.query(call, parameter)
         if values:
             rows = rows.filter(**{field: [value.strip() for value in values.split(",")]})
+    try:
+        rows = api.where(call, rows, {"Type": "type", "CurrencyCode": "currency_code", "Status": "status"})
+    except api.UnsupportedFilter as exc:
+        return validation_exception([{"ValidationErrors": [{"Message": str(exc)}]}])
+    rows = api.ordered(call, rows, {"Date": "date", "UpdatedDateUTC": "updated_at"})
     # As in Xero: a list without paging is summarised, line items come with pages.
     with_lines = api.query(call, "page") is not None
     return api.listing(

@@ -2,6 +2,7 @@
 answers (`summarizeErrors`), listings with paging, `If-Modified-Since`."""
 
 import math
+import re
 import uuid
 from datetime import UTC, datetime
 from urllib.parse import quote
@@ -105,3 +106,33 @@ def attachment_url(call: ApiCall, endpoint: str, parent_id, file_name: str) -> s
     path = call.request.path
     base = path[: path.lower().index("/api.xro/2.0/") + len("/api.xro/2.0/")]
     return call.request.build_absolute_uri(f"{base}{endpoint}/{parent_id}/Attachments/{quote(file_name)}")
+
+
+_CLAUSE = re.compile(r'^\s*(\w+)\s*==\s*"([^"]*)"\s*$')
+
+
+class UnsupportedFilter(ValueError):
+    pass
+
+
+def where(call: ApiCall, rows: QuerySet, fields: dict[str, str]) -> QuerySet:
+    """Xero's `where`, as far as its simplest form goes: `Field=="value"` clauses joined by AND."""
+    text = query(call, "where")
+    if not text:
+        return rows
+    for clause in re.split(r"\s+AND\s+|&&", text, flags=re.IGNORECASE):
+        match = _CLAUSE.match(clause)
+        if not match or match.group(1) not in fields:
+            raise UnsupportedFilter(f"The where clause {clause.strip()!r} is not one this sandbox understands "
+                                    f"(Field==\"value\" on {', '.join(fields)}).")
+        rows = rows.filter(**{fields[match.group(1)]: match.group(2)})
+    return rows
+
+
+def ordered(call: ApiCall, rows: QuerySet, fields: dict[str, str]) -> QuerySet:
+    """Xero's `order`: one field, then ASC or DESC."""
+    text = (query(call, "order") or "").split()
+    if not text or text[0] not in fields:
+        return rows
+    descending = len(text) > 1 and text[1].upper() == "DESC"
+    return rows.order_by(("-" if descending else "") + fields[text[0]], "-created_at" if descending else "created_at")

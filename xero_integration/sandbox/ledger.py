@@ -166,6 +166,7 @@ def payment_create(*, organisation: Organisation, clean: CleanPayment) -> Paymen
             date=clean.date,
             amount=clean.amount,
             reference=clean.reference,
+            currency_rate=clean.currency_rate or invoice.currency_rate,
         )
         invoice.amount_paid += clean.amount
         invoice.amount_due -= clean.amount

@@ -31,6 +31,8 @@ class Currency(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="currencies")
     code = models.CharField(max_length=3)
     description = models.CharField(max_length=100)
+    # The day's rate Xero applies when a document gives none: units of this currency to one of the base.
+    rate = models.DecimalField(max_digits=22, decimal_places=10, default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -288,6 +290,7 @@ class Payment(models.Model):
     date = models.DateField()
     amount = models.DecimalField(max_digits=20, decimal_places=2)
     reference = models.CharField(max_length=255, blank=True)
+    currency_rate = models.DecimalField(max_digits=22, decimal_places=10, default=1)
     status = models.CharField(max_length=10, default="AUTHORISED")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

@@ -79,6 +79,7 @@ PAYMENT = {
     "Date": DATE,
     "Amount": NUMBER,
     "Reference": TEXT,
+    "CurrencyRate": NUMBER,
 }
 CONTACT = {
     "ContactID": GUID,

@@ -58,7 +58,8 @@ OVERALL_BUDGET = {"429": "1000.00", "453": "500.00", "461": "250.00"}
 NORTH_BUDGET = {"429": "400.00"}
 SUPPLIERS = ["Acme Supplies Ltd", "Office World", "City Telecom", "Northern Couriers"]
 CUSTOMERS = ["Bright Ideas Retail"]
-CURRENCIES = [("GBP", "British Pound"), ("EUR", "Euro"), ("USD", "United States Dollar")]
+# (code, description, the day's rate to one pound)
+CURRENCIES = [("GBP", "British Pound", "1"), ("EUR", "Euro", "1.16"), ("USD", "United States Dollar", "1.27")]
 
 
 def seed_demo_tenant() -> Organisation:
@@ -77,8 +78,9 @@ def seed_tenant(*, name: str, short_code: str) -> Organisation:
             "timezone": "GMTSTANDARDTIME",
         },
     )
-    for code, description in CURRENCIES:
-        Currency.objects.get_or_create(organisation=organisation, code=code, defaults={"description": description})
+    for code, description, rate in CURRENCIES:
+        Currency.objects.get_or_create(organisation=organisation, code=code,
+                                       defaults={"description": description, "rate": Decimal(rate)})
     for tax_type, name, rate, report_tax_type, applies in TAX_RATES:
         TaxRate.objects.get_or_create(
             organisation=organisation,

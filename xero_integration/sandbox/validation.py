@@ -59,6 +59,7 @@ class Chart:
     tax_rates: dict[str, TaxRate]
     categories: list[TrackingCategory]
     currencies: set[str]
+    day_rates: dict[str, Decimal]
 
 
 def load_chart(organisation: Organisation) -> Chart:
@@ -70,6 +71,7 @@ def load_chart(organisation: Organisation) -> Chart:
         tax_rates={rate.tax_type: rate for rate in organisation.tax_rates.all()},
         categories=list(organisation.tracking_categories.prefetch_related("options")),
         currencies=set(organisation.currencies.values_list("code", flat=True)),
+        day_rates=dict(organisation.currencies.values_list("code", "rate")),
     )
 
 
@@ -133,6 +135,7 @@ class CleanPayment:
     date: date
     amount: Decimal
     reference: str
+    currency_rate: Decimal | None = None  # given for a foreign invoice's payment; else the invoice's
 
 
 @dataclass
@@ -196,7 +199,9 @@ def validate_invoice(data: dict, chart: Chart, *, unit_dp: int, current_status: 
         status=status,
         line_amount_types=line_amount_types,
         currency_code=currency_code,
-        currency_rate=data.get("CurrencyRate") or Decimal(1),
+        currency_rate=data.get("CurrencyRate") or (
+            chart.day_rates.get(currency_code, Decimal(1)) if currency_code != chart.organisation.base_currency
+            else Decimal(1)),
         invoice_number=data.get("InvoiceNumber") or "",
         reference=data.get("Reference") or "",
         url=url,
@@ -263,6 +268,7 @@ def validate_payment(data: dict, chart: Chart) -> CleanPayment:
         date=payment_date,
         amount=amount,
         reference=data.get("Reference") or "",
+        currency_rate=data.get("CurrencyRate") if (data.get("CurrencyRate") or 0) > 0 else None,
     )
 
 
