@@ -23,7 +23,6 @@ from workflows.checks import problems_before_approval
 from workflows.conversion import conversion_text
 from workflows.duplicates import possible_duplicates
 from workflows.models import ApprovalRequest, Decision
-from workflows.selectors import request_page_url
 
 State = ApprovalRequest.State
 # A bank transaction bypasses approval; Dext sees its outcome under these names.
@@ -61,7 +60,7 @@ def request_warnings(*, request: ApprovalRequest, url: str) -> list[dict]:
     if not request.is_open:
         return []
     duplicates = [{"code": "possible_duplicate", "message": duplicate.describe(),
-                   "url": request_page_url(request=duplicate.other)} for duplicate in possible_duplicates(request)]
+                   "url": duplicate.url} for duplicate in possible_duplicates(request)]
     check = budget_check(request)
     budgets = [{"code": code, "message": message, "url": url} for code, message in (check.warnings() if check else [])]
     if request.is_foreign and request.base_total is None:

@@ -28,6 +28,8 @@ class QuickBooksConnection(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONNECTED)
     problem = models.TextField(blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
+    # Recent bills were read up to here (services.bills_mirror).
+    bills_synced_at = models.DateTimeField(null=True, blank=True)
     connected_at = models.DateTimeField(auto_now_add=True)
     # QBO answered 429: no call to this realm before then.
     paused_until = models.DateTimeField(null=True, blank=True)

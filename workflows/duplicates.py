@@ -1,5 +1,5 @@
 """Duplicate bills, caught before anyone approves: against every request of the organisation, in
-any state. Exact: the same supplier and the same bill number once case, spaces, punctuation and
+any state, and against the accounting system's recent bills that did not come from here. Exact: the same supplier and the same bill number once case, spaces, punctuation and
 leading zeros are ignored. Near: the same supplier, total and currency within 7 days of each
 other, or bill numbers one edit apart. Same file: the same SHA-256, or for images a perceptual
 fingerprint a few bits away (the same page photographed again)."""
@@ -11,6 +11,8 @@ from datetime import timedelta
 from django.db.models import Q
 from django.utils import timezone
 
+from approvalmax.core import accounting
+from approvalmax.core.models import AccountingBill
 from workflows.image_hash import CLOSE, distance
 from workflows.models import ApprovalRequest, AuditEvent, RequestDocument
 from workflows.trail import audit
@@ -43,14 +45,74 @@ def one_edit_apart(a: str, b: str) -> bool:
 
 @dataclass
 class PossibleDuplicate:
-    other: ApprovalRequest
+    """Another request of the organisation (`other`), or a bill already in the accounting system (`bill`)."""
+
+    other: ApprovalRequest | None = None
     reasons: list[str] = field(default_factory=list)
+    bill: AccountingBill | None = None
 
     def describe(self) -> str:
-        other = self.other
-        number = f"bill {other.invoice_number}" if other.invoice_number else "a bill without a number"
-        return (f"Possible duplicate of {number} from {other.supplier_name}, {other.total:,.2f} {other.currency}, "
-                f"dated {other.date:%d %b %Y} ({other.get_state_display().lower()}): {', '.join(self.reasons)}.")
+        what = self.other or self.bill
+        number = what.invoice_number if self.other else what.number
+        label = f"bill {number}" if number else "a bill without a number"
+        where = (self.other.get_state_display().lower() if self.other else
+                 f"already in {_system_name(self.bill)}, {self.bill.status.lower()}")
+        return (f"Possible duplicate of {label} from {what.supplier_name}, {what.total:,.2f} {what.currency}, "
+                f"dated {what.date:%d %b %Y} ({where}): {', '.join(self.reasons)}.")
+
+    @property
+    def url(self) -> str:
+        from workflows.selectors import request_page_url
+
+        return request_page_url(request=self.other) if self.other else self.bill.url
+
+    @property
+    def page_url(self) -> str:
+        """The link on our own pages: the request's path, or the bill in the accounting system."""
+        from django.urls import reverse
+
+        return reverse("workflows:request_detail", args=[self.other.public_id]) if self.other else self.bill.url
+
+    @property
+    def reference(self):
+        """For the trail: the other request's id, or the accounting system's id of the bill."""
+        return self.other.pk if self.other else f"{self.bill.external_system}:{self.bill.external_id}"
+
+    @property
+    def when(self):
+        return self.other.created_at if self.other else self.bill.updated_at
+
+
+def _system_name(bill: AccountingBill) -> str:
+    system = accounting.system_named(bill.external_system)
+    return system.name if system else "the accounting system"
+
+
+def _alike(request: ApprovalRequest, mine: str, number: str, total, currency: str, on) -> list[str]:
+    """Why a bill of the same supplier may be this one again, by its number, total and date."""
+    reasons, theirs = [], normalised_number(number)
+    if mine and mine == theirs:
+        reasons.append("the same supplier and bill number")
+    elif mine and theirs and min(len(mine), len(theirs)) >= 3 and one_edit_apart(mine, theirs):
+        reasons.append("the same supplier and a bill number one character apart")
+    if total == request.total and currency == request.currency and abs(on - request.date) <= timedelta(days=NEAR_DAYS):
+        reasons.append(f"the same supplier and total within {NEAR_DAYS} days")
+    return reasons
+
+
+def _in_accounting(request: ApprovalRequest, mine: str) -> list[PossibleDuplicate]:
+    """The accounting system's recent bills of the supplier that did not come from here."""
+    if request.kind != ApprovalRequest.Kind.BILL:
+        return []
+    bills = AccountingBill.objects.filter(_same_supplier(request), organisation_id=request.organisation_id,
+                                          from_here=False).order_by("-date", "-pk")[:CANDIDATES]
+    found = []
+    for bill in bills:
+        if _supplier_matches(request, bill):
+            reasons = _alike(request, mine, bill.number, bill.total, bill.currency, bill.date)
+            if reasons:
+                found.append(PossibleDuplicate(bill=bill, reasons=reasons))
+    return found
 
 
 def _same_supplier(request: ApprovalRequest) -> Q:
@@ -68,7 +130,7 @@ def _supplier_matches(request: ApprovalRequest, other: ApprovalRequest) -> bool:
 def possible_duplicates(request: ApprovalRequest) -> list[PossibleDuplicate]:
     """Other requests of the organisation this one may repeat, each with why. The same number of
     queries whatever is found: its document, the requests with the same file, the pictures'
-    fingerprints (for an image), the candidates."""
+    fingerprints (for an image), the candidates, the accounting system's bills."""
     others = ApprovalRequest.objects.filter(organisation_id=request.organisation_id).exclude(pk=request.pk)
     documents = RequestDocument.objects.filter(request__organisation_id=request.organisation_id) \
         .exclude(request_id=request.pk)
@@ -94,19 +156,13 @@ def possible_duplicates(request: ApprovalRequest) -> list[PossibleDuplicate]:
     mine = normalised_number(request.invoice_number)
     for other in candidates.order_by("-created_at")[:CANDIDATES]:
         if other.kind == request.kind and _supplier_matches(request, other):
-            theirs = normalised_number(other.invoice_number)
-            if mine and mine == theirs:
-                note(other, "the same supplier and bill number")
-            elif mine and theirs and min(len(mine), len(theirs)) >= 3 and one_edit_apart(mine, theirs):
-                note(other, "the same supplier and a bill number one character apart")
-            if (other.total == request.total and other.currency == request.currency
-                    and abs(other.date - request.date) <= timedelta(days=NEAR_DAYS)):
-                note(other, f"the same supplier and total within {NEAR_DAYS} days")
+            for reason in _alike(request, mine, other.invoice_number, other.total, other.currency, other.date):
+                note(other, reason)
         if other.pk in same_file:
             note(other, "the very same file")
         elif other.pk in same_picture:
             note(other, "a picture of the same page")
-    return sorted(found.values(), key=lambda d: d.other.created_at, reverse=True)
+    return sorted([*found.values(), *_in_accounting(request, mine)], key=lambda d: d.when, reverse=True)
 
 
 # A possible duplicate held for review waits this long at most (the longest hold).
@@ -124,4 +180,4 @@ def hold_for_review(request: ApprovalRequest) -> None:
     request.hold_reason = f"{found[0].describe()} Held for review: end the hold once it is known not to be one."
     request.save(update_fields=["held_until", "hold_reason", "updated_at"])
     audit(request, AuditEvent.Action.HELD, message=request.hold_reason,
-          data={"possible_duplicates": [d.other.pk for d in found]})
+          data={"possible_duplicates": [d.reference for d in found]})

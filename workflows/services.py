@@ -148,7 +148,7 @@ class _Decider:
 
 
 def _record_decision(request: ApprovalRequest, decider: _Decider, outcome: str, comment: str, *,
-                     at_once: bool = False, via: str = "", duplicates: list[int] | None = None) -> Decision:  # fmt: skip
+                     at_once: bool = False, via: str = "", duplicates: list | None = None) -> Decision:  # fmt: skip
     step = request.current_step
     decision = Decision.objects.create(
         request=request, revision=request.revision, step=step, approver=decider.user,
@@ -357,7 +357,7 @@ def request_approve(*, request_id: int, user: AbstractBaseUser, comment: str = "
         raise CommentRequired(f"{flagged[0].describe()} Say why you approve it anyway.",
                               fields={"comment": "Say why this is not a duplicate."})
     _record_decision(request, decider, outcome, comment, via=via,
-                     duplicates=[d.other.pk for d in flagged])
+                     duplicates=[d.reference for d in flagged])
     if not _step_complete(request):
         return request
     _audit(request, AuditEvent.Action.STEP_COMPLETED, message=f"Step {step.position}, {step.name}, is complete.",

@@ -23,6 +23,8 @@ class XeroConnection(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.CONNECTED)
     problem = models.TextField(blank=True)
     last_synced_at = models.DateTimeField(null=True, blank=True)
+    # Recent supplier bills were read up to here (services.bills_mirror).
+    bills_synced_at = models.DateTimeField(null=True, blank=True)
     # The Xero organisation's settings, read by every sync; the pre-flight check uses the lock dates.
     xero_timezone = models.CharField(max_length=64, blank=True)
     period_lock_date = models.DateField(null=True, blank=True)

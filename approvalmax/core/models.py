@@ -248,6 +248,31 @@ class ConfigurationChange(ChainedRecord):
                 "created_at": self.created_at}
 
 
+class AccountingBill(models.Model):
+    """A recent supplier bill in the accounting system, however it got there (ours, Dext's direct
+    path, typed in): what a new request is compared with for duplicates."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    external_system = models.CharField(max_length=20)
+    external_id = models.CharField(max_length=64)
+    supplier = models.ForeignKey("Supplier", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    supplier_name = models.CharField(max_length=255)
+    number = models.CharField(max_length=255, blank=True)
+    date = models.DateField()
+    total = models.DecimalField(max_digits=14, decimal_places=2)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(max_length=20)
+    url = models.URLField(max_length=1000, blank=True)
+    # Published from here: its request is compared already.
+    from_here = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "external_system", "external_id"],
+                                               name="one_mirror_per_accounting_bill")]
+        indexes = [models.Index(fields=["organisation", "supplier"], name="accounting_bill_supplier")]
+
+
 class RateCounter(models.Model):
     """Calls in one fixed window of a call budget, when there is no Redis (the single-machine demo)."""
 

@@ -25,6 +25,7 @@ from approvalmax.core.models import (
 )
 from approvalmax.core.signals import master_data_changed, send_on_commit
 from quickbooks_integration.models import QuickBooksConnection
+from quickbooks_integration.services.bills_mirror import bills_fetch, bills_mirror
 from quickbooks_integration.services.connection import accounting_for
 from quickbooks_integration.system import KEY as SYSTEM
 
@@ -142,6 +143,7 @@ def master_data_sync(*, organisation_id: int, incremental: bool = False) -> set[
     fetched = _fetch(client, since=min(synced) if incremental and all(synced) else None)
     rates = {rate["Id"]: rate for rate in (fetched["TaxRate"] if not incremental
                                            else client.query_all("TaxRate", "Active in (true, false)"))}
+    bills = bills_fetch(client, connection.bills_synced_at)
     currency = client.preferences().get("CurrencyPrefs", {})
     home = (currency.get("HomeCurrency") or {}).get("value") or connection.home_currency
     # With multicurrency on, QBO takes any currency it knows: the list is left empty (not checked).
@@ -156,6 +158,7 @@ def master_data_sync(*, organisation_id: int, incremental: bool = False) -> set[
         if _sync_category(organisation, "Class", fetched["Class"]) | _sync_category(
                 organisation, "Department", fetched["Department"]):
             changed.add(MasterDataList.TRACKING_CATEGORIES)
+        bills_mirror(organisation, bills)
         for name in MasterDataList.values:
             state, _ = MasterDataListState.objects.get_or_create(organisation=organisation, name=name)
             state.synced_at = started_at
@@ -163,7 +166,8 @@ def master_data_sync(*, organisation_id: int, incremental: bool = False) -> set[
                 state.changed_at = started_at
             state.save(update_fields=["synced_at", "changed_at"])
         QuickBooksConnection.objects.filter(pk=connection.pk).update(
-            home_currency=home or "", currencies=currencies, last_synced_at=timezone.now(), problem="")
+            home_currency=home or "", currencies=currencies, last_synced_at=timezone.now(), problem="",
+            bills_synced_at=started_at)
         if changed:
             send_on_commit(master_data_changed, QuickBooksConnection, organisation_id=organisation_id,
                            lists={str(name) for name in changed})

@@ -45,8 +45,9 @@ def test_the_status_names_the_organisations_system_and_warns_of_its_refusals(api
     body = api.get(URL).json()
 
     assert body["accounting_system"] == "xero"
-    assert [w["code"] for w in body["warnings"]] == ["accounting_system_would_refuse"]
-    assert "currency EUR" in body["warnings"][0]["message"]
+    # No EUR rate to convert with, and a currency the connected Xero organisation does not take.
+    assert [w["code"] for w in body["warnings"]] == ["no_exchange_rate", "accounting_system_would_refuse"]
+    assert "currency EUR" in body["warnings"][1]["message"]
 
 
 def test_a_rejection_says_who_when_and_why(api, ready, approver):

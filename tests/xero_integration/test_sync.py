@@ -56,7 +56,7 @@ def test_the_first_sync_records_every_list_as_synced_and_changed(connected_organ
     assert all(s.synced_at and s.changed_at for s in states.values())
 
 
-def test_an_incremental_sync_with_nothing_changed_costs_one_call_per_list_and_announces_nothing(
+def test_an_incremental_sync_with_nothing_changed_costs_one_call_per_list_and_announces_nothing(  # and one for bills
         connected_organisation, calls, announcements):
     before = _states(connected_organisation)
 
@@ -65,7 +65,7 @@ def test_an_incremental_sync_with_nothing_changed_costs_one_call_per_list_and_an
     assert changed == set()
     assert announcements == []
     assert sorted(path.split("?")[0] for _, path in calls) == [
-        "Accounts", "Contacts", "Currencies", "Organisation", "TaxRates", "TrackingCategories"]
+        "Accounts", "Contacts", "Currencies", "Invoices", "Organisation", "TaxRates", "TrackingCategories"]
     after = _states(connected_organisation)
     for name in MasterDataList.values:
         assert after[name].synced_at > before[name].synced_at

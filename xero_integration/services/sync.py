@@ -27,6 +27,7 @@ from approvalmax.core.models import (
 from approvalmax.core.signals import master_data_changed, send_on_commit
 from xero_integration.models import XeroConnection
 from xero_integration.system import KEY as SYSTEM
+from xero_integration.services.bills_mirror import bills_mirror, bills_since
 from xero_integration.services.connection import accounting_for
 
 _MS_DATE = re.compile(r"/Date\((-?\d+)([+-]\d{4})?\)/")
@@ -137,6 +138,8 @@ def master_data_sync(*, organisation_id: int, incremental: bool = False) -> set[
         "tracking": client.tracking_categories(modified_since=since.get(MasterDataList.TRACKING_CATEGORIES)),
         # Few and rarely changed: read whole, so that the list on the connection stays complete.
         "currencies": client.currencies(),
+        # Not master data: recent supplier bills, for the duplicate check.
+        "bills": client.find_invoices(modified_since=bills_since(connection.bills_synced_at)),
     }
     with transaction.atomic():
         organisation = Organisation.objects.select_for_update().get(pk=organisation_id)
@@ -146,6 +149,7 @@ def master_data_sync(*, organisation_id: int, incremental: bool = False) -> set[
                    | _sync_accounts(organisation, fetched["accounts"])
                    | _sync_tax_rates(organisation, fetched["tax_rates"])
                    | _sync_tracking(organisation, fetched["tracking"]))
+        bills_mirror(organisation, fetched["bills"], short_code=details.get("ShortCode") or connection.short_code)
         for name in MasterDataList.values:
             state, _ = MasterDataListState.objects.get_or_create(organisation=organisation, name=name)
             state.synced_at = started_at
@@ -159,7 +163,7 @@ def master_data_sync(*, organisation_id: int, incremental: bool = False) -> set[
             end_of_year_lock_date=parse_xero_date(details.get("EndOfYearLockDate")),
             currencies=sorted({c["Code"] for c in fetched["currencies"] if c.get("Code")}
                               | {organisation.base_currency}),
-            last_synced_at=timezone.now(), problem="",
+            last_synced_at=timezone.now(), problem="", bills_synced_at=started_at,
         )
         if changed:
             send_on_commit(master_data_changed, XeroConnection, organisation_id=organisation_id,
