@@ -1,12 +1,11 @@
 """Writes for budgets: the organisation's policy, and replacing its budgets all at once."""
 
 from django.db import transaction
-from django.utils import timezone
 
 from approvalmax.budgets.models import Budget, BudgetPolicy
 from approvalmax.budgets.upload import budget_rows
 from approvalmax.core import accounting
-from approvalmax.core.accounting import BudgetsUnavailable
+from approvalmax.core.accounting_reads import accounting_read
 from approvalmax.core.models import Organisation
 
 
@@ -40,17 +39,9 @@ def budgets_sync(*, organisation_id: int) -> int | None:
     policy = policy_for(organisation)
     if policy.origin != BudgetPolicy.Origin.ACCOUNTING:
         return None
-    try:
-        figures = accounting.budgets_for(organisation_id)
-    except BudgetsUnavailable as exc:
-        policy.sync_error = exc.message
-        policy.save(update_fields=["sync_error"])
-        return None
-    with transaction.atomic():
-        count = budgets_replace(organisation=organisation, rows=figures, source=Budget.Source.ACCOUNTING)
-        policy.synced_at, policy.sync_error = timezone.now(), ""
-        policy.save(update_fields=["synced_at", "sync_error"])
-    return count
+    return accounting_read(policy, read=lambda: accounting.budgets_for(organisation_id),
+                           write=lambda figures: budgets_replace(organisation=organisation, rows=figures,
+                                                                 source=Budget.Source.ACCOUNTING))
 
 
 @transaction.atomic

@@ -15,6 +15,7 @@ from approvalmax.budgets.forms import PolicyForm, UploadForm
 from approvalmax.budgets.models import Budget, BudgetPolicy
 from approvalmax.budgets.upload import UploadRefused
 from approvalmax.core import accounting
+from approvalmax.core.accounting_reads import read_now
 from approvalmax.core.models import Account
 from approvalmax.core.selectors import organisation_for_administrator
 
@@ -69,13 +70,8 @@ def budgets_sync_now(request: HttpRequest, slug: str) -> HttpResponse:
     from approvalmax.budgets.tasks import sync
 
     organisation = organisation_for_administrator(user=request.user, slug=slug, manages=MANAGES)
-    if services.policy_for(organisation).origin != BudgetPolicy.Origin.ACCOUNTING or \
-            accounting.system_for(organisation.pk) is None:
-        messages.error(request, "Budgets are synced only from a connected accounting system, when they come from it.")
-    else:
-        sync.delay(organisation.pk)
-        messages.success(request, "The budgets are being read from the accounting system; reload in a minute.")
-    return redirect("budgets:budgets", slug=slug)
+    wanted = services.policy_for(organisation).origin == BudgetPolicy.Origin.ACCOUNTING
+    return read_now(request, organisation, wanted=wanted, task=sync, what="budgets", page="budgets:budgets")
 
 
 @require_safe

@@ -46,13 +46,15 @@ class RateFigure:
     on: date
 
 
-class RatesUnavailable(ApplicationError):
+class AccountingDataUnavailable(ApplicationError):
+    """Figures the system cannot give now; the message says what an administrator can do."""
+
+
+class RatesUnavailable(AccountingDataUnavailable):
     code = "rates_unavailable"
 
 
-class BudgetsUnavailable(ApplicationError):
-    """The system's budgets cannot be read now; the message says what an administrator can do."""
-
+class BudgetsUnavailable(AccountingDataUnavailable):
     code = "budgets_unavailable"
 
 

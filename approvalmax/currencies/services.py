@@ -4,11 +4,9 @@ read from its accounting system."""
 from datetime import date
 from decimal import Decimal
 
-from django.db import transaction
-from django.utils import timezone
 
 from approvalmax.core import accounting
-from approvalmax.core.accounting import RatesUnavailable
+from approvalmax.core.accounting_reads import accounting_read
 from approvalmax.core.exceptions import ApplicationError
 from approvalmax.core.models import Organisation
 from approvalmax.currencies.models import ExchangeRate, RatePolicy
@@ -37,6 +35,14 @@ def rate_delete(*, organisation: Organisation, rate_id: int) -> None:
         raise ApplicationError("No such rate in the organisation's table.", status_code=404)
 
 
+def _rates_keep(organisation: Organisation, figures: list) -> int:
+    for figure in figures:
+        ExchangeRate.objects.update_or_create(
+            organisation=organisation, source=ExchangeRate.Source.ACCOUNTING, currency=figure.currency,
+            on=figure.on, defaults={"rate": figure.rate})
+    return len(figures)
+
+
 def rates_sync(*, organisation_id: int) -> int | None:
     """Keep the rate the accounting system last applied in each currency, when the organisation
     converts with those. Calls the system: a task's work."""
@@ -44,17 +50,5 @@ def rates_sync(*, organisation_id: int) -> int | None:
     policy = policy_for(organisation)
     if policy.source != ExchangeRate.Source.ACCOUNTING:
         return None
-    try:
-        figures = accounting.exchange_rates_for(organisation_id)
-    except RatesUnavailable as exc:
-        policy.sync_error = exc.message
-        policy.save(update_fields=["sync_error"])
-        return None
-    with transaction.atomic():
-        for figure in figures:
-            ExchangeRate.objects.update_or_create(
-                organisation=organisation, source=ExchangeRate.Source.ACCOUNTING, currency=figure.currency,
-                on=figure.on, defaults={"rate": figure.rate})
-        policy.synced_at, policy.sync_error = timezone.now(), ""
-        policy.save(update_fields=["synced_at", "sync_error"])
-    return len(figures)
+    return accounting_read(policy, read=lambda: accounting.exchange_rates_for(organisation_id),
+                           write=lambda figures: _rates_keep(organisation, figures))

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from approvalmax.core import accounting
+from approvalmax.core.accounting_reads import read_now
 from approvalmax.core.exceptions import ApplicationError
 from approvalmax.core.selectors import organisation_for_administrator
 from approvalmax.currencies import services
@@ -75,11 +76,5 @@ def rates_sync_now(request: HttpRequest, slug: str) -> HttpResponse:
     from approvalmax.currencies.tasks import sync
 
     organisation = organisation_for_administrator(user=request.user, slug=slug, manages=MANAGES)
-    if services.policy_for(organisation).source != ExchangeRate.Source.ACCOUNTING or \
-            accounting.system_for(organisation.pk) is None:
-        messages.error(request, "Rates are read only from a connected accounting system, when bills are converted "
-                                "with its rates.")
-    else:
-        sync.delay(organisation.pk)
-        messages.success(request, "The rates are being read from the accounting system; reload in a minute.")
-    return redirect("currencies:rates", slug=slug)
+    wanted = services.policy_for(organisation).source == ExchangeRate.Source.ACCOUNTING
+    return read_now(request, organisation, wanted=wanted, task=sync, what="exchange rates", page="currencies:rates")

@@ -68,4 +68,4 @@ def test_without_an_accounting_system_there_is_nothing_to_sync(client, organisat
 
     page = client.post(_url(organisation, "budgets:sync"), follow=True).content.decode()
 
-    assert "Budgets are synced only from a connected accounting system" in page
+    assert "Budgets are read only from a connected accounting system" in page

@@ -1,15 +1,14 @@
 """The engine's models, one module per part: what administrators configure, the requests themselves,
-and the conversation around them (comments, watchers, email action links)."""
+what was decided and recorded of them, and the conversation around them (comments, watchers,
+email action links)."""
 
 from workflows.models.conversation import ActionLink, Comment, Watch
 from workflows.models.definition import MatrixRule, Substitution, Workflow, WorkflowStep
+from workflows.models.record import AuditEvent, AuditEventQuerySet, Decision
 from workflows.models.request import (
     ApprovalRequest,
     Assignment,
-    AuditEvent,
-    AuditEventQuerySet,
     AuditReport,
-    Decision,
     RequestDocument,
     RequestLine,
     _document_path,
