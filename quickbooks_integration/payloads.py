@@ -2,6 +2,8 @@
 tax treatment → `GlobalTaxCalculation`, the "Class" tracking option → `ClassRef` per line, the
 "Department" option → the bill's `DepartmentRef`."""
 
+from decimal import Decimal
+
 from approvalmax.core.money import TaxTreatment
 from workflows.models import ApprovalRequest
 from workflows.selectors import request_page_url
@@ -47,6 +49,9 @@ def _transaction(request: ApprovalRequest) -> dict:
                "PrivateNote": marker(request), "Line": _lines(request)}
     if request.invoice_number:
         payload["DocNumber"] = request.invoice_number
+    if request.exchange_rate and request.is_foreign:
+        # QBO's ExchangeRate is home currency per unit of the bill's; ours is the other way round.
+        payload["ExchangeRate"] = (Decimal(1) / request.exchange_rate).quantize(Decimal("0.000001"))
     [department, *others] = sorted(departments(request)) or [None]
     if department and not others:
         payload["DepartmentRef"] = {"value": department}

@@ -30,6 +30,16 @@ def _money(value, element: str) -> Decimal:
     return amount.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
+def _money_rate(value) -> Decimal:
+    try:
+        rate = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise faults.malformed(f"Invalid ExchangeRate: {value!r}") from None
+    if not rate.is_finite() or rate <= 0:
+        raise faults.business("The exchange rate must be more than zero.")
+    return rate
+
+
 def _ref(data: dict, name: str, *, needed: bool = True) -> str | None:
     ref = data.get(name)
     if ref in (None, "", {}):
@@ -134,6 +144,7 @@ def _transaction(company: Company, data: dict) -> dict:
         _referenced(company, "Department", department)
     total = amounts + tax if calculation == "TaxExcluded" else amounts
     stored = {
+        **({"ExchangeRate": float(_money_rate(data["ExchangeRate"]))} if data.get("ExchangeRate") is not None else {}),
         "TxnDate": data.get("TxnDate") or timezone.localdate().isoformat(),
         "DocNumber": _text(data, "DocNumber", DOC_NUMBER_MAX),
         "PrivateNote": _text(data, "PrivateNote", PRIVATE_NOTE_MAX),
