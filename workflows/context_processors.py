@@ -15,3 +15,18 @@ def publish_failures(request) -> dict:
                                                state=ApprovalRequest.State.PUBLISH_FAILED)
                 .values("organisation__name").annotate(count=Count("pk")).order_by("organisation__name"))
     return {"publish_failures": list(failures)}
+
+
+WAITING_SHOWN = 99
+
+
+def waiting(request) -> dict:
+    """How many requests wait for the signed-in person's decision, for the navigation (one query,
+    counting at most 100)."""
+    from workflows.selectors import inbox_for_user
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {"waiting_count": 0, "waiting_label": ""}
+    count = inbox_for_user(user=user).values("pk")[:WAITING_SHOWN + 1].count()
+    return {"waiting_count": count, "waiting_label": f"{WAITING_SHOWN}+" if count > WAITING_SHOWN else str(count)}

@@ -111,6 +111,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "approvalmax.core.context_processors.administered_organisations",
                 "workflows.context_processors.publish_failures",
+                "workflows.context_processors.waiting",
                 "approvalmax.notifications.context_processors.bell",
             ],
         },

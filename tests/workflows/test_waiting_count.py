@@ -1,0 +1,40 @@
+"""The navigation says how many requests wait for the signed-in person's decision, on every page."""
+
+import pytest
+from django.urls import reverse
+
+from workflows import services
+from workflows.context_processors import WAITING_SHOWN
+
+pytestmark = pytest.mark.django_db
+
+
+def _badge(client) -> str:
+    page = client.get(reverse("workflows:request_list")).content.decode()
+    start = page.find('<span class="badge">')
+    if start < 0:
+        return ""
+    start += len('<span class="badge">')
+    return page[start:page.find("<span", start)]
+
+
+def test_the_count_follows_what_waits_and_what_was_decided(client, create_request, approver, bystander):
+    first = create_request(source_reference="CI-1")
+    create_request(source_reference="CI-2", invoice_number="X-2")
+    client.force_login(approver)
+    assert _badge(client) == "2"
+
+    services.request_approve(request_id=first.pk, user=approver, comment="A separate bill.")
+    assert _badge(client) == "1"
+
+    client.force_login(bystander)
+    assert _badge(client) == ""
+
+
+def test_a_long_queue_shows_as_ninety_nine_plus(client, create_request, approver, monkeypatch):
+    monkeypatch.setattr("workflows.context_processors.WAITING_SHOWN", 2)
+    for n in range(3):
+        create_request(source_reference=f"CI-{n}", invoice_number=f"X-{n}")
+    client.force_login(approver)
+
+    assert _badge(client) == "2+" and WAITING_SHOWN == 99
