@@ -2,8 +2,6 @@ from django import forms
 from django.forms.utils import flatatt
 from django.utils.html import format_html, format_html_join
 
-from workflows.models import ApprovalRequest
-
 COMMENT_MAX_LENGTH = 2000
 
 
@@ -155,14 +153,6 @@ class SubstitutionForm(forms.Form):
         self.fields["substitute"].choices = [
             (u.pk, u.get_full_name() or u.get_username()) for u in colleagues
         ]
-
-
-class RequestFilterForm(forms.Form):
-    state = forms.ChoiceField(
-        label="State",
-        required=False,
-        choices=[("", "All states"), *ApprovalRequest.State.choices],
-    )
 
 
 class CommentForm(forms.Form):

@@ -1,10 +1,12 @@
 """Keyset pages for long lists: "after this one" instead of OFFSET, and a count that stops at a
 bound, so that page 200 of 100,000 requests costs what page 1 does. Lists are ordered by
-creation time and id, newest first (the request list) or oldest first (the inbox)."""
+creation time and id, newest first (the request list) or oldest first (the inbox), or by another
+key and id (due time, amount) when a person sorts them so."""
 
 import base64
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal, InvalidOperation
 
 from django.db.models import Q, QuerySet
 
@@ -24,33 +26,53 @@ class KeysetPage:
         return self.count > self.bound
 
 
-def _cursor(row) -> str:
-    raw = f"{row.created_at.isoformat()}|{row.pk}".encode()
+def _cursor(row, key: str) -> str:
+    value = getattr(row, key)
+    raw = f"{value.isoformat() if isinstance(value, datetime) else value}|{row.pk}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def _position(cursor: str) -> tuple[datetime, int] | None:
+def _value(text: str):
+    """A cursor's key: a moment with its zone, or an amount."""
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        amount = Decimal(text)
+        if not amount.is_finite():
+            raise ValueError(text) from None
+        return amount
+    if moment.tzinfo is None:
+        raise ValueError(text)
+    return moment
+
+
+def _position(cursor: str) -> tuple | None:
     """None for anything that is not a cursor we made: the list then starts from the beginning."""
     try:
-        created_at, pk = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
-        moment = datetime.fromisoformat(created_at)
-        return (moment, int(pk)) if moment.tzinfo else None
-    except (ValueError, UnicodeDecodeError):
+        value, pk = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
+        return _value(value), int(pk)
+    except (ValueError, UnicodeDecodeError, InvalidOperation):
         return None
 
 
 def keyset_page(queryset: QuerySet, *, after: str = "", size: int = 50, newest_first: bool = True,
-                bound: int | None = None) -> KeysetPage:
-    """`queryset` ordered by creation time and id (descending when `newest_first`); the rows
-    that come after the cursor in that order, and their count up to `bound` (COUNT_BOUND)."""
+                bound: int | None = None, key: str = "created_at") -> KeysetPage:
+    """`queryset` ordered by `key` and id (descending when `newest_first`); the rows that come
+    after the cursor in that order, and their count up to `bound` (COUNT_BOUND). `key` is a
+    field or annotation that is never null."""
     bound = COUNT_BOUND if bound is None else bound
     position = _position(after) if after else None
-    rows = queryset.order_by(*(("-created_at", "-pk") if newest_first else ("created_at", "pk")))
+    rows = queryset.order_by(*((f"-{key}", "-pk") if newest_first else (key, "pk")))
     if position is not None:
-        created_at, pk = position
-        rows = rows.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk)) if newest_first \
-            else rows.filter(Q(created_at__gt=created_at) | Q(created_at=created_at, pk__gt=pk))
+        value, pk = position
+        if isinstance(value, datetime) != (key != "total"):
+            value = None  # a cursor of another sort: start from the beginning
+        if value is not None:
+            rows = rows.filter(Q(**{f"{key}__lt": value}) | Q(**{key: value, "pk__lt": pk})) if newest_first \
+                else rows.filter(Q(**{f"{key}__gt": value}) | Q(**{key: value, "pk__gt": pk}))
+        else:
+            position = None
     found = list(rows[: size + 1])
     count = queryset.order_by().values("pk")[: bound + 1].count()
-    return KeysetPage(object_list=found[:size], next=_cursor(found[size - 1]) if len(found) > size else None,
+    return KeysetPage(object_list=found[:size], next=_cursor(found[size - 1], key) if len(found) > size else None,
                       is_first=position is None, count=count, bound=bound)  # fmt: skip

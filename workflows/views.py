@@ -32,7 +32,6 @@ from workflows.forms import (
     LineSplitForm,
     OverrideForm,
     RejectForm,
-    RequestFilterForm,
     ReturnToReviewForm,
     SubstitutionForm,
 )
@@ -40,11 +39,6 @@ from workflows.budget_check import budget_check
 from workflows.conversion import conversion_text
 from workflows.duplicates import possible_duplicates
 from workflows.models import ApprovalRequest
-from workflows.pagination import keyset_page
-
-REQUESTS_PER_PAGE = 50
-# Each bill counted in the inbox costs a look at its assignments: "more than 250" says enough.
-INBOX_COUNT_BOUND = 250
 
 # Only what Dext may upload is served under its own type; anything else is opaque bytes.
 SERVABLE_CONTENT_TYPES = {
@@ -144,30 +138,6 @@ def _preview(document) -> dict | None:
         return None
     shown, total = previews.preview_pages(document)
     return {"pages": range(1, shown + 1), "shown": shown, "total": total}
-
-
-@require_safe
-@login_required
-def inbox(request: HttpRequest) -> HttpResponse:
-    page = keyset_page(selectors.inbox_for_user(user=request.user), after=request.GET.get("after", ""),
-                       size=REQUESTS_PER_PAGE, newest_first=False, bound=INBOX_COUNT_BOUND)
-    return render(request, "workflows/inbox.html", {"page": page})
-
-
-@require_safe
-@login_required
-def request_list(request: HttpRequest) -> HttpResponse:
-    form = RequestFilterForm(request.GET)
-    state = form.cleaned_data["state"] if form.is_valid() else ""
-    page = keyset_page(selectors.request_list_for_user(user=request.user, state=state),
-                       after=request.GET.get("older", ""), size=REQUESTS_PER_PAGE)
-    context = {
-        "form": form,
-        "page": page,
-        "state": state,
-        "state_label": ApprovalRequest.State(state).label if state else "",
-    }
-    return render(request, "workflows/request_list.html", context)
 
 
 @require_safe

@@ -47,7 +47,7 @@ def walk(client, url: str = LIST, parameter: str = "older", **params) -> tuple[l
 
 
 def test_every_request_appears_once_newest_first_even_with_equal_times(approver_client, create_request, monkeypatch):
-    monkeypatch.setattr("workflows.views.REQUESTS_PER_PAGE", 7)
+    monkeypatch.setattr("workflows.list_views.REQUESTS_PER_PAGE", 7)
     for n in range(23):
         create_request(invoice_number=f"INV-{n:03}")
     # Some share their moment to the microsecond; the id breaks the tie.
@@ -65,7 +65,7 @@ def test_every_request_appears_once_newest_first_even_with_equal_times(approver_
 def test_the_state_filter_is_kept_from_page_to_page(approver_client, create_request, approver, monkeypatch):
     from workflows import services
 
-    monkeypatch.setattr("workflows.views.REQUESTS_PER_PAGE", 2)
+    monkeypatch.setattr("workflows.list_views.REQUESTS_PER_PAGE", 2)
     for n in range(5):
         request = create_request(invoice_number=f"INV-{n}")
         if n % 2 == 0:
@@ -87,7 +87,7 @@ def test_the_count_stops_at_its_bound(approver_client, create_request, monkeypat
 
 
 def test_the_inbox_count_stops_at_its_own_bound(approver_client, create_request, monkeypatch):
-    monkeypatch.setattr("workflows.views.INBOX_COUNT_BOUND", 2)
+    monkeypatch.setattr("workflows.list_views.INBOX_COUNT_BOUND", 2)
     for n in range(3):
         create_request(invoice_number=f"INV-{n}")
 
@@ -105,7 +105,7 @@ def test_a_cursor_we_did_not_make_starts_from_the_newest(approver_client, create
 
 
 def test_the_inbox_pages_oldest_first_with_every_waiting_bill_once(approver_client, create_request, monkeypatch):
-    monkeypatch.setattr("workflows.views.REQUESTS_PER_PAGE", 6)
+    monkeypatch.setattr("workflows.list_views.REQUESTS_PER_PAGE", 6)
     for n in range(20):
         create_request(invoice_number=f"INV-{n:03}")
     moment = timezone.now()

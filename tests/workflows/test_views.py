@@ -154,12 +154,13 @@ def test_request_list_query_count_does_not_grow_with_its_rows(approver_client, c
     assert len(more_rows.captured_queries) == len(one_row.captured_queries)
 
 
-def test_request_list_ignores_an_unknown_state(approver_client, create_request):
+def test_request_list_says_an_unknown_state_is_not_one_and_filters_nothing(approver_client, create_request):
     create_request(invoice_number="INV-OPEN")
 
     response = approver_client.get(reverse("workflows:request_list"), {"state": "<script>"})
 
-    assert response.status_code == 200
+    assert response.status_code == 400
+    assert "State: Select a valid choice." in response.content.decode()
     assert "INV-OPEN" in response.content.decode()
     assert "<script>" not in response.content.decode()
 
