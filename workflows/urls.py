@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflows import action_views, credit_views, discussion_views, list_views, views
+from workflows import action_views, bulk_views, credit_views, discussion_views, list_views, views
 
 app_name = "workflows"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("requests/", list_views.request_list, name="request_list"),
     path("requests/export.csv", list_views.request_export, name="request_export"),
     path("requests/awaiting/", list_views.inbox, name="inbox"),
+    path("requests/awaiting/decide/", bulk_views.inbox_decide, name="inbox_decide"),
     path("requests/<uuid:public_id>/", views.request_detail, name="request_detail"),
     path("requests/<uuid:public_id>/document/", views.request_document, name="request_document"),
     path("requests/<uuid:public_id>/document/pages/<int:page>.png", views.request_document_page,
