@@ -185,7 +185,8 @@ def request_document_page(request: HttpRequest, public_id: uuid.UUID, page: int)
 def _decide(request: HttpRequest, public_id: uuid.UUID, form_class, form_name: str, service, done: str, *,
             review_done: str = ""):  # fmt: skip
     """Parse a decision form, call its service, and answer as a person would expect: a
-    decision that came too late is a message on the request page, not an error page."""
+    decision that came too late is a message on the request page, not an error page; a decision
+    made returns to the page to show its result, or with "and next" goes on to the next waiting bill."""
     approval_request = _visible_request(request, public_id)
     step = approval_request.current_step
     if review_done and step is not None and step.is_review:
@@ -205,7 +206,14 @@ def _decide(request: HttpRequest, public_id: uuid.UUID, form_class, form_name: s
         messages.error(request, exc.message)
         return redirect("workflows:request_detail", public_id=public_id)
     messages.success(request, f"You {done} {_describe(approval_request)}.")
-    return redirect("workflows:inbox")
+    if request.POST.get("then") == "next":
+        following = selectors.inbox_for_user(user=request.user).exclude(pk=approval_request.pk).first()
+        if following is None:
+            messages.info(request, "Nothing else is waiting for your decision.")
+            return redirect("workflows:inbox")
+        return redirect("workflows:request_detail", public_id=following.public_id)
+    # The page itself, so that the result (and what publishing makes of it) is seen.
+    return redirect("workflows:request_detail", public_id=public_id)
 
 
 @require_POST

@@ -31,6 +31,9 @@ def test_approver_approves_a_bill_from_the_inbox(page, live_server, organisation
     page.get_by_role("button", name="Approve", exact=True).click()
 
     expect(page.get_by_role("status")).to_contain_text("You approved INV-4411 from Acme Supplies Ltd.")
+    # The page stays, to show the result.
+    expect(page.locator(".status-panel")).to_contain_text("Approved")
+    page.get_by_role("link", name="Awaiting my decision").click()
     expect(page.get_by_text("Nothing is waiting for your decision.")).to_be_visible()
 
     page.get_by_role("link", name="All requests", exact=True).click()

@@ -41,7 +41,7 @@ def test_reviewer_recodes_and_completes_the_review(page, live_server, organisati
     expect(page.get_by_role("table", name="Everything that happened to this request, oldest first")).to_contain_text(
         "Line 1, account: 429 - General Expenses → 453 - Office Expenses."
     )
-    page.get_by_role("button", name="Complete review").click()
+    page.get_by_role("button", name="Complete review", exact=True).click()
     expect(page.get_by_role("status")).to_contain_text("You completed the review of INV-4411")
 
     page.get_by_role("button", name="Log out").click()

@@ -258,12 +258,12 @@ def test_detail_shows_the_bank_account_of_a_paid_bill(approver_client, create_re
     assert "no known bank account" not in html
 
 
-def test_approve_by_post_decides_and_returns_to_the_inbox(approver_client, create_request, approver):
+def test_approve_by_post_decides_and_shows_the_result_on_the_page(approver_client, create_request, approver):
     request = create_request()
 
     response = approver_client.post(url("request_approve", request), {"comment": "Looks right."}, follow=True)
 
-    assert response.redirect_chain == [(reverse("workflows:inbox"), 302)]
+    assert response.redirect_chain == [(url("request_detail", request), 302)]
     assert "You approved INV-4411 from Acme Supplies Ltd." in response.content.decode()
     assert reload(request).state == State.APPROVED
     decision = Decision.objects.get(request=request)
@@ -403,3 +403,19 @@ def test_publish_failure_is_shown_in_an_alert(approver_client, create_request, a
     assert "Publishing to the accounting system failed" in html
     assert 'role="alert"' in html
     assert "Xero said: &lt;Account code &#x27;429&#x27; is archived&gt;" in html
+
+
+def test_approve_and_next_goes_on_to_the_next_waiting_bill_then_to_the_inbox(approver_client, create_request):
+    from tests.builders import pdf_document
+    from tests.files import pdf
+
+    first = create_request(source_reference="CI-1", invoice_number="A-1")
+    second = create_request(source_reference="CI-2", invoice_number="B-2", supplier=None, supplier_name="Other Ltd",
+                            document=pdf_document("b.pdf", data=pdf(pages=2)))
+
+    onwards = approver_client.post(url("request_approve", first), {"then": "next"})
+    last = approver_client.post(url("request_approve", second), {"then": "next"}, follow=True)
+
+    assert onwards.url == url("request_detail", second)
+    assert last.redirect_chain == [(reverse("workflows:inbox"), 302)]
+    assert "Nothing else is waiting for your decision." in last.content.decode()
