@@ -8,7 +8,7 @@ from django.utils.html import format_html_join
 
 from approvalmax.core.admin import ReadOnlyAdminMixin
 from approvalmax.core.admin_scope import ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline
-from approvalmax.core.models import Account, Supplier, TaxRate, TrackingCategory, TrackingOption
+from approvalmax.core.models import Account, Membership, Supplier, TaxRate, TrackingCategory, TrackingOption
 from workflows import configuration
 from workflows.exceptions import InvalidSubstitution
 from workflows.models import (
@@ -25,7 +25,10 @@ from workflows.models import (
 
 
 def _members(organisation_id):
-    return get_user_model().objects.filter(memberships__organisation_id=organisation_id).order_by("username")
+    """Who may approve, substitute or request: members, auditors aside (they decide nothing)."""
+    auditors = Membership.objects.filter(organisation_id=organisation_id, role=Membership.Role.AUDITOR)
+    return get_user_model().objects.filter(memberships__organisation_id=organisation_id).exclude(
+        pk__in=auditors.values("user_id")).order_by("username")
 
 
 class StepForm(forms.ModelForm):

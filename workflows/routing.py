@@ -9,6 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from approvalmax.core.models import Membership
 from workflows.models import ApprovalRequest, MatrixRule, RequestLine, WorkflowStep
 
 
@@ -118,7 +119,10 @@ def step_route(step: WorkflowStep, facts: RequestFacts, *, requester_may_approve
     """The matching rules' approvers; else the step's default approvers; else nobody (the
     step is skipped). The requester is left out unless the workflow allows self-approval; a
     step left with nobody but the requester waits for an administrator instead of being skipped."""
-    rules = list(step.rules.select_related("approver").order_by("pk"))
+    # Auditors of the organisation decide nothing, whatever the step or its matrix names.
+    auditors = Membership.objects.filter(organisation__workflows=step.workflow_id,
+                                         role=Membership.Role.AUDITOR).values("user_id")
+    rules = list(step.rules.select_related("approver").exclude(approver_id__in=auditors).order_by("pk"))
     barred = None if requester_may_approve else facts.requester_id
     excluded = False
     chosen: dict[int, MatrixRule | None] = {}
@@ -134,7 +138,7 @@ def step_route(step: WorkflowStep, facts: RequestFacts, *, requester_may_approve
         names[rule.approver_id] = _name(rule.approver)
         reasons.append(f"{_name(rule.approver)} by the rule {rule.describe()}")
     if not chosen:
-        defaults = list(step.approvers.order_by("first_name", "last_name", "pk"))
+        defaults = list(step.approvers.exclude(pk__in=auditors).order_by("first_name", "last_name", "pk"))
         excluded = excluded or any(user.pk == barred for user in defaults)
         defaults = [user for user in defaults if user.pk != barred]
         chosen = {user.pk: None for user in defaults}

@@ -68,8 +68,10 @@ def inbox_for_user(*, user: AbstractBaseUser) -> QuerySet[ApprovalRequest]:
         .filter(Q(approver=user) | Q(approver__in=absent_colleagues_of(user=user).values("user_id")))
         .exclude(Exists(standing))
     )
+    auditing = Membership.objects.filter(user=user, role=Membership.Role.AUDITOR).values("organisation_id")
     return (
         ApprovalRequest.objects.filter(organisation_id__in=_organisation_ids(user))
+        .exclude(organisation_id__in=auditing)
         .filter(state__in=ApprovalRequest.OPEN_STATES)
         .filter(Exists(waiting))
         .exclude(requester=user, workflow__requester_may_approve=False)

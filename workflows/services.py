@@ -335,6 +335,9 @@ def _decider(request: ApprovalRequest, user: AbstractBaseUser, step_id: int | No
     standing = request.decisions.filter(revision=request.revision, step=request.current_step, revoked_at__isnull=True)
     if standing.filter(Q(approver=user) | Q(on_behalf_of=user)).exists():
         raise AlreadyDecided("You have already decided on this step.")
+    if Membership.objects.filter(organisation_id=request.organisation_id, user=user,
+                                 role=Membership.Role.AUDITOR).exists():
+        raise NotAnApprover("Auditors read requests; they do not decide them.")
     may_self = request.workflow is not None and request.workflow.requester_may_approve
     if user.pk == request.requester_id and not may_self:
         raise SelfApprovalRefused(

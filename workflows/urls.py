@@ -11,6 +11,7 @@ urlpatterns = [
     path("requests/awaiting/decide/", bulk_views.inbox_decide, name="inbox_decide"),
     path("requests/<uuid:public_id>/", views.request_detail, name="request_detail"),
     path("requests/<uuid:public_id>/document/", views.request_document, name="request_document"),
+    path("requests/<uuid:public_id>/audit-report.pdf", views.request_audit_report, name="request_audit_report"),
     path("requests/<uuid:public_id>/document/pages/<int:page>.png", views.request_document_page,
          name="request_document_page"),  # fmt: skip
     path("requests/<uuid:public_id>/approve/", views.request_approve, name="request_approve"),

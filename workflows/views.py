@@ -35,6 +35,8 @@ from workflows.forms import (
     ReturnToReviewForm,
     SubstitutionForm,
 )
+from workflows.audit_report import render_audit_report
+from workflows.audit_reports import audit_report_get
 from workflows.budget_check import budget_check
 from workflows.conversion import conversion_text
 from workflows.duplicates import possible_duplicates
@@ -180,6 +182,20 @@ def request_document_page(request: HttpRequest, public_id: uuid.UUID, page: int)
     if png is None:
         raise Http404("There is no such page.")
     return _from_outside(HttpResponse(png, content_type="image/png"))
+
+
+@require_safe
+@login_required
+def request_audit_report(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    """The revision's audit report: the one kept since its approval, or, before that, as it reads now."""
+    approval_request = _visible_request(request, public_id)
+    kept = audit_report_get(request=approval_request)
+    data = kept.file.open("rb").read() if kept else render_audit_report(request=approval_request)
+    name = f"Approval audit report {approval_request.invoice_number or approval_request.public_id}.pdf"
+    response = HttpResponse(data, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{name[:120]}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _decide(request: HttpRequest, public_id: uuid.UUID, form_class, form_name: str, service, done: str, *,

@@ -45,6 +45,7 @@ class Membership(models.Model):
     class Role(models.TextChoices):
         ADMINISTRATOR = "administrator", "Administrator"
         APPROVER = "approver", "Approver"
+        AUDITOR = "auditor", "Auditor (reads every request, decides nothing)"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships")

@@ -268,6 +268,9 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
             return None
         if user.pk == self.requester_id and not (self.workflow and self.workflow.requester_may_approve):
             return None
+        if Membership.objects.filter(organisation_id=self.organisation_id, user=user,
+                                     role=Membership.Role.AUDITOR).exists():
+            return None  # an auditor reads everything and decides nothing, whatever a step says
         waiting = self.current_approver_ids() if waiting is None else waiting
         if user.pk in waiting:
             return user.pk
