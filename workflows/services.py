@@ -1,12 +1,10 @@
 """Writes to approval requests. Each service locks the row, transitions, saves, audits and
 announces, in one transaction; side effects run on commit."""
 
-import hashlib
 from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -15,7 +13,7 @@ from django_fsm import has_transition_perm
 from approvalmax.core.models import Membership, Organisation
 from workflows import routing
 from workflows.content import DocumentContent, RequestContent
-from workflows.conversion import conversion_text, request_convert
+from workflows.conversion import conversion_text
 from workflows.exceptions import (
     AlreadyDecided,
     CommentRequired,
@@ -29,14 +27,12 @@ from workflows.models import (
     Assignment,
     AuditEvent,
     Decision,
-    RequestDocument,
-    RequestLine,
     Workflow,
     WorkflowStep,
 )
 from approvalmax.core.signals import send_on_commit
 from workflows.duplicates import hold_for_review, possible_duplicates
-from workflows.image_hash import difference_hash
+from workflows.revisions import revision_write
 from workflows.signals import request_approved
 from workflows.trail import person_label, requester_label, source_label
 from workflows.trail import audit as _audit
@@ -50,59 +46,6 @@ State = ApprovalRequest.State
 
 def _lock(request_id: int) -> ApprovalRequest:
     return ApprovalRequest.objects.select_for_update().get(pk=request_id)
-
-
-CONTENT_FIELDS = [
-    "kind", "supplier_name", "supplier", "invoice_number", "date", "due_date", "currency",
-    "tax_treatment", "sub_total", "tax_total", "total", "is_paid", "payment_method_name",
-    "payment_account", "source_system", "source_reference", "source_url", "requester_name",
-    "requester_email",
-]  # fmt: skip
-
-
-def _requester(organisation_id: int, email: str) -> AbstractBaseUser | None:
-    """The member of the organisation with the requester's email (Dext's `owner.email`)."""
-    if not email:
-        return None
-    members = Membership.objects.filter(organisation_id=organisation_id, user__email__iexact=email)
-    member = members.select_related("user").order_by("user_id").first()
-    return member.user if member else None
-
-
-def _write_content(request: ApprovalRequest, content: RequestContent,
-                   document: DocumentContent) -> routing.RequestFacts:
-    """Store the revision's content: the request, its lines (all in one insert, their tracking in
-    another) and its document. Returns the facts the matrix routes on, from what was written."""
-    for name in CONTENT_FIELDS:
-        setattr(request, name, getattr(content, name))
-    request.requester = _requester(request.organisation_id, content.requester_email)
-    request_convert(request)
-    request.save()
-    rows = RequestLine.objects.bulk_create(
-        RequestLine(request=request, revision=request.revision, position=position, description=line.description,
-                    quantity=line.quantity, unit_amount=line.unit_amount, account=line.account,
-                    tax_rate=line.tax_rate, line_amount=line.line_amount, tax_amount=line.tax_amount)
-        for position, line in enumerate(content.lines, start=1))
-    Tracking = RequestLine.tracking.through
-    Tracking.objects.bulk_create(Tracking(requestline_id=row.pk, trackingoption_id=option.pk)
-                                 for row, line in zip(rows, content.lines, strict=True) for option in line.tracking)
-    stored = RequestDocument(
-        request=request,
-        revision=request.revision,
-        filename=document.filename,
-        content_type=document.content_type,
-        size=len(document.data),
-        sha256=hashlib.sha256(document.data).hexdigest(),
-        image_hash=difference_hash(document.data) if document.content_type.startswith("image/") else "",
-    )
-    stored.file.save(document.filename, ContentFile(document.data), save=False)
-    stored.save()
-    return routing.RequestFacts(
-        total=request.routing_total, supplier_id=request.supplier_id, requester_id=request.requester_id,
-        budget=routing.BudgetStatuses(request, lines=content.lines),
-        lines=tuple(routing.LineFacts(line.account.pk if line.account else None,
-                                      line.tax_rate.pk if line.tax_rate else None,
-                                      frozenset(option.pk for option in line.tracking)) for line in content.lines))
 
 
 def workflow_for(*, organisation: Organisation) -> Workflow:
@@ -273,7 +216,7 @@ def _request_create(*, organisation: Organisation, content: RequestContent,
     request = ApprovalRequest(organisation=organisation)
     if content.kind == ApprovalRequest.Kind.SPEND_MONEY:
         request.bypass()
-        _write_content(request, content, document)
+        revision_write(request, content, document)
         _audit(request, AuditEvent.Action.BYPASSED, actor_label=requester_label(request, content),
                message=f"From {source_label(content)}. Bank transactions bypass approval and go straight to the "
                        "accounting system.")
@@ -281,7 +224,7 @@ def _request_create(*, organisation: Organisation, content: RequestContent,
         return request
     request.workflow = workflow_for(organisation=organisation)
     request.submit()
-    facts = _write_content(request, content, document)
+    facts = revision_write(request, content, document)
     _audit(request, AuditEvent.Action.SUBMITTED, actor_label=requester_label(request, content),
            message=f"Submitted from {source_label(content)}. Workflow version {request.workflow.version}. "
                    f"{conversion_text(request)}".strip(),
@@ -305,7 +248,7 @@ def request_resubmit(
     request.resubmit()
     request.workflow = workflow_for(organisation=request.organisation)
     request.current_step = None
-    facts = _write_content(request, content, document)
+    facts = revision_write(request, content, document)
     _audit(request, AuditEvent.Action.RESUBMITTED, actor_label=requester_label(request, content),
            message=f"From {source_label(content)}. Revision {request.revision} replaces revision {previous['revision']} "
            f"({previous['state'].replace('_', ' ')}). Workflow version {request.workflow.version}. "

@@ -1,0 +1,67 @@
+"""Writing a revision's content: the request's fields (with its requester, when a member, and
+its conversion, when in another currency), its lines and their tracking, and its document."""
+
+import hashlib
+
+from django.contrib.auth.models import AbstractBaseUser
+from django.core.files.base import ContentFile
+
+from approvalmax.core.models import Membership
+from workflows import routing
+from workflows.content import DocumentContent, RequestContent
+from workflows.conversion import request_convert
+from workflows.image_hash import difference_hash
+from workflows.models import ApprovalRequest, RequestDocument, RequestLine
+
+
+CONTENT_FIELDS = [
+    "kind", "supplier_name", "supplier", "invoice_number", "date", "due_date", "currency",
+    "tax_treatment", "sub_total", "tax_total", "total", "is_paid", "payment_method_name",
+    "payment_account", "source_system", "source_reference", "source_url", "requester_name",
+    "requester_email",
+]  # fmt: skip
+
+
+def _requester(organisation_id: int, email: str) -> AbstractBaseUser | None:
+    """The member of the organisation with the requester's email (Dext's `owner.email`)."""
+    if not email:
+        return None
+    members = Membership.objects.filter(organisation_id=organisation_id, user__email__iexact=email)
+    member = members.select_related("user").order_by("user_id").first()
+    return member.user if member else None
+
+
+def revision_write(request: ApprovalRequest, content: RequestContent,
+                   document: DocumentContent) -> routing.RequestFacts:
+    """Store the revision's content: the request, its lines (all in one insert, their tracking in
+    another) and its document. Returns the facts the matrix routes on, from what was written."""
+    for name in CONTENT_FIELDS:
+        setattr(request, name, getattr(content, name))
+    request.requester = _requester(request.organisation_id, content.requester_email)
+    request_convert(request)
+    request.save()
+    rows = RequestLine.objects.bulk_create(
+        RequestLine(request=request, revision=request.revision, position=position, description=line.description,
+                    quantity=line.quantity, unit_amount=line.unit_amount, account=line.account,
+                    tax_rate=line.tax_rate, line_amount=line.line_amount, tax_amount=line.tax_amount)
+        for position, line in enumerate(content.lines, start=1))
+    Tracking = RequestLine.tracking.through
+    Tracking.objects.bulk_create(Tracking(requestline_id=row.pk, trackingoption_id=option.pk)
+                                 for row, line in zip(rows, content.lines, strict=True) for option in line.tracking)
+    stored = RequestDocument(
+        request=request,
+        revision=request.revision,
+        filename=document.filename,
+        content_type=document.content_type,
+        size=len(document.data),
+        sha256=hashlib.sha256(document.data).hexdigest(),
+        image_hash=difference_hash(document.data) if document.content_type.startswith("image/") else "",
+    )
+    stored.file.save(document.filename, ContentFile(document.data), save=False)
+    stored.save()
+    return routing.RequestFacts(
+        total=request.routing_total, supplier_id=request.supplier_id, requester_id=request.requester_id,
+        budget=routing.BudgetStatuses(request, lines=content.lines),
+        lines=tuple(routing.LineFacts(line.account.pk if line.account else None,
+                                      line.tax_rate.pk if line.tax_rate else None,
+                                      frozenset(option.pk for option in line.tracking)) for line in content.lines))
