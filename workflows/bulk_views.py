@@ -50,18 +50,28 @@ def _decide_one(user, request: ApprovalRequest, step_id: int | None, decision: s
         return Outcome(label, request, False, exc.message)
 
 
+def _problem(decision: str, comment: str, chosen: list | None) -> str:
+    """Why the whole action cannot start; "" when it can."""
+    if decision not in ("approve", "reject"):
+        return "Choose Approve or Reject."
+    if chosen is None:
+        return "The selection could not be read: choose the bills again."
+    if not chosen:
+        return "Choose the bills to decide."
+    if len(chosen) > MOST:
+        return f"Choose at most {MOST} bills at once."
+    if decision == "reject" and not comment:
+        return "Rejecting needs a comment saying why."
+    return ""
+
+
 @require_POST
 @login_required
 def inbox_decide(request: HttpRequest) -> HttpResponse:
     decision = request.POST.get("decision", "")
     comment = request.POST.get("comment", "").strip()
     chosen = _chosen(request.POST.getlist("chosen"))
-    problem = ("Choose Approve or Reject." if decision not in ("approve", "reject") else
-               "Choose the bills to decide." if not chosen else
-               f"Choose at most {MOST} bills at once." if len(chosen) > MOST else
-               "Rejecting needs a comment saying why." if decision == "reject" and not comment else "")
-    if chosen is None:
-        problem = "The selection could not be read: choose the bills again."
+    problem = _problem(decision, comment, chosen)
     if problem:
         return render(request, "workflows/bulk_result.html", {"problem": problem, "outcomes": []}, status=400)
     visible = {r.public_id: r for r in requests_visible_to(user=request.user)

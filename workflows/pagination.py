@@ -27,8 +27,9 @@ class KeysetPage:
 
 
 def _cursor(row, key: str) -> str:
+    """The key's name, its value and the id: a cursor of another sort is not taken for this one."""
     value = getattr(row, key)
-    raw = f"{value.isoformat() if isinstance(value, datetime) else value}|{row.pk}".encode()
+    raw = f"{key}|{value.isoformat() if isinstance(value, datetime) else value}|{row.pk}".encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
@@ -46,11 +47,11 @@ def _value(text: str):
     return moment
 
 
-def _position(cursor: str) -> tuple | None:
-    """None for anything that is not a cursor we made: the list then starts from the beginning."""
+def _position(cursor: str, key: str) -> tuple | None:
+    """None for anything that is not a cursor we made for this key: the list then starts from the beginning."""
     try:
-        value, pk = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
-        return _value(value), int(pk)
+        named, value, pk = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode().split("|")
+        return (_value(value), int(pk)) if named == key else None
     except (ValueError, UnicodeDecodeError, InvalidOperation):
         return None
 
@@ -61,17 +62,12 @@ def keyset_page(queryset: QuerySet, *, after: str = "", size: int = 50, newest_f
     after the cursor in that order, and their count up to `bound` (COUNT_BOUND). `key` is a
     field or annotation that is never null."""
     bound = COUNT_BOUND if bound is None else bound
-    position = _position(after) if after else None
+    position = _position(after, key) if after else None
     rows = queryset.order_by(*((f"-{key}", "-pk") if newest_first else (key, "pk")))
     if position is not None:
         value, pk = position
-        if isinstance(value, datetime) != (key != "total"):
-            value = None  # a cursor of another sort: start from the beginning
-        if value is not None:
-            rows = rows.filter(Q(**{f"{key}__lt": value}) | Q(**{key: value, "pk__lt": pk})) if newest_first \
-                else rows.filter(Q(**{f"{key}__gt": value}) | Q(**{key: value, "pk__gt": pk}))
-        else:
-            position = None
+        rows = rows.filter(Q(**{f"{key}__lt": value}) | Q(**{key: value, "pk__lt": pk})) if newest_first \
+            else rows.filter(Q(**{f"{key}__gt": value}) | Q(**{key: value, "pk__gt": pk}))
     found = list(rows[: size + 1])
     count = queryset.order_by().values("pk")[: bound + 1].count()
     return KeysetPage(object_list=found[:size], next=_cursor(found[size - 1], key) if len(found) > size else None,

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from approvalmax.core.models import Membership
+from workflows.budget_check import budget_check
 from workflows.models import ApprovalRequest, MatrixRule, RequestLine, WorkflowStep
 
 
@@ -28,8 +29,6 @@ class BudgetStatuses:
 
     def __call__(self) -> set[str]:
         if self.value is None:
-            from workflows.budget_check import budget_check
-
             check = budget_check(self.request, lines=self.lines)
             self.value = check.statuses() if check else set()
         return self.value

@@ -17,7 +17,8 @@ from workflows.models import ApprovalRequest, RequestLine
 SORTS = {"oldest": ("created_at", False), "newest": ("created_at", True), "due": ("due_key", False),
          "amount": ("total", True)}
 NO_DEADLINE = datetime(9999, 12, 31, tzinfo=dt_timezone.utc)
-CURSOR_PARAMETERS = {"after"}
+# The lists' page cursors: the inbox's "after", the request list's "older".
+CURSOR_PARAMETERS = ("after", "older")
 
 
 class SearchForm(forms.Form):
@@ -78,7 +79,7 @@ def searched(requests: QuerySet[ApprovalRequest], form: SearchForm) -> QuerySet[
 def query_without_cursor(params) -> str:
     """The list's query string for its page links: the filters, without the page cursor."""
     kept = params.copy()
-    for name in CURSOR_PARAMETERS | {"older"}:
+    for name in CURSOR_PARAMETERS:
         kept.pop(name, None)
     return kept.urlencode()
 

@@ -110,7 +110,7 @@ def _render_detail(
         "comments": selectors.request_comments(request=approval_request),
         "watching": selectors.is_watching(request=approval_request, user=request.user),
         "can_hold": approval_request.is_open and (can_decide or administrator),
-        "credit": _credit(approval_request, request.user),
+        "credit": _credit(approval_request, may_choose=approval_request.is_open and (can_decide or administrator)),
         "budget": budget_check(approval_request, lines=record.lines),
         "conversion": conversion_text(approval_request),
         "comment_form": CommentForm(),
@@ -119,13 +119,13 @@ def _render_detail(
     return render(request, "workflows/request_detail.html", context, status=status)
 
 
-def _credit(approval_request: ApprovalRequest, user) -> dict | None:
-    """A credit note's allocation: the chosen bill, and the bills one may choose from."""
+def _credit(approval_request: ApprovalRequest, *, may_choose: bool) -> dict | None:
+    """A credit note's allocation: the chosen bill, and the bills one may choose from (the page
+    already knows whether the person decides or administers: credit_allocation.may_choose's rule)."""
     if not approval_request.is_credit_note:
         return None
-    choosing = credit_allocation.may_choose(approval_request, user)
-    return {"bill": approval_request.credit_for, "may_choose": choosing,
-            "candidates": credit_allocation.credit_candidates(approval_request) if choosing else []}
+    return {"bill": approval_request.credit_for, "may_choose": may_choose,
+            "candidates": credit_allocation.credit_candidates(approval_request) if may_choose else []}
 
 
 def _accounting_name(approval_request: ApprovalRequest) -> str:

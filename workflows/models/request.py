@@ -268,18 +268,22 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
             return None
         if user.pk == self.requester_id and not (self.workflow and self.workflow.requester_may_approve):
             return None
-        if Membership.objects.filter(organisation_id=self.organisation_id, user=user,
-                                     role=Membership.Role.AUDITOR).exists():
-            return None  # an auditor reads everything and decides nothing, whatever a step says
         waiting = self.current_approver_ids() if waiting is None else waiting
         if user.pk in waiting:
-            return user.pk
-        today = timezone.localdate()
-        absent = Substitution.objects.filter(
-            organisation_id=self.organisation_id, substitute=user, user_id__in=waiting,
-            starts_on__lte=today, ends_on__gte=today,
-        )  # fmt: skip
-        return absent.order_by("user_id").values_list("user_id", flat=True).first()
+            found = user.pk
+        else:
+            today = timezone.localdate()
+            absent = Substitution.objects.filter(
+                organisation_id=self.organisation_id, substitute=user, user_id__in=waiting,
+                starts_on__lte=today, ends_on__gte=today,
+            )  # fmt: skip
+            found = absent.order_by("user_id").values_list("user_id", flat=True).first()
+        # An auditor reads everything and decides nothing, whatever a step or a substitution says;
+        # asked only of someone who would otherwise decide, so readers' pages pay nothing for it.
+        if found is not None and Membership.objects.filter(
+                organisation_id=self.organisation_id, user=user, role=Membership.Role.AUDITOR).exists():
+            return None
+        return found
 
     def has_review_step_before_current(self) -> bool:
         if self.current_step_id is None or self.workflow_id is None:

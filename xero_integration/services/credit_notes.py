@@ -7,7 +7,6 @@ looked up by its number, supplier and total among the credit notes changed since
 unanswered allocation by the credit note's own allocations. A refused allocation leaves the credit
 note published, with the reason on the request."""
 
-from datetime import timedelta
 from decimal import Decimal
 
 from django.utils import timezone
@@ -21,8 +20,6 @@ from xero_integration.models import XeroConnection, XeroPublication
 from xero_integration.services import steps
 from xero_integration.system import KEY as SYSTEM
 
-LOOKUP_MARGIN = timedelta(minutes=15)
-LIVE_STATUSES = {"DRAFT", "SUBMITTED", "AUTHORISED", "PAID"}
 
 
 def _money(value) -> Decimal:
@@ -36,8 +33,8 @@ def _same_supplier(request: ApprovalRequest, contact: dict, contact_id: str | No
 
 def _lookup(client: XeroAccounting, request: ApprovalRequest, publication: XeroPublication,
             contact_id: str | None) -> str | None:
-    for found in client.find_credit_notes(modified_since=publication.create_sent_at - LOOKUP_MARGIN):
-        if (found.get("Type") == "ACCPAYCREDIT" and found.get("Status") in LIVE_STATUSES
+    for found in client.find_credit_notes(modified_since=publication.create_sent_at - steps.LOOKUP_MARGIN):
+        if (found.get("Type") == "ACCPAYCREDIT" and found.get("Status") in steps.LIVE_STATUSES
                 and found.get("CreditNoteNumber") == request.invoice_number
                 and _money(found.get("Total")) == request.total
                 and _same_supplier(request, found.get("Contact") or {}, contact_id)):

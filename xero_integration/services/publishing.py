@@ -14,7 +14,6 @@ the same name, so a repeated upload never makes a third attachment."""
 
 import hashlib
 import logging
-from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
@@ -38,14 +37,11 @@ from xero_integration.system import KEY as SYSTEM
 logger = logging.getLogger(__name__)
 
 State = ApprovalRequest.State
-# Looked-up documents changed after (sent time − margin): generous, for clocks that disagree.
-LOOKUP_MARGIN = timedelta(minutes=15)
 BATCH_SIZE = 50
 # A publisher that finds the tenant's lock held this long leaves the work to its holder, which
 # runs again while anything waits; the sweep covers the rest.
 LOCK_WAIT_SECONDS = 10.0
 Item = tuple[ApprovalRequest, XeroPublication]
-LIVE_STATUSES = {"DRAFT", "SUBMITTED", "AUTHORISED", "PAID"}
 
 
 def _chunks(items: list, size: int = BATCH_SIZE) -> list[list]:
@@ -90,7 +86,7 @@ def _send_in_batches(items: list[Item], *, call: str, sent_field: str, put, body
 
 def _bills_lookup(client: XeroAccounting, unknown: list[Item]) -> None:
     """Find the bills of unanswered creates by our Url, which nothing else carries."""
-    since = min(publication.create_sent_at for _, publication in unknown) - LOOKUP_MARGIN
+    since = min(publication.create_sent_at for _, publication in unknown) - steps.LOOKUP_MARGIN
     narrow = {}
     if len(unknown) == 1:
         request = unknown[0][0]
@@ -98,7 +94,7 @@ def _bills_lookup(client: XeroAccounting, unknown: list[Item]) -> None:
         if request.supplier_id and request.supplier.external_id:
             narrow["contact_id"] = request.supplier.external_id
     found = {invoice.get("Url"): invoice["InvoiceID"] for invoice in client.find_invoices(modified_since=since, **narrow)
-             if invoice.get("Type") == "ACCPAY" and invoice.get("Status") in LIVE_STATUSES}
+             if invoice.get("Type") == "ACCPAY" and invoice.get("Status") in steps.LIVE_STATUSES}
     for request, publication in unknown:
         invoice_id = found.get(request_page_url(request=request))
         if invoice_id:
@@ -164,7 +160,7 @@ def _bills_pay(client: XeroAccounting, bills: list[Item]) -> set[int]:
 def _spend_money_lookup(client: XeroAccounting, request: ApprovalRequest,
                         publication: XeroPublication) -> str | None:
     url = request_page_url(request=request)
-    for found in client.find_bank_transactions(modified_since=publication.create_sent_at - LOOKUP_MARGIN):
+    for found in client.find_bank_transactions(modified_since=publication.create_sent_at - steps.LOOKUP_MARGIN):
         if found.get("Type") == "SPEND" and found.get("Url") == url and found.get("Status") != "DELETED":
             return found["BankTransactionID"]
     return None

@@ -1,10 +1,18 @@
 """The steps every document's publication shares: deterministic Idempotency-Keys, progress
 recorded as each step completes, and the two attachments (the original and the audit report)."""
 
+from datetime import timedelta
+
 from workflows.audit_reports import audit_report_get
 from workflows.models import ApprovalRequest
 from xero_integration.client import XeroAccounting
 from xero_integration.models import XeroPublication
+
+
+# Looked-up documents changed after (sent time − margin): generous, for clocks that disagree.
+LOOKUP_MARGIN = timedelta(minutes=15)
+# A document in one of these is there; a deleted or voided one is not.
+LIVE_STATUSES = {"DRAFT", "SUBMITTED", "AUTHORISED", "PAID"}
 
 
 def key(request: ApprovalRequest, call: str) -> str:
