@@ -121,8 +121,9 @@ def budget_check(request: ApprovalRequest, lines: list[RequestLine] | None = Non
     caller has them (stored lines with account and tracking loaded, or the content just written),
     saves reading them again. Credit notes and
     bank transactions are not checked."""
-    if request.kind != ApprovalRequest.Kind.BILL:
-        return None
+    if request.kind != ApprovalRequest.Kind.BILL or not Budget.objects.filter(
+            organisation_id=request.organisation_id).exists():
+        return None  # most pages are of organisations without budgets: one query for them
     policy = BudgetPolicy.objects.filter(organisation_id=request.organisation_id).first() or BudgetPolicy()
     months = period_months(policy.period, policy.year_starts_in, request.date)
     if lines is None:
@@ -133,8 +134,6 @@ def budget_check(request: ApprovalRequest, lines: list[RequestLine] | None = Non
                Budget.objects.filter(organisation_id=request.organisation_id, account_id__in=accounts,
                                      month__in=months).values("account_id", "tracking_option_id")
                .annotate(total=Sum("amount"))}
-    if not budgets and not Budget.objects.filter(organisation_id=request.organisation_id).exists():
-        return None  # an organisation that keeps no budgets is told nothing about them
     check = BudgetCheck(period=describe(months), basis=policy.get_basis_display())
     found: dict[tuple, BudgetLine] = {}
     for line in lines:
