@@ -37,6 +37,7 @@ from dext_integration.services import dext_connection_create  # noqa: E402
 from tests.factories import MembershipFactory, OrganisationFactory, chart_of_accounts, one_step_workflow  # noqa: E402
 from tests.files import pdf  # noqa: E402
 from workflows.models import ApprovalRequest, MatrixRule, RequestDocument, RequestLine  # noqa: E402
+from workflows.models.spending import use_of  # noqa: E402
 
 BATCH = 5000
 
@@ -55,7 +56,8 @@ def _history(organisation, workflow, master, past: int) -> None:
         RequestLine.objects.bulk_create(RequestLine(
             request=r, revision=1, position=1, description="Past", quantity=1, unit_amount=Decimal("45.00"),
             account=master["general"] if n % 2 else master["office"], tax_rate=master["input2"],
-            line_amount=Decimal("45.00"), tax_amount=Decimal("9.00")) for n, r in zip(numbers, requests, strict=True))
+            line_amount=Decimal("45.00"), tax_amount=Decimal("9.00"), net_amount=Decimal("45.00"),
+            month=r.date.replace(day=1), counts_as=use_of(r)) for n, r in zip(numbers, requests, strict=True))
         RequestDocument.objects.bulk_create(RequestDocument(
             request=r, revision=1, file=f"documents/bench/{n}.pdf", filename=f"{n}.pdf", content_type="application/pdf",
             size=1000, sha256=hashlib.sha256(str(n).encode()).hexdigest()) for n, r in zip(numbers, requests, strict=True))

@@ -8,15 +8,14 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, ExpressionWrapper, F, Q, Sum, Value, When
+from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum, Value
 
 from approvalmax.budgets.models import Budget, BudgetPolicy
-from approvalmax.budgets.periods import add_months, describe, period_months
+from approvalmax.budgets.periods import describe, period_months
 from approvalmax.core.money import TaxTreatment
 from workflows.models import ApprovalRequest, RequestLine
+from workflows.models.spending import OPEN, SPENT
 
-State = ApprovalRequest.State
-SPENT = (State.APPROVED, State.PUBLISHED, State.PUBLISH_FAILED)
 ZERO = Decimal("0.00")
 MONEY = DecimalField(max_digits=16, decimal_places=2)
 
@@ -81,13 +80,10 @@ class BudgetCheck:
 
 
 def _amount(basis: str):
-    """A line's amount, net or gross, whatever its request's tax treatment."""
-    inclusive = Q(request__tax_treatment=TaxTreatment.INCLUSIVE)
+    """A line's amount, net or gross: the line keeps its net amount (workflows.models.spending)."""
     if basis == BudgetPolicy.Basis.NET:
-        expression = Case(When(inclusive, then=F("line_amount") - F("tax_amount")), default=F("line_amount"))
-    else:
-        expression = Case(When(inclusive, then=F("line_amount")), default=F("line_amount") + F("tax_amount"))
-    return ExpressionWrapper(expression, output_field=MONEY)
+        return F("net_amount")
+    return ExpressionWrapper(F("net_amount") + F("tax_amount"), output_field=MONEY)
 
 
 def _line_amount(line: RequestLine, treatment: str, basis: str) -> Decimal:
@@ -98,21 +94,17 @@ def _line_amount(line: RequestLine, treatment: str, basis: str) -> Decimal:
 
 
 def _used(request: ApprovalRequest, months: list[date], accounts: set[int], basis: str, by_option: bool) -> dict:
-    """Spent and on approval, by account (or account and option), in the period, other requests only."""
-    end = add_months(months[-1], 1)
-    rows = (RequestLine.objects.filter(request__organisation_id=request.organisation_id, account_id__in=accounts,
-                                       request__date__gte=months[0], request__date__lt=end,
-                                       revision=F("request__revision"),
-                                       request__kind=ApprovalRequest.Kind.BILL)
-            .exclude(request_id=request.pk))
+    """Spent and on approval, by account (or account and option), in the period, other requests
+    only: one index of lines, each carrying its month and what it counts as."""
+    rows = (RequestLine.objects.filter(account_id__in=accounts, month__in=months, counts_as__in=[SPENT, OPEN])
+            .exclude(request_id=request.pk).order_by())  # no ordering: the lines' default would join every request
     keys = ["account_id", "tracking"] if by_option else ["account_id"]
     if by_option:
         rows = rows.filter(tracking__isnull=False)
     amount = _amount(basis)
     totals = rows.values(*keys).annotate(
-        spent=Sum(amount, filter=Q(request__state__in=SPENT), default=Value(ZERO), output_field=MONEY),
-        open=Sum(amount, filter=Q(request__state__in=ApprovalRequest.OPEN_STATES), default=Value(ZERO),
-                 output_field=MONEY))
+        spent=Sum(amount, filter=Q(counts_as=SPENT), default=Value(ZERO), output_field=MONEY),
+        open=Sum(amount, filter=Q(counts_as=OPEN), default=Value(ZERO), output_field=MONEY))
     return {(row["account_id"], row["tracking"] if by_option else None): (row["spent"], row["open"]) for row in totals}
 
 

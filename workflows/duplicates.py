@@ -5,6 +5,7 @@ other, or bill numbers one edit apart. Same file: the same SHA-256, or for image
 fingerprint a few bits away (the same page photographed again)."""
 
 import re
+from collections import namedtuple
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -21,8 +22,17 @@ NEAR_DAYS = 7
 # Enough of the supplier's history to find a repeat without reading years of it on every page.
 CANDIDATES = 500
 # What the comparison and the warning read of each candidate.
-COMPARED = ["kind", "state", "supplier_id", "supplier_name", "invoice_number", "total", "currency", "date",
-            "created_at", "public_id", "organisation_id"]
+COMPARED = ["id", "public_id", "kind", "state", "supplier_name", "supplier_id", "invoice_number", "date", "currency",
+            "total", "created_at"]
+
+
+class OtherRequest(namedtuple("OtherRequest", ["pk", *COMPARED[1:]])):
+    """Another request of the organisation, as far as the check reads it: a row, not a model
+    instance, because hundreds are compared on each push and most are dropped."""
+
+    def get_state_display(self) -> str:
+        return ApprovalRequest.State(self.state).label
+
 # The organisation's latest pictures compared by fingerprint (a bit count each, in Python).
 IMAGES = 5000
 
@@ -47,7 +57,7 @@ def one_edit_apart(a: str, b: str) -> bool:
 class PossibleDuplicate:
     """Another request of the organisation (`other`), or a bill already in the accounting system (`bill`)."""
 
-    other: ApprovalRequest | None = None
+    other: "OtherRequest | None" = None
     reasons: list[str] = field(default_factory=list)
     bill: AccountingBill | None = None
 
@@ -121,7 +131,7 @@ def _same_supplier(request: ApprovalRequest) -> Q:
     return Q(supplier_name__iexact=request.supplier_name)
 
 
-def _supplier_matches(request: ApprovalRequest, other: ApprovalRequest) -> bool:
+def _supplier_matches(request: ApprovalRequest, other) -> bool:
     if request.supplier_id and other.supplier_id:
         return request.supplier_id == other.supplier_id
     return request.supplier_name.casefold() == other.supplier_name.casefold()
@@ -134,34 +144,32 @@ def possible_duplicates(request: ApprovalRequest) -> list[PossibleDuplicate]:
     others = ApprovalRequest.objects.filter(organisation_id=request.organisation_id).exclude(pk=request.pk)
     documents = RequestDocument.objects.filter(request__organisation_id=request.organisation_id) \
         .exclude(request_id=request.pk)
-    document = request.documents.filter(revision=request.revision).only("sha256", "image_hash").first()
+    document = request.documents.filter(revision=request.revision).order_by().values("sha256", "image_hash").first()
     wanted, same_picture, same_file = _same_supplier(request), set(), set()
     if document is not None:
-        sha256 = document.sha256
+        sha256, image_hash = document["sha256"], document["image_hash"]
         # Ids, not a subquery: inside the OR a subquery would make PostgreSQL read every request.
         same_file = set(documents.filter(sha256=sha256).values_list("request_id", flat=True)[:CANDIDATES])
         wanted |= Q(pk__in=same_file)
-        if document.image_hash:
+        if image_hash:
             pictures = documents.exclude(image_hash="").exclude(sha256=sha256).order_by("-pk")
             same_picture = {request_id for request_id, fingerprint in
                             pictures.values_list("request_id", "image_hash")[:IMAGES]
-                            if distance(fingerprint, document.image_hash) <= CLOSE}  # fmt: skip
+                            if distance(fingerprint, image_hash) <= CLOSE}  # fmt: skip
             wanted |= Q(pk__in=same_picture)
-    candidates = others.filter(wanted).only(*COMPARED)
+    candidates = others.filter(wanted).order_by("-created_at").values_list(*COMPARED)[:CANDIDATES]
     found: dict[int, PossibleDuplicate] = {}
-
-    def note(other: ApprovalRequest, reason: str) -> None:
-        found.setdefault(other.pk, PossibleDuplicate(other)).reasons.append(reason)
-
     mine = normalised_number(request.invoice_number)
-    for other in candidates.order_by("-created_at")[:CANDIDATES]:
+    for other in map(OtherRequest._make, candidates):
+        reasons = []
         if other.kind == request.kind and _supplier_matches(request, other):
-            for reason in _alike(request, mine, other.invoice_number, other.total, other.currency, other.date):
-                note(other, reason)
+            reasons = _alike(request, mine, other.invoice_number, other.total, other.currency, other.date)
         if other.pk in same_file:
-            note(other, "the very same file")
+            reasons.append("the very same file")
         elif other.pk in same_picture:
-            note(other, "a picture of the same page")
+            reasons.append("a picture of the same page")
+        if reasons:
+            found[other.pk] = PossibleDuplicate(other, reasons)
     return sorted([*found.values(), *_in_accounting(request, mine)], key=lambda d: d.when, reverse=True)
 
 

@@ -12,6 +12,7 @@ from workflows.content import DocumentContent, RequestContent
 from workflows.conversion import request_convert
 from workflows.image_hash import difference_hash
 from workflows.models import ApprovalRequest, RequestDocument, RequestLine
+from workflows.models.spending import line_count
 
 
 CONTENT_FIELDS = [
@@ -40,11 +41,13 @@ def revision_write(request: ApprovalRequest, content: RequestContent,
     request.requester = _requester(request.organisation_id, content.requester_email)
     request_convert(request)
     request.save()
-    rows = RequestLine.objects.bulk_create(
-        RequestLine(request=request, revision=request.revision, position=position, description=line.description,
-                    quantity=line.quantity, unit_amount=line.unit_amount, account=line.account,
-                    tax_rate=line.tax_rate, line_amount=line.line_amount, tax_amount=line.tax_amount)
-        for position, line in enumerate(content.lines, start=1))
+    rows = [RequestLine(request=request, revision=request.revision, position=position, description=line.description,
+                        quantity=line.quantity, unit_amount=line.unit_amount, account=line.account,
+                        tax_rate=line.tax_rate, line_amount=line.line_amount, tax_amount=line.tax_amount)
+            for position, line in enumerate(content.lines, start=1)]
+    for row in rows:
+        line_count(row, request)
+    RequestLine.objects.bulk_create(rows)
     Tracking = RequestLine.tracking.through
     Tracking.objects.bulk_create(Tracking(requestline_id=row.pk, trackingoption_id=option.pk)
                                  for row, line in zip(rows, content.lines, strict=True) for option in line.tracking)

@@ -12,6 +12,7 @@ from approvalmax.budgets.models import Budget, BudgetPolicy
 from tests.workflows.helpers import reload
 from workflows.budget_check import budget_check
 from workflows.models import ApprovalRequest
+from workflows.models.spending import lines_recount
 
 pytestmark = pytest.mark.django_db
 NOV = date(2026, 11, 1)
@@ -25,6 +26,7 @@ def _budget(organisation, account, amount, month=NOV, option=None):
 def _past(create_request, state, reference, **overrides):
     request = create_request(source_reference=reference, invoice_number=reference, **overrides)
     ApprovalRequest.objects.filter(pk=request.pk).update(state=state)
+    lines_recount(reload(request))  # as a save through the engine would
     return request
 
 

@@ -13,6 +13,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from approvalmax.core.money import TaxTreatment
 from approvalmax.core.models import Account, Membership, Organisation, Supplier, TaxRate, TrackingOption
 from workflows.models.definition import MatrixRule, Substitution, Workflow, WorkflowStep
+from workflows.models.spending import COUNTED_FIELDS, counted_key, line_count, lines_recount
 
 def _may_decide(instance: "ApprovalRequest", user) -> bool:
     """The user is, or substitutes today for, an approver the current step still waits for,
@@ -144,6 +145,27 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.supplier_name} {self.invoice_number} ({self.get_state_display()})"
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        instance = super().from_db(db, field_names, values)
+        instance._counted = counted_key(instance) if COUNTED_FIELDS <= set(field_names) else None
+        return instance
+
+    def refresh_from_db(self, *args, **kwargs):
+        super().refresh_from_db(*args, **kwargs)
+        self._counted = None  # counted again on the next save: the copy may have moved meanwhile
+
+    def save(self, *args, **kwargs):
+        """Saved, and its lines' budget copy brought in step when what it depends on changed."""
+        adding = self._state.adding
+        super().save(*args, **kwargs)
+        if kwargs.get("update_fields") is not None and not COUNTED_FIELDS & set(kwargs["update_fields"]):
+            return
+        key = counted_key(self)
+        if not adding and key != getattr(self, "_counted", None):
+            lines_recount(self)
+        self._counted = key
 
     # Transitions check and change state only; services lock, save, audit and enqueue.
     @transition(field=state, source=State.DRAFT, target=State.ON_APPROVAL, permission=_is_system)
@@ -327,9 +349,19 @@ class RequestLine(models.Model):
     line_amount = models.DecimalField(max_digits=14, decimal_places=2)
     tax_amount = models.DecimalField(max_digits=14, decimal_places=2)
     tracking = models.ManyToManyField(TrackingOption, blank=True, related_name="+")
+    # The budget check's copy of the request (workflows.models.spending): its month, whether the
+    # line counts as spent or on approval, and its amount before tax.
+    month = models.DateField(null=True, editable=False)
+    counts_as = models.CharField(max_length=5, blank=True, default="", editable=False)
+    net_amount = models.DecimalField(max_digits=14, decimal_places=2, default=0, editable=False)
 
     class Meta:
         ordering = ["request", "revision", "position"]
+        indexes = [models.Index(fields=["account", "month"], name="line_budget_use", condition=~models.Q(counts_as=""))]
+
+    def save(self, *args, **kwargs):
+        line_count(self, self.request)
+        super().save(*args, **kwargs)
 
 
 def _document_path(instance: "RequestDocument", filename: str) -> str:
