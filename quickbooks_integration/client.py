@@ -29,6 +29,9 @@ from quickbooks_integration.exceptions import (
 
 MINOR_VERSION = "75"
 PAGE_SIZE = 1000
+# Change data capture reaches 30 days back (one day's margin here) and answers 1,000 objects at most.
+CDC_DAYS = 29
+CDC_MAX_OBJECTS = 1000
 REQUEST_ID_MAX = 50
 
 

@@ -23,6 +23,8 @@ READABLE = {"vendor": "Vendor", "account": "Account", "taxcode": "TaxCode", "tax
             "class": "Class", "department": "Department", "bill": "Bill", "billpayment": "BillPayment",
             "purchase": "Purchase", "attachable": "Attachable", "vendorcredit": "VendorCredit",
             "budget": "Budget"}
+# Transactions can be deleted; names (vendors, accounts, classes) are only made inactive.
+DELETABLE = {"bill", "billpayment", "purchase", "vendorcredit"}
 
 
 def endpoint(*, batch: bool = False):
@@ -100,6 +102,12 @@ def entity(request: HttpRequest, company: Company, name: str, entity_id: str | N
             raise Fault("610", "Object Not Found",
                         "Object Not Found : Something you're trying to use has been made inactive or deleted.")
         return json_answer({READABLE[name]: found, "time": stamp()})
+    if request.method == "POST" and not entity_id and request.GET.get("operation") == "delete":
+        if name not in DELETABLE:
+            raise Fault("500", "Unsupported Operation", "Operation Delete is not supported.")
+        body = _json_body(request)
+        return _write(request, company, lambda: {READABLE[name]: store.delete(
+            company, READABLE[name], body.get("Id", ""), body.get("SyncToken")), "time": stamp()})
     if request.method == "POST" and not entity_id and name in CREATORS:
         kind, create = CREATORS[name]
         return _write(request, company, lambda: {kind: create(company, _json_body(request)), "time": stamp()})

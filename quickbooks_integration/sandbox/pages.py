@@ -2,7 +2,9 @@
 payments, and an attachment's bytes. Every page needs a logged-in member (urls.py)."""
 
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, render
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
 
 from quickbooks_integration.sandbox import store
 from quickbooks_integration.sandbox.models import AttachableContent, Company
@@ -25,13 +27,19 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "quickbooks_sandbox/home.html", {"companies": companies})
 
 
+@require_http_methods(["GET", "POST"])
 def transaction(request: HttpRequest, page: str) -> HttpResponse:
     """QuickBooks Online's own page for a bill or an expense (`/app/bill?txnId=`): here, the
-    transaction as the API holds it, with what is attached to it."""
+    transaction as the API holds it, with what is attached to it; and its Delete button, as
+    someone would delete it in QBO's web app."""
     kind = {"bill": "Bill", "expense": "Purchase"}.get(page)
     txn_id = request.GET.get("txnId", "")
     for company in Company.objects.all():
         found = store.get(company, kind, txn_id) if kind and txn_id.isdigit() else None
+        if found and request.method == "POST":
+            store.delete(company, kind, txn_id, found["SyncToken"])
+            messages.success(request, f"{kind} {found.get('DocNumber') or txn_id} deleted.")
+            return redirect("quickbooks_sandbox:home")
         if found:
             attached = [a for a in store.of_kind(company, "Attachable")
                         if any(ref["EntityRef"] == {"type": kind, "value": txn_id} for ref in a["AttachableRef"])]

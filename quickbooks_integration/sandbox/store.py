@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.utils import timezone
 
 from quickbooks_integration.sandbox.faults import Fault, stamp
@@ -12,6 +12,7 @@ from quickbooks_integration.sandbox.query import LIST_ENTITIES, Query
 
 CDC_MAX_DAYS = 30
 CDC_MAX_OBJECTS = 1000
+DELETED = "Deleted"
 
 
 def _next_id(company: Company) -> str:
@@ -40,13 +41,35 @@ def save(company: Company, kind: str, data: dict) -> dict:
     return data
 
 
+@transaction.atomic
+def delete(company: Company, kind: str, entity_id, sync_token) -> dict:
+    """A transaction deleted as QBO deletes it (`?operation=delete` with the current SyncToken): gone
+    from reads and queries; change data capture still answers it, with `status: Deleted`."""
+    row = _live(company, kind).select_for_update().filter(entity_id=str(entity_id)).first()
+    if row is None:
+        raise Fault("610", "Object Not Found",
+                    "Object Not Found : Something you're trying to use has been made inactive or deleted.")
+    if str(sync_token) != row.data.get("SyncToken"):
+        raise Fault("5010", "Stale Object Error",
+                    "Stale Object Error : You and another user were working on the same thing. "
+                    "Please try again", element="SyncToken")
+    row.data = {"Id": row.entity_id, "status": DELETED, "domain": "QBO",
+                "MetaData": {**row.data.get("MetaData", {}), "LastUpdatedTime": stamp()}}
+    row.save(update_fields=["data", "updated_at"])
+    return row.data
+
+
+def _live(company: Company, kind: str):
+    # A missing key is not "Deleted" either (a plain exclude would drop rows without the key too).
+    return Entity.objects.filter(Q(data__status__isnull=True) | ~Q(data__status=DELETED), company=company, kind=kind)
+
+
 def get(company: Company, kind: str, entity_id) -> dict | None:
-    row = Entity.objects.filter(company=company, kind=kind, entity_id=str(entity_id)).values_list("data", flat=True)
-    return row.first()
+    return _live(company, kind).filter(entity_id=str(entity_id)).values_list("data", flat=True).first()
 
 
 def of_kind(company: Company, kind: str) -> list[dict]:
-    return list(Entity.objects.filter(company=company, kind=kind).order_by("pk").values_list("data", flat=True))
+    return list(_live(company, kind).order_by("pk").values_list("data", flat=True))
 
 
 def run_query(company: Company, query: Query) -> dict:

@@ -24,13 +24,13 @@ from approvalmax.core.models import (
     TrackingOption,
 )
 from approvalmax.core.signals import master_data_changed, send_on_commit
+from quickbooks_integration.client import CDC_DAYS
 from quickbooks_integration.models import QuickBooksConnection
 from quickbooks_integration.services.bills_mirror import bills_fetch, bills_mirror
 from quickbooks_integration.services.connection import accounting_for
 from quickbooks_integration.system import KEY as SYSTEM
 
 ENTITIES = ["Vendor", "Account", "TaxCode", "TaxRate", "Class", "Department"]
-CDC_DAYS = 29
 DELETED_SUFFIX = " (deleted)"
 # QBO's account types, in the core's words (the ones Dext's lists and the pre-flight check use).
 ACCOUNT_TYPES = {"Bank": "BANK", "Credit Card": "CREDITCARD", "Expense": "EXPENSE", "Other Expense": "EXPENSE",
@@ -143,7 +143,7 @@ def master_data_sync(*, organisation_id: int, incremental: bool = False) -> set[
     fetched = _fetch(client, since=min(synced) if incremental and all(synced) else None)
     rates = {rate["Id"]: rate for rate in (fetched["TaxRate"] if not incremental
                                            else client.query_all("TaxRate", "Active in (true, false)"))}
-    bills = bills_fetch(client, connection.bills_synced_at)
+    bills, deleted_bills = bills_fetch(client, connection.bills_synced_at)
     currency = client.preferences().get("CurrencyPrefs", {})
     home = (currency.get("HomeCurrency") or {}).get("value") or connection.home_currency
     # With multicurrency on, QBO takes any currency it knows: the list is left empty (not checked).
@@ -158,7 +158,7 @@ def master_data_sync(*, organisation_id: int, incremental: bool = False) -> set[
         if _sync_category(organisation, "Class", fetched["Class"]) | _sync_category(
                 organisation, "Department", fetched["Department"]):
             changed.add(MasterDataList.TRACKING_CATEGORIES)
-        bills_mirror(organisation, bills)
+        bills_mirror(organisation, bills, deleted_bills)
         for name in MasterDataList.values:
             state, _ = MasterDataListState.objects.get_or_create(organisation=organisation, name=name)
             state.synced_at = started_at

@@ -37,3 +37,21 @@ def test_our_own_bills_are_marked_as_from_here(synced):  # noqa: F811
     master_data_sync(organisation_id=synced.organisation_id, incremental=True)
 
     assert AccountingBill.objects.get().from_here is True
+
+
+def test_a_bill_deleted_in_quickbooks_leaves_the_mirror_and_is_no_longer_a_duplicate(synced):  # noqa: F811
+    company = Company.objects.get()
+    acme = next(v for v in store.of_kind(company, "Vendor") if v["DisplayName"] == "Acme Supplies Ltd")
+    typed = store.create(company, "Bill", {"VendorRef": {"value": acme["Id"], "name": acme["DisplayName"]},
+                                           "DocNumber": "INV-4411", "TxnDate": "2026-10-30", "TotalAmt": 54.0,
+                                           "Balance": 54.0, "CurrencyRef": {"value": "GBP"}, "Line": []})
+    master_data_sync(organisation_id=synced.organisation_id, incremental=True)
+    assert AccountingBill.objects.filter(external_id=typed["Id"]).exists()
+
+    store.delete(company, "Bill", typed["Id"], typed["SyncToken"])
+    master_data_sync(organisation_id=synced.organisation_id, incremental=True)
+
+    assert not AccountingBill.objects.filter(external_id=typed["Id"]).exists()
+    request = services.request_create(organisation=synced.organisation, content=bill_content(_rows(synced.organisation)),
+                                      document=pdf_document())
+    assert possible_duplicates(request) == []
