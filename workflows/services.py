@@ -132,16 +132,21 @@ def _finish(request: ApprovalRequest, *, by_people: bool) -> None:
 
 
 def _advance(request: ApprovalRequest, *, after: int, decider: _Decider | None = None,
-             facts: routing.RequestFacts | None = None, new_revision: bool = False) -> None:
+             facts: routing.RequestFacts | None = None, new_revision: bool = False,
+             steps: list[WorkflowStep] | None = None) -> None:
     """Start the first step after position `after` that has someone to decide, skipping (and
     saying why) those without; approve the request when none is left. A revision just made has
-    no decisions or assignments yet, so those are not looked for."""
+    no decisions or assignments yet, so those are not looked for. `steps`: the workflow's, in
+    order, when the caller has read them."""
     facts = facts or routing.request_facts(request)
     workflow = request.workflow
-    steps = workflow.steps.exclude(kind=WorkflowStep.Kind.AUTO_APPROVAL).filter(position__gt=after)
+    if steps is None:
+        steps = list(workflow.steps.order_by("position"))
     decided_by_people = decider is not None or (
         not new_revision and request.decisions.filter(revision=request.revision).exists())
-    for step in steps.order_by("position"):
+    for step in steps:
+        if step.kind == WorkflowStep.Kind.AUTO_APPROVAL or step.position <= after:
+            continue
         route = routing.step_route(step, facts, requester_may_approve=workflow.requester_may_approve)
         if route.is_empty and not route.excluded_requester:
             _audit(request, AuditEvent.Action.STEP_SKIPPED,
@@ -187,7 +192,10 @@ def _step_clock_start(request: ApprovalRequest, step: WorkflowStep) -> None:
 def _start_workflow(request: ApprovalRequest, facts: routing.RequestFacts | None = None) -> None:
     """Auto-approval rules first; otherwise route the request to its first step with approvers."""
     facts = facts or routing.request_facts(request)
-    rule = routing.auto_approval_rule(request.workflow, facts)
+    steps = list(request.workflow.steps.order_by("position"))
+    # Most workflows have no auto-approval step: their rules (a six-table read) are not asked for.
+    has_auto = any(step.kind == WorkflowStep.Kind.AUTO_APPROVAL for step in steps)
+    rule = routing.auto_approval_rule(request.workflow, facts) if has_auto else None
     if rule is not None:
         request.current_step = None
         request.auto_approve()
@@ -198,7 +206,7 @@ def _start_workflow(request: ApprovalRequest, facts: routing.RequestFacts | None
         _audit(request, AuditEvent.Action.FULLY_APPROVED, message="Auto-approved.")
         send_on_commit(request_approved, ApprovalRequest, request=request)
         return
-    _advance(request, after=0, facts=facts, new_revision=True)
+    _advance(request, after=0, facts=facts, new_revision=True, steps=steps)
 
 
 @transaction.atomic
