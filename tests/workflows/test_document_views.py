@@ -70,7 +70,7 @@ def test_an_image_is_shown_as_a_scaled_copy(approver_client, create_request):
     request = create_request(document=DocumentContent("receipt.png", "image/png", files.png(3000, 2000)))
 
     html = approver_client.get(reverse("workflows:request_detail", kwargs={"public_id": request.public_id})).content.decode()
-    assert f'<img class="document-page" src="{page_url(request, 1)}"' in html
+    assert f'<img class="document-page" id="page-1" src="{page_url(request, 1)}"' in html
 
     image = Image.open(io.BytesIO(approver_client.get(page_url(request, 1)).content))
     assert image.size == (previews.PREVIEW_WIDTH, round(2000 * previews.PREVIEW_WIDTH / 3000))

@@ -189,7 +189,7 @@ def test_detail_shows_the_bill_for_a_current_approver(approver_client, create_re
     assert "Region: North" in html
     assert "Tax exclusive" in html
     page = reverse("workflows:request_document_page", kwargs={"public_id": request.public_id, "page": 1})
-    assert f'<img class="document-page" src="{page}"' in html
+    assert f'<img class="document-page" id="page-1" src="{page}"' in html
     dext_link = '<a href="https://app.dext.example/costs/CI-000123" rel="noopener noreferrer">Open original document</a>'
     assert dext_link in html
     assert 'action="{}"'.format(url("request_approve", request)) in html
