@@ -41,6 +41,7 @@ from workflows.budget_check import budget_check
 from workflows.conversion import conversion_text
 from workflows.duplicates import possible_duplicates
 from workflows.models import ApprovalRequest
+from workflows.route_display import request_route
 
 # Only what Dext may upload is served under its own type; anything else is opaque bytes.
 SERVABLE_CONTENT_TYPES = {
@@ -112,6 +113,7 @@ def _render_detail(
         "can_hold": approval_request.is_open and (can_decide or administrator),
         "credit": _credit(approval_request, may_choose=approval_request.is_open and (can_decide or administrator)),
         "budget": budget_check(approval_request, lines=record.lines),
+        "route": request_route(approval_request, record),
         "conversion": conversion_text(approval_request),
         "comment_form": CommentForm(),
         "hold_form": HoldForm(),

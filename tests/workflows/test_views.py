@@ -279,7 +279,7 @@ def test_detail_shows_decisions_of_every_revision(approver_client, create_reques
     html = approver_client.get(url("request_detail", request)).content.decode()
 
     assert "Wrong VAT." in html and "Now right." in html
-    assert "<td>2 (current)</td>" in html and "<td>1</td>" in html
+    assert '<td data-label="Revision">2 (current)</td>' in html and '<td data-label="Revision">1</td>' in html
     assert "Resubmitted as a new revision" in html
 
 
