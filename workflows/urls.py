@@ -1,6 +1,6 @@
 from django.urls import path
 
-from workflows import action_views, bulk_views, credit_views, discussion_views, list_views, views
+from workflows import action_views, bulk_views, credit_views, discussion_views, list_views, live_views, views
 
 app_name = "workflows"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("requests/awaiting/decide/", bulk_views.inbox_decide, name="inbox_decide"),
     path("requests/<uuid:public_id>/", views.request_detail, name="request_detail"),
     path("requests/<uuid:public_id>/document/", views.request_document, name="request_document"),
+    path("requests/<uuid:public_id>/status/", live_views.request_status, name="request_status"),
     path("requests/<uuid:public_id>/audit-report.pdf", views.request_audit_report, name="request_audit_report"),
     path("requests/<uuid:public_id>/document/pages/<int:page>.png", views.request_document_page,
          name="request_document_page"),  # fmt: skip

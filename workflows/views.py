@@ -41,6 +41,7 @@ from workflows.budget_check import budget_check
 from workflows.conversion import conversion_text
 from workflows.duplicates import possible_duplicates
 from workflows.models import ApprovalRequest
+from workflows.live_views import live_status, web_link
 from workflows.route_display import request_route
 
 # Only what Dext may upload is served under its own type; anything else is opaque bytes.
@@ -104,8 +105,7 @@ def _render_detail(
         "problems": checks.problems_before_approval(approval_request) if can_decide else [],
         "accounting_name": _accounting_name(approval_request),
         "State": ApprovalRequest.State,
-        "source_url": _web_link(approval_request.source_url),
-        "external_url": _web_link(approval_request.external_url),
+        "source_url": web_link(approval_request.source_url),
         "preview": _preview(record.document),
         "duplicates": possible_duplicates(approval_request) if approval_request.is_open else [],
         "comments": selectors.request_comments(request=approval_request),
@@ -114,6 +114,7 @@ def _render_detail(
         "credit": _credit(approval_request, may_choose=approval_request.is_open and (can_decide or administrator)),
         "budget": budget_check(approval_request, lines=record.lines),
         "route": request_route(approval_request, record),
+        "live": live_status(approval_request),
         "conversion": conversion_text(approval_request),
         "comment_form": CommentForm(),
         "hold_form": HoldForm(),
@@ -382,11 +383,6 @@ def substitutes(request: HttpRequest) -> HttpResponse:
         status = 400
     context = {"form": form, "substitutions": selectors.substitutions_for_user(user=request.user)}
     return render(request, "workflows/substitutes.html", context, status=status)
-
-
-def _web_link(url: str) -> str:
-    """Links from Dext or the accounting system become hrefs only when they are web addresses."""
-    return url if url.lower().startswith(("https://", "http://")) else ""
 
 
 def _describe(approval_request: ApprovalRequest) -> str:

@@ -1,0 +1,51 @@
+"""The request page's live status: a fragment the page asks for every few seconds (htmx) while
+the request can still change, so that an approver sees publishing happen and end, as "Published"
+with the bill's number and link or as the failure, without reloading."""
+
+import uuid
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_safe
+
+from approvalmax.core import accounting
+from approvalmax.core.exceptions import NotFound
+from workflows import selectors
+from workflows.models import ApprovalRequest
+
+State = ApprovalRequest.State
+# States a request leaves by itself (a decision elsewhere, the publisher): the page keeps asking.
+CHANGING = {*ApprovalRequest.OPEN_STATES, State.APPROVED}
+
+
+def _seen(approval_request: ApprovalRequest) -> str:
+    return f"{approval_request.state}:{approval_request.revision}:{approval_request.current_step_id or ''}"
+
+
+def live_status(approval_request: ApprovalRequest, seen: str = "") -> dict:
+    """What the live part of the page shows; `seen` is what the page showed when it was opened."""
+    system = (accounting.system_named(approval_request.external_system)
+              or accounting.system_for(approval_request.organisation_id))
+    return {"r": approval_request, "State": State, "polling": approval_request.state in CHANGING,
+            "seen": seen or _seen(approval_request), "moved": bool(seen) and seen != _seen(approval_request),
+            "accounting_name": system.name if system else "the accounting system",
+            "external_url": web_link(approval_request.external_url)}
+
+
+def web_link(url: str) -> str:
+    """Links from Dext or the accounting system become hrefs only when they are web addresses."""
+    return url if url.lower().startswith(("https://", "http://")) else ""
+
+
+@require_safe
+@login_required
+def request_status(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
+    try:
+        approval_request = selectors.request_get_for_user(user=request.user, public_id=public_id)
+    except NotFound as exc:
+        raise Http404(exc.message) from exc
+    response = render(request, "workflows/_live_status.html",
+                      {"live": live_status(approval_request, request.GET.get("seen", "")[:100])})
+    response["Cache-Control"] = "private, no-store"
+    return response
