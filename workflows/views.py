@@ -37,6 +37,7 @@ from workflows.forms import (
 )
 from workflows.audit_report import render_audit_report
 from workflows.audit_reports import audit_report_get
+from workflows.bill_context import bill_context
 from workflows.budget_check import budget_check
 from workflows.conversion import conversion_text
 from workflows.duplicates import possible_duplicates
@@ -114,6 +115,7 @@ def _render_detail(
         "credit": _credit(approval_request, may_choose=approval_request.is_open and (can_decide or administrator)),
         "budget": budget_check(approval_request, lines=record.lines),
         "route": request_route(approval_request, record),
+        "context": bill_context(approval_request),
         "live": live_status(approval_request),
         "conversion": conversion_text(approval_request),
         "comment_form": CommentForm(),

@@ -1,0 +1,32 @@
+"""What the request page says around a bill, for the approver to judge it: a supplier the
+accounting system does not know yet, a bill already past its due date, and the supplier's last
+bills here with their amounts and states."""
+
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+
+from workflows.models import ApprovalRequest
+
+EARLIER = 5
+
+
+@dataclass
+class BillContext:
+    new_supplier: bool
+    overdue_days: int
+    earlier: list[ApprovalRequest] = field(default_factory=list)
+
+
+def bill_context(request: ApprovalRequest) -> BillContext:
+    """One query: the supplier's five latest other requests of the organisation."""
+    supplier = request.supplier
+    new_supplier = supplier is None or not supplier.external_id
+    today = timezone.localdate()
+    overdue = (today - request.due_date).days if request.due_date and not request.is_paid else 0
+    same = ({"supplier_id": request.supplier_id} if request.supplier_id
+            else {"supplier__isnull": True, "supplier_name__iexact": request.supplier_name})
+    earlier = list(ApprovalRequest.objects.filter(organisation_id=request.organisation_id, kind=request.kind, **same)
+                   .exclude(pk=request.pk).order_by("-date", "-pk")
+                   .only("public_id", "invoice_number", "date", "total", "currency", "state", "kind")[:EARLIER])
+    return BillContext(new_supplier=new_supplier, overdue_days=max(overdue, 0), earlier=earlier)
