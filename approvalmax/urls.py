@@ -13,6 +13,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("workflows.urls")),
     path("", include("approvalmax.core.urls")),
+    path("", include("approvalmax.members.urls")),
     path("xero/", include("xero_integration.urls")),
     path("quickbooks/", include("quickbooks_integration.urls")),
     path("dext/", include((dext_urls.page_urlpatterns, "dext"))),

@@ -9,6 +9,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from django.db.models import Q
+
 from approvalmax.core.models import Membership
 from workflows.budget_check import budget_check
 from workflows.models import ApprovalRequest, MatrixRule, RequestLine, WorkflowStep
@@ -118,10 +120,12 @@ def step_route(step: WorkflowStep, facts: RequestFacts, *, requester_may_approve
     """The matching rules' approvers; else the step's default approvers; else nobody (the
     step is skipped). The requester is left out unless the workflow allows self-approval; a
     step left with nobody but the requester waits for an administrator instead of being skipped."""
-    # Auditors of the organisation decide nothing, whatever the step or its matrix names.
-    auditors = Membership.objects.filter(organisation__workflows=step.workflow_id,
-                                         role=Membership.Role.AUDITOR).values("user_id")
-    rules = list(step.rules.select_related("approver").exclude(approver_id__in=auditors).order_by("pk"))
+    # Only members who decide: auditors decide nothing, and someone removed from the organisation
+    # no longer does, whatever the step or its matrix still names.
+    deciders = Membership.objects.filter(organisation__workflows=step.workflow_id).exclude(
+        role=Membership.Role.AUDITOR).values("user_id")
+    rules = list(step.rules.select_related("approver").filter(Q(approver__isnull=True) | Q(approver_id__in=deciders))
+                 .order_by("pk"))
     barred = None if requester_may_approve else facts.requester_id
     excluded = False
     chosen: dict[int, MatrixRule | None] = {}
@@ -137,7 +141,7 @@ def step_route(step: WorkflowStep, facts: RequestFacts, *, requester_may_approve
         names[rule.approver_id] = _name(rule.approver)
         reasons.append(f"{_name(rule.approver)} by the rule {rule.describe()}")
     if not chosen:
-        defaults = list(step.approvers.exclude(pk__in=auditors).order_by("first_name", "last_name", "pk"))
+        defaults = list(step.approvers.filter(pk__in=deciders).order_by("first_name", "last_name", "pk"))
         excluded = excluded or any(user.pk == barred for user in defaults)
         defaults = [user for user in defaults if user.pk != barred]
         chosen = {user.pk: None for user in defaults}

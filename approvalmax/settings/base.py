@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "approvalmax.notifications",
     "approvalmax.budgets",
     "approvalmax.currencies",
+    "approvalmax.members",
     "approvalmax.demo",
     "workflows",
     "dext_integration",
