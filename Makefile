@@ -26,10 +26,21 @@ system-packages:
 	if [ -n "$$missing" ]; then echo "Installing$$missing"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing) >/dev/null; fi
 
-# Browser tests drive Debian's Chromium (Playwright's own browser download is not available).
-browser:
+# Browser tests drive Debian's Chromium (Playwright's own browser download is not available),
+# and check every page with axe-core, fetched from the npm registry and checked against its digest.
+AXE_VERSION := 4.14.1
+AXE_SHA256 := 29348999450cdf2849a8e70b7912fc2da85a849da39c0d0d5394f51d4a9ed95c
+AXE := var/axe-core-$(AXE_VERSION).min.js
+browser: $(AXE)
 	@test -x /usr/bin/chromium || { echo "Installing chromium"; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium) >/dev/null; }
+
+$(AXE):
+	@mkdir -p var/axe-download
+	cd var/axe-download && npm pack --silent axe-core@$(AXE_VERSION) >/dev/null \
+	  && tar xzf axe-core-$(AXE_VERSION).tgz package/axe.min.js
+	echo "$(AXE_SHA256)  var/axe-download/package/axe.min.js" | sha256sum --check --quiet
+	mv var/axe-download/package/axe.min.js $(AXE) && rm -rf var/axe-download
 
 demo-setup: install
 	mkdir -p var

@@ -65,11 +65,16 @@ class VersionLockMixin:
         return super().has_add_permission(request, obj) and not (obj is not None and self._locked(obj))
 
 
+# People and categories as checkboxes: each labelled, where the two-box filter widget's icons
+# carry ARIA labels axe-core refuses.
+CHECKBOXES = {models.ManyToManyField: {"widget": forms.CheckboxSelectMultiple}}
+
+
 class WorkflowStepInline(VersionLockMixin, ScopedStackedInline):
     model = WorkflowStep
     form = StepForm
     extra = 0
-    filter_horizontal = ["approvers"]
+    formfield_overrides = CHECKBOXES
     show_change_link = True
 
     def get_formset(self, request, obj=None, **kwargs):
@@ -102,7 +107,7 @@ class WorkflowAdmin(VersionLockMixin, ScopedModelAdmin):
     list_filter = ["organisation"]
     list_select_related = ["organisation", "created_by"]
     search_fields = ["name", "organisation__name"]
-    filter_horizontal = ["required_tracking_categories"]
+    formfield_overrides = CHECKBOXES
     readonly_fields = ["version", "created_by", "created_at", "approval_matrix"]
     fields = ["organisation", "name", "version", "requester_may_approve", "approve_all_steps_at_once",
               "required_tracking_categories", "approval_matrix", "created_by", "created_at"]  # fmt: skip
@@ -156,13 +161,19 @@ class MatrixRuleForm(forms.ModelForm):
         return data
 
 
-class MatrixRuleInline(VersionLockMixin, ScopedTabularInline):
+class MatrixRuleInline(VersionLockMixin, ScopedStackedInline):
+    """One rule a block, every field labelled, each condition on a line with its "not"."""
+
     model = MatrixRule
     form = MatrixRuleForm
     extra = 1
-    fields = ["name", "approver", "amount_operator", "amount", "amount_to", "amount_negated", "supplier",
-              "supplier_negated", "requester", "requester_negated", "account", "account_negated", "tracking_option",
-              "tracking_option_negated", "tax_rate", "tax_rate_negated", "budget_condition"]  # fmt: skip
+    fieldsets = [
+        (None, {"fields": [("name", "approver")]}),
+        ("Conditions (all must hold)", {"fields": [
+            ("amount_operator", "amount", "amount_to", "amount_negated"), ("supplier", "supplier_negated"),
+            ("requester", "requester_negated"), ("account", "account_negated"),
+            ("tracking_option", "tracking_option_negated"), ("tax_rate", "tax_rate_negated"), "budget_condition"]}),
+    ]
 
     def get_formset(self, request, obj=None, **kwargs):
         formset = super().get_formset(request, obj, **kwargs)
@@ -192,7 +203,7 @@ class WorkflowStepAdmin(VersionLockMixin, ScopedModelAdmin):
     list_display = ["__str__", "workflow", "kind", "mode"]
     list_select_related = ["workflow__organisation"]
     list_filter = ["workflow__organisation", "kind"]
-    filter_horizontal = ["approvers"]
+    formfield_overrides = CHECKBOXES
     inlines = [MatrixRuleInline]
 
     def get_fields(self, request, obj=None):

@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.contrib.auth.models import Group
 
-from approvalmax.core.admin_scope import ScopedModelAdmin, ScopedTabularInline, superuser_only
+from approvalmax.core.admin_scope import ScopedModelAdmin, ScopedStackedInline, ScopedTabularInline, superuser_only
 from approvalmax.core.models import (
     Account,
     ConfigurationChange,
@@ -30,7 +30,7 @@ class ReadOnlyAdminMixin:
         return False
 
 
-class MembershipInline(ScopedTabularInline):
+class MembershipInline(ScopedStackedInline):  # stacked: each field with its label
     model = Membership
     extra = 0
     autocomplete_fields = ["user"]

@@ -67,7 +67,7 @@ def test_workflow_steps_are_edited_with_their_approvers(admin_client, workflow, 
     html = page.content.decode()
     assert page.status_code == 200
     assert 'name="steps-0-approvers"' in html
-    assert "selectfilter" in html
+    assert f'type="checkbox" name="steps-0-approvers" value="{approver.pk}"' in html  # each person labelled
 
 
 def test_organisation_shows_its_members(admin_client, organisation, approver):
