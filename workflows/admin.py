@@ -103,16 +103,23 @@ def _matrix(workflow: Workflow):
 
 @admin.register(Workflow)
 class WorkflowAdmin(VersionLockMixin, ScopedModelAdmin):
-    list_display = ["name", "organisation", "version", "created_by", "created_at"]
+    list_display = ["name", "organisation", "version", "status", "created_by", "created_at"]
     list_filter = ["organisation"]
     list_select_related = ["organisation", "created_by"]
     search_fields = ["name", "organisation__name"]
     formfield_overrides = CHECKBOXES
-    readonly_fields = ["version", "created_by", "created_at", "approval_matrix"]
-    fields = ["organisation", "name", "version", "requester_may_approve", "approve_all_steps_at_once",
+    readonly_fields = ["version", "status", "created_by", "created_at", "approval_matrix"]
+    fields = ["organisation", "name", "version", "status", "requester_may_approve", "approve_all_steps_at_once",
               "required_tracking_categories", "approval_matrix", "created_by", "created_at"]  # fmt: skip
     inlines = [WorkflowStepInline]
-    actions = ["publish_new_version"]
+    actions = ["new_draft", "publish"]
+
+    @admin.display(description="Status")
+    def status(self, obj):
+        if obj.is_draft:
+            return "Draft: runs nothing until published"
+        live = Workflow.objects.filter(organisation_id=obj.organisation_id, is_draft=False).order_by("-version").first()
+        return "Live: new requests run on it" if live and live.pk == obj.pk else "Earlier version"
 
     @admin.display(description="Approval matrix")
     def approval_matrix(self, obj):
@@ -130,13 +137,24 @@ class WorkflowAdmin(VersionLockMixin, ScopedModelAdmin):
             latest = Workflow.objects.filter(organisation=obj.organisation).order_by("-version").first()
             obj.version = latest.version + 1 if latest else 1
             obj.created_by = request.user
+            obj.is_draft = latest is not None  # an organisation's first workflow is live at once
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Publish a new version (a copy to edit; running requests keep theirs)")
-    def publish_new_version(self, request, queryset):
+    @admin.action(description="Make a new draft version (a copy to edit; nothing changes until it is published)")
+    def new_draft(self, request, queryset):
         for workflow in queryset:
-            copy = configuration.workflow_publish_new_version(workflow_id=workflow.pk, user=request.user)
-            self.message_user(request, f"{copy} is published: new requests run on it.", messages.SUCCESS)
+            copy = configuration.workflow_new_draft(workflow_id=workflow.pk, user=request.user)
+            self.message_user(request, f"{copy} is a draft: edit it, then publish it.", messages.SUCCESS)
+
+    @admin.action(description="Publish the draft (new requests run on it; running ones keep theirs)")
+    def publish(self, request, queryset):
+        for workflow in queryset:
+            try:
+                live = configuration.workflow_publish(workflow_id=workflow.pk)
+            except configuration.CannotPublish as refused:
+                self.message_user(request, refused.message, messages.ERROR)
+            else:
+                self.message_user(request, f"{live} is published: new requests run on it.", messages.SUCCESS)
 
 
 class MatrixRuleForm(forms.ModelForm):

@@ -6,6 +6,7 @@ from datetime import date
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
 
+from approvalmax.core.exceptions import ApplicationError
 from approvalmax.core.models import Membership, Organisation
 from workflows.exceptions import InvalidSubstitution
 from workflows.models import ApprovalRequest, MatrixRule, Substitution, Workflow
@@ -59,16 +60,20 @@ def substitution_create(*, organisation: Organisation, user: AbstractBaseUser, s
 # Workflow versions.
 
 
+class CannotPublish(ApplicationError):
+    pass
+
+
 @transaction.atomic
-def workflow_publish_new_version(*, workflow_id: int, user: AbstractBaseUser | None = None) -> Workflow:
-    """A copy of a workflow version, steps and matrix included, as the organisation's latest
-    version. Requests already running keep the version they started on."""
+def workflow_new_draft(*, workflow_id: int, user: AbstractBaseUser | None = None) -> Workflow:
+    """A draft copy of a workflow version, steps and matrix included, numbered after the latest.
+    Nothing runs on it until it is published (workflow_publish)."""
     source = Workflow.objects.select_for_update().get(pk=workflow_id)
     latest = Workflow.objects.filter(organisation_id=source.organisation_id).order_by("-version").first()
     copy = Workflow.objects.create(
         organisation_id=source.organisation_id, name=source.name, version=latest.version + 1,
         requester_may_approve=source.requester_may_approve,
-        approve_all_steps_at_once=source.approve_all_steps_at_once, created_by=user,
+        approve_all_steps_at_once=source.approve_all_steps_at_once, created_by=user, is_draft=True,
     )  # fmt: skip
     copy.required_tracking_categories.set(source.required_tracking_categories.all())
     for step in source.steps.order_by("position"):
@@ -82,6 +87,22 @@ def workflow_publish_new_version(*, workflow_id: int, user: AbstractBaseUser | N
             rule.step = step
         MatrixRule.objects.bulk_create(rules)
     return copy
+
+
+@transaction.atomic
+def workflow_publish(*, workflow_id: int) -> Workflow:
+    """A draft goes live: new requests and revisions run on it; running requests keep theirs."""
+    draft = Workflow.objects.select_for_update().get(pk=workflow_id)
+    if not draft.is_draft:
+        raise CannotPublish(f"Version {draft.version} is already published.")
+    live = Workflow.objects.filter(organisation_id=draft.organisation_id, is_draft=False).order_by("-version").first()
+    if live is not None and live.version > draft.version:
+        raise CannotPublish(f"Version {live.version} is live and newer than this draft: make a new draft from it.")
+    if not draft.steps.exists():
+        raise CannotPublish(f"Version {draft.version} has no steps: add at least one before publishing it.")
+    draft.is_draft = False
+    draft.save(update_fields=["is_draft"])
+    return draft
 
 
 def workflow_in_use(*, workflow: Workflow) -> bool:

@@ -202,7 +202,7 @@ def coding_choices(*, request: ApprovalRequest) -> CodingChoices:
 
 def required_tracking_categories(*, organisation) -> list[TrackingCategory]:
     """Tracking categories every line must carry under the organisation's latest workflow (one query)."""
-    latest = Workflow.objects.filter(organisation=organisation).order_by("-version").values("pk")[:1]
+    latest = Workflow.objects.filter(organisation=organisation, is_draft=False).order_by("-version").values("pk")[:1]
     through = Workflow.required_tracking_categories.through
     required = through.objects.filter(workflow_id=Subquery(latest)).values("trackingcategory_id")
     return list(TrackingCategory.objects.filter(pk__in=required).order_by("name"))

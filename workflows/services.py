@@ -49,8 +49,8 @@ def _lock(request_id: int) -> ApprovalRequest:
 
 
 def workflow_for(*, organisation: Organisation) -> Workflow:
-    """The organisation's latest workflow version: what new requests and revisions run on."""
-    workflow = Workflow.objects.filter(organisation=organisation).order_by("-version").first()
+    """The organisation's latest published workflow version: what new requests and revisions run on."""
+    workflow = Workflow.objects.filter(organisation=organisation, is_draft=False).order_by("-version").first()
     return workflow or Workflow.objects.create(organisation=organisation)
 
 

@@ -153,18 +153,26 @@ def test_rules_must_be_complete(admin_client, organisation, master_data, people)
     assert "Give an upper bound above the amount." in response.content.decode()
 
 
-def test_a_version_in_use_is_read_only_and_a_new_version_is_published(admin_client, create_request, workflow):
+def test_a_version_in_use_is_read_only_and_a_new_version_is_a_draft_until_published(admin_client, create_request,
+                                                                                   workflow):
     create_request()
+    changelist = reverse("admin:workflows_workflow_changelist")
 
     page = admin_client.get(reverse("admin:workflows_workflow_change", args=[workflow.pk])).content.decode()
     assert 'name="steps-0-approvers"' not in page
-    response = admin_client.post(reverse("admin:workflows_workflow_changelist"),
-                                 {"action": "publish_new_version", "_selected_action": [workflow.pk]}, follow=True)
+    response = admin_client.post(changelist, {"action": "new_draft", "_selected_action": [workflow.pk]}, follow=True)
 
-    assert "version 2 is published" in response.content.decode()
-    latest = Workflow.objects.get(organisation=workflow.organisation, version=2)
-    page = admin_client.get(reverse("admin:workflows_workflow_change", args=[latest.pk])).content.decode()
-    assert 'name="steps-0-approvers"' in page
+    assert "version 2 is a draft: edit it, then publish it." in response.content.decode()
+    draft = Workflow.objects.get(organisation=workflow.organisation, version=2)
+    page = admin_client.get(reverse("admin:workflows_workflow_change", args=[draft.pk])).content.decode()
+    assert 'name="steps-0-approvers"' in page and "Draft: runs nothing until published" in page
+    assert create_request(source_reference="D", invoice_number="D").workflow == workflow
+
+    response = admin_client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]}, follow=True)
+    assert "version 2 is published: new requests run on it." in response.content.decode()
+    assert create_request(source_reference="P", invoice_number="P").workflow == draft
+    again = admin_client.post(changelist, {"action": "publish", "_selected_action": [draft.pk]}, follow=True)
+    assert "Version 2 is already published." in again.content.decode()
 
 
 def test_substitutes_are_named_in_the_admin_and_chains_refused(admin_client, organisation, approver,

@@ -294,14 +294,17 @@ def test_without_the_policy_each_step_asks_again(create_request, workflow, appro
 def test_a_request_keeps_running_on_the_version_it_started_on(create_request, workflow, approver, second_approver,
                                                               organisation, master_data):
     running = create_request()
-    new = configuration.workflow_publish_new_version(workflow_id=workflow.pk)
+    new = configuration.workflow_new_draft(workflow_id=workflow.pk)
     new_step = new.steps.get()
     new_step.approvers.set([second_approver])
     add_rule(new_step, approver, amount_operator="at_or_over", amount=Decimal("1000"))
+    while_drafted = create_request(source_reference="D-1", invoice_number="D-1")
+    configuration.workflow_publish(workflow_id=new.pk)
 
     later = create_request()
 
     assert new.version == 2 and workflow.version == 1
+    assert reload(while_drafted).workflow == workflow  # a draft runs nothing
     assert reload(running).workflow == workflow and reload(running).current_approver_ids() == {approver.pk}
     assert reload(later).workflow == new and reload(later).current_approver_ids() == {second_approver.pk}
     services.request_approve(request_id=running.pk, user=approver, comment="Not a duplicate: a separate bill.")
@@ -315,9 +318,9 @@ def test_a_new_version_copies_steps_rules_and_settings(workflow, master_data, se
     workflow.required_tracking_categories.add(master_data["region"])
     add_rule(workflow.steps.get(), second_approver, account=master_data["office"], name="Office")
 
-    copy = configuration.workflow_publish_new_version(workflow_id=workflow.pk)
+    copy = configuration.workflow_new_draft(workflow_id=workflow.pk)
 
-    assert copy.approve_all_steps_at_once
+    assert copy.is_draft and copy.approve_all_steps_at_once
     assert list(copy.required_tracking_categories.all()) == [master_data["region"]]
     step = copy.steps.get()
     assert step.pk != workflow.steps.get().pk
@@ -326,13 +329,28 @@ def test_a_new_version_copies_steps_rules_and_settings(workflow, master_data, se
     assert Workflow.objects.filter(organisation=workflow.organisation).count() == 2
 
 
+def test_only_a_draft_newer_than_the_live_version_and_with_steps_is_published(workflow):
+    first, second = (configuration.workflow_new_draft(workflow_id=workflow.pk) for _ in range(2))
+    configuration.workflow_publish(workflow_id=second.pk)
+
+    with pytest.raises(configuration.CannotPublish, match="Version 3 is live and newer than this draft"):
+        configuration.workflow_publish(workflow_id=first.pk)
+    with pytest.raises(configuration.CannotPublish, match="already published"):
+        configuration.workflow_publish(workflow_id=second.pk)
+    empty = configuration.workflow_new_draft(workflow_id=second.pk)
+    empty.steps.all().delete()
+    with pytest.raises(configuration.CannotPublish, match="has no steps"):
+        configuration.workflow_publish(workflow_id=empty.pk)
+
+
 def test_a_resubmission_runs_on_the_latest_version_and_keeps_earlier_decisions(
     create_request, workflow, approver, second_approver, master_data
 ):
     request = create_request()
     services.request_reject(request_id=request.pk, user=approver, comment="Wrong VAT.")
-    new = configuration.workflow_publish_new_version(workflow_id=workflow.pk)
+    new = configuration.workflow_new_draft(workflow_id=workflow.pk)
     new.steps.get().approvers.set([second_approver])
+    configuration.workflow_publish(workflow_id=new.pk)
 
     services.request_resubmit(request_id=request.pk, content=bill_content(master_data), document=pdf_document())
 

@@ -9,8 +9,9 @@ from approvalmax.core.models import Account, Organisation, Supplier, TaxRate, Tr
 class Workflow(models.Model):
     """One version of an organisation's "Bill creation, review and approval" workflow.
 
-    A version is immutable once a request runs on it: administrators publish a new version
-    (a copy they then edit), new requests take the latest, and a request keeps its own."""
+    A version is immutable once a request runs on it: administrators make a new version (a draft
+    copy they edit), publish it, new requests take the latest published one, and a request keeps
+    its own."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="workflows")
     name = models.CharField(max_length=200, default="Bill creation, review and approval")
@@ -35,6 +36,8 @@ class Workflow(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # A new version is a draft, edited while the live one keeps running, until it is published.
+    is_draft = models.BooleanField(default=False, help_text="Drafts run no request until they are published.")
 
     class Meta:
         ordering = ["organisation", "-version"]
