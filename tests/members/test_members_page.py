@@ -14,7 +14,7 @@ from django.urls import reverse
 from approvalmax.core.models import ConfigurationChange, Membership
 from approvalmax.members import services
 from approvalmax.members.models import Invitation
-from tests.factories import MembershipFactory
+from tests.factories import MembershipFactory, one_step_workflow
 from workflows.models import ApprovalRequest
 
 pytestmark = pytest.mark.django_db
@@ -159,3 +159,22 @@ def test_a_member_already_there_is_not_invited_and_a_failed_send_is_shown(admin_
     admin_client.post(_members_url(organisation, "resend", invitation_id=invitation.pk))
     assert Invitation.objects.get(pk=invitation.pk).sent_at is not None
     assert len(smtp_server.to("c@example.com")) == 1
+
+
+def test_an_administrator_edits_their_workflows_in_the_admin_and_loses_it_when_no_longer_one(
+        client, organisation, workflow, approver, administrator):
+    member = Membership.objects.get(organisation=organisation, user=approver)
+    client.force_login(approver)
+    assert client.get("/admin/workflows/workflow/").status_code == 302  # not staff: to the admin's login
+
+    services.member_role_set(organisation=organisation, membership_id=member.pk, role=Role.ADMINISTRATOR)
+    assert client.get("/admin/workflows/workflow/").status_code == 200
+    assert client.get(f"/admin/workflows/workflow/{workflow.pk}/change/").status_code == 200
+    other = MembershipFactory(role=Role.ADMINISTRATOR)
+    other_workflow = one_step_workflow(other.organisation, [other.user])
+    assert client.get(f"/admin/workflows/workflow/{other_workflow.pk}/change/").status_code == 404
+
+    services.member_role_set(organisation=organisation, membership_id=member.pk, role=Role.APPROVER)
+    approver.refresh_from_db()
+    assert not approver.is_staff and not approver.groups.exists()
+    assert client.get("/admin/workflows/workflow/").status_code == 302
