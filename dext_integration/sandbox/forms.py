@@ -89,8 +89,10 @@ class CostItemForm(forms.Form):
     )
     supplier_name = forms.CharField(label="Supplier name", max_length=255)
     invoice_number = forms.CharField(max_length=255, required=False)
-    date = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}))
-    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(initial=timezone.localdate, widget=forms.DateInput(attrs={"type": "date"}),
+                           help_text="Today unless you change it.")
+    due_date = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}),
+                               help_text="Leave it empty for a bill without a due date.")
     currency = forms.CharField(
         max_length=3, min_length=3, initial="GBP",
         validators=[RegexValidator(r"^[A-Za-z]{3}$", "A three-letter currency code, e.g. GBP.")],

@@ -16,6 +16,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from .api_client import ApiAnswer, ApiUnreachable
+from .choices import choices_attach, master_data_choices
 from .cost_items import build_item, form_initial
 from .forms import CostItemForm, LinkForm, line_formset
 from .master_data import Refused, link_for_push, master_data_receive, signature_check
@@ -147,10 +148,12 @@ def item_edit(request, dext_id: str):
             initial=initial, fixed_dext_id=item.dext_id, stored_document_for=item_stored_document_name
         )
         lines = line_formset(lines=line_initial)
+    choices_attach(form, lines)
     return render(
         request,
         "dext_sandbox/item_edit.html",
-        {"item": item, "link": link, "form": form, "lines": lines, "outcome": outcome},
+        {"item": item, "link": link, "form": form, "lines": lines, "outcome": outcome,
+         "choices": master_data_choices(link)},
     )
 
 
@@ -211,10 +214,12 @@ def _render_index(request, *, link, form, lines, outcome=None, link_form=None):
         )
     items = list(items_recent())
     rows = list(zip(items, item_statuses(items=items, link=link)))
+    choices_attach(form, lines)
     return render(
         request,
         "dext_sandbox/index.html",
         {"link": link, "link_form": link_form, "form": form, "lines": lines, "outcome": outcome, "rows": rows,
+         "choices": master_data_choices(link),
          "links": SandboxLink.objects.order_by("name"),
          "master_data": SandboxMasterData.objects.filter(link=link) if link else []},
     )
