@@ -23,13 +23,19 @@ def _seen(approval_request: ApprovalRequest) -> str:
     return f"{approval_request.state}:{approval_request.revision}:{approval_request.current_step_id or ''}"
 
 
-def live_status(approval_request: ApprovalRequest, seen: str = "") -> dict:
-    """What the live part of the page shows; `seen` is what the page showed when it was opened."""
+def system_name_of(approval_request: ApprovalRequest) -> str:
+    """The system the bill went to; before that, the one the organisation is connected to."""
     system = (accounting.system_named(approval_request.external_system)
               or accounting.system_for(approval_request.organisation_id))
+    return system.name if system else "the accounting system"
+
+
+def live_status(approval_request: ApprovalRequest, seen: str = "", *, accounting_name: str = "") -> dict:
+    """What the live part of the page shows; `seen` is what the page showed when it was opened.
+    `accounting_name`, when the caller knows it, saves looking it up again."""
     return {"r": approval_request, "State": State, "polling": approval_request.state in CHANGING,
             "seen": seen or _seen(approval_request), "moved": bool(seen) and seen != _seen(approval_request),
-            "accounting_name": system.name if system else "the accounting system",
+            "accounting_name": accounting_name or system_name_of(approval_request),
             "external_url": web_link(approval_request.external_url)}
 
 

@@ -234,10 +234,15 @@ def request_line_for_edit(*, request: ApprovalRequest, line_id: int) -> RequestL
     return line
 
 
-def revocable_decision(*, request: ApprovalRequest, user: AbstractBaseUser) -> Decision | None:
-    """The user's standing decision on the step the request is still at, if any."""
+def revocable_decision(*, request: ApprovalRequest, user: AbstractBaseUser,
+                       decisions: list[Decision] | None = None) -> Decision | None:
+    """The user's standing decision on the step the request is still at, if any; from `decisions`
+    (every decision of the request, as its page read them) when given."""
     if not request.is_open or not user.is_authenticated:
         return None
+    if decisions is not None:
+        return next((d for d in decisions if d.revision == request.revision and d.step_id == request.current_step_id
+                     and d.approver_id == user.pk and d.revoked_at is None and not d.forced), None)
     return request.decisions.filter(
         revision=request.revision, step_id=request.current_step_id, approver=user, revoked_at__isnull=True,
         forced=False,

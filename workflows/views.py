@@ -9,7 +9,6 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from approvalmax.core import accounting
 from approvalmax.core.exceptions import ApplicationError, NotFound
 from approvalmax.core.selectors import is_administrator, organisations_for_user
 from workflows import (
@@ -42,7 +41,7 @@ from workflows.budget_check import budget_check
 from workflows.conversion import conversion_text
 from workflows.duplicates import possible_duplicates
 from workflows.models import ApprovalRequest
-from workflows.live_views import live_status, web_link
+from workflows.live_views import live_status, system_name_of, web_link
 from workflows.route_display import request_route
 
 # Only what Dext may upload is served under its own type; anything else is opaque bytes.
@@ -75,6 +74,7 @@ def _render_detail(
     can_decide = decides_for is not None
     administrator = is_administrator(user=request.user, organisation=approval_request.organisation)
     step_initial = {"step": approval_request.current_step_id}
+    accounting_name = system_name_of(approval_request)
     allowed_edits = step.allowed_edits() if can_decide and step else set()
     line_forms = []
     if allowed_edits:
@@ -94,7 +94,8 @@ def _render_detail(
         if can_decide and decides_for != request.user.pk else None,
         "is_review": bool(step and step.is_review),
         "can_return_to_review": can_decide and approval_request.has_review_step_before_current(),
-        "revocable": selectors.revocable_decision(request=approval_request, user=request.user),
+        "revocable": selectors.revocable_decision(request=approval_request, user=request.user,
+                                                  decisions=record.decisions),
         "can_override": approval_request.is_open and administrator,
         "can_publish_again": approval_request.state == ApprovalRequest.State.PUBLISH_FAILED and administrator,
         "line_forms": line_forms,
@@ -104,7 +105,7 @@ def _render_detail(
         "override_form": override_form or OverrideForm(),
         # What the accounting system (and any registered check) would refuse, shown before the approval.
         "problems": checks.problems_before_approval(approval_request) if can_decide else [],
-        "accounting_name": _accounting_name(approval_request),
+        "accounting_name": accounting_name,
         "State": ApprovalRequest.State,
         "source_url": web_link(approval_request.source_url),
         "preview": _preview(record.document),
@@ -116,7 +117,7 @@ def _render_detail(
         "budget": budget_check(approval_request, lines=record.lines),
         "route": request_route(approval_request, record),
         "context": bill_context(approval_request),
-        "live": live_status(approval_request),
+        "live": live_status(approval_request, accounting_name=accounting_name),
         "conversion": conversion_text(approval_request),
         "comment_form": CommentForm(),
         "hold_form": HoldForm(),
@@ -131,13 +132,6 @@ def _credit(approval_request: ApprovalRequest, *, may_choose: bool) -> dict | No
         return None
     return {"bill": approval_request.credit_for, "may_choose": may_choose,
             "candidates": credit_allocation.credit_candidates(approval_request) if may_choose else []}
-
-
-def _accounting_name(approval_request: ApprovalRequest) -> str:
-    """The system the bill went to; before that, the one the organisation is connected to."""
-    system = (accounting.system_named(approval_request.external_system)
-              or accounting.system_for(approval_request.organisation_id))
-    return system.name if system else "the accounting system"
 
 
 def _preview(document) -> dict | None:
@@ -304,7 +298,7 @@ def request_publish_again(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
             raise PermissionDenied(exc.message) from exc
         messages.error(request, exc.message)
     else:
-        where = _accounting_name(approval_request)
+        where = system_name_of(approval_request)
         messages.success(request, f"Publishing {_describe(approval_request)} to {where} again.")
     return redirect("workflows:request_detail", public_id=public_id)
 

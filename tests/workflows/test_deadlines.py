@@ -68,7 +68,7 @@ def test_a_step_shows_its_due_time_and_escalates_once_it_passes_by_telling_the_c
     escalation = events(request, AuditEvent.Action.ESCALATED)
     assert len(escalation) == 1 and "is overdue" in escalation[0].message
     assert "Overdue:" in page
-    assert re.search(r'<td class="overdue"><strong>Overdue</strong>', inbox)
+    assert re.search(r'<td data-label="Due" class="overdue"><strong>Overdue</strong>', inbox)
 
 
 def test_escalation_can_add_the_contact_as_an_approver(organisation, create_request, workflow, approver, bystander,

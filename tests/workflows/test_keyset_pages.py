@@ -26,7 +26,7 @@ def approver_client(client, approver):
 
 
 def numbers(html: str) -> list[str]:
-    return re.findall(r"<td>(INV-\d+)</td>", html)
+    return re.findall(r'<td data-label="Bill number">(INV-\d+)</td>', html)
 
 
 def next_link(html: str, parameter: str = "older") -> str | None:
