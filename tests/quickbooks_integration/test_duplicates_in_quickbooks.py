@@ -15,12 +15,17 @@ from workflows.duplicates import possible_duplicates
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
+def _typed_in_quickbooks(company) -> dict:
+    """Acme's bill INV-4411, typed into QBO by someone, as the stand-in keeps it."""
+    acme = next(v for v in store.of_kind(company, "Vendor") if v["DisplayName"] == "Acme Supplies Ltd")
+    return store.create(company, "Bill", {"VendorRef": {"value": acme["Id"], "name": acme["DisplayName"]},
+                                          "DocNumber": "INV-4411", "TxnDate": "2026-10-30", "TotalAmt": 54.0,
+                                          "Balance": 54.0, "CurrencyRef": {"value": "GBP"}, "Line": []})
+
+
 def test_a_bill_entered_in_quickbooks_is_caught(synced):  # noqa: F811
     company = Company.objects.get()
-    acme = next(v for v in store.of_kind(company, "Vendor") if v["DisplayName"] == "Acme Supplies Ltd")
-    typed = store.create(company, "Bill", {"VendorRef": {"value": acme["Id"], "name": acme["DisplayName"]},
-                                           "DocNumber": "INV-4411", "TxnDate": "2026-10-30", "TotalAmt": 54.0,
-                                           "Balance": 54.0, "CurrencyRef": {"value": "GBP"}, "Line": []})
+    typed = _typed_in_quickbooks(company)
     master_data_sync(organisation_id=synced.organisation_id, incremental=True)
 
     request = services.request_create(organisation=synced.organisation, content=bill_content(_rows(synced.organisation)),
@@ -41,10 +46,7 @@ def test_our_own_bills_are_marked_as_from_here(synced):  # noqa: F811
 
 def test_a_bill_deleted_in_quickbooks_leaves_the_mirror_and_is_no_longer_a_duplicate(synced):  # noqa: F811
     company = Company.objects.get()
-    acme = next(v for v in store.of_kind(company, "Vendor") if v["DisplayName"] == "Acme Supplies Ltd")
-    typed = store.create(company, "Bill", {"VendorRef": {"value": acme["Id"], "name": acme["DisplayName"]},
-                                           "DocNumber": "INV-4411", "TxnDate": "2026-10-30", "TotalAmt": 54.0,
-                                           "Balance": 54.0, "CurrencyRef": {"value": "GBP"}, "Line": []})
+    typed = _typed_in_quickbooks(company)
     master_data_sync(organisation_id=synced.organisation_id, incremental=True)
     assert AccountingBill.objects.filter(external_id=typed["Id"]).exists()
 
