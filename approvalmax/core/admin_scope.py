@@ -81,7 +81,37 @@ class ScopedMixin:
         return field
 
 
+class ScopedRelatedFilter(admin.RelatedFieldListFilter):
+    """A list filter on a related model (an organisation, a workflow) offering only the rows the
+    user may see: its choices would otherwise name every organisation."""
+
+    def field_choices(self, field, request, model_admin):
+        ordering = self.field_admin_ordering(field, request, model_admin)
+        visible = scoped(field.related_model._default_manager.all(), request).values("pk")
+        return field.get_choices(include_blank=False, ordering=ordering, limit_choices_to={"pk__in": visible})
+
+
 class ScopedModelAdmin(ScopedMixin, admin.ModelAdmin):
+    def get_list_filter(self, request):
+        """Filters on relations list only what the user may see."""
+        filters = super().get_list_filter(request)
+        if administered_ids(request) is None:
+            return filters
+        return [(name, ScopedRelatedFilter) if isinstance(name, str) and self._is_relation(name) else name
+                for name in filters]
+
+    def _is_relation(self, path: str) -> bool:
+        model = self.model
+        for part in path.split("__"):
+            try:
+                field = model._meta.get_field(part)
+            except FieldDoesNotExist:
+                return False
+            if not field.is_relation:
+                return False
+            model = field.related_model
+        return True
+
     def get_object(self, request, object_id, from_field=None):
         found = super().get_object(request, object_id, from_field)
         if found is None and administered_ids(request) is not None:

@@ -1,6 +1,8 @@
 """The Django admin shows a staff user who is not a superuser only the organisations they
 administer: lists, change pages, choices and actions; another organisation's rows answer 404."""
 
+import re
+
 import pytest
 from django.contrib import admin
 from django.contrib.auth.models import Permission
@@ -58,8 +60,14 @@ def test_choices_offer_only_one_s_own_organisations_and_people(client, organisat
 
     page = client.get("/admin/workflows/substitution/add/").content.decode()
 
-    assert f'<option value="{organisation.pk}"' in page and f'<option value="{other.pk}"' not in page
-    assert f'<option value="{member.pk}"' not in page
+    organisations = _select(page, "organisation")
+    assert f'<option value="{organisation.pk}"' in organisations and f'<option value="{other.pk}"' not in organisations
+    assert f'<option value="{member.pk}"' not in _select(page, "user") + _select(page, "substitute")
+
+
+def _select(page: str, name: str) -> str:
+    """One select's options: ids of organisations and of people may coincide."""
+    return re.search(rf'<select name="{name}".*?</select>', page, re.S).group(0)
 
 
 def test_an_action_cannot_reach_another_organisation(client, staff_administrator, elsewhere):
@@ -85,3 +93,12 @@ def test_a_superuser_still_sees_everything(client, organisation, workflow, elsew
     client.force_login(UserFactory(is_staff=True, is_superuser=True))
 
     assert client.get(f"/admin/workflows/workflow/{other_workflow.pk}/change/").status_code == 200
+
+
+def test_list_filters_offer_only_ones_own_organisations(client, organisation, workflow, staff_administrator,
+                                                        elsewhere):
+    other, _, _ = elsewhere
+    client.force_login(staff_administrator)
+
+    for url in ("/admin/workflows/workflow/", "/admin/workflows/workflowstep/", "/admin/core/account/"):
+        assert other.name not in client.get(url).content.decode(), url
