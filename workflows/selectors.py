@@ -103,7 +103,7 @@ def request_get_for_user(*, user: AbstractBaseUser, public_id: uuid.UUID) -> App
     for them (NotFound), so ids of other organisations reveal nothing."""
     request = (
         requests_visible_to(user=user)
-        .select_related("organisation", "current_step", "supplier", "payment_account")
+        .select_related("organisation", "workflow", "current_step", "supplier", "payment_account")
         .filter(public_id=public_id)
         .first()
     )

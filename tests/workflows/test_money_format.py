@@ -4,7 +4,7 @@ from decimal import Decimal
 
 import pytest
 
-from workflows.templatetags.money import unit_price
+from workflows.templatetags.money import amount, unit_price
 
 
 @pytest.mark.parametrize(("value", "shown"), [
@@ -13,3 +13,10 @@ from workflows.templatetags.money import unit_price
 ])
 def test_unit_amounts_read_as_accountants_write_them(value, shown):
     assert unit_price(value) == shown
+
+
+@pytest.mark.parametrize(("value", "shown"), [
+    (Decimal("1234.5"), "1,234.50"), (Decimal("-0.005"), "-0.01"), (Decimal("45"), "45.00"), ("x", ""), (None, ""),
+])
+def test_amounts_read_to_two_places_grouped_by_thousands(value, shown):
+    assert amount(value) == shown
