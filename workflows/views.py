@@ -10,7 +10,8 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from approvalmax.core.exceptions import ApplicationError, NotFound
-from approvalmax.core.selectors import is_administrator, organisations_for_user
+from approvalmax.core.models import Membership
+from approvalmax.core.selectors import organisations_for_user
 from workflows import (
     checks,
     configuration,
@@ -40,7 +41,7 @@ from workflows.bill_context import bill_context
 from workflows.budget_check import budget_check
 from workflows.conversion import conversion_text
 from workflows.duplicates import possible_duplicates
-from workflows.models import ApprovalRequest
+from workflows.models import ApprovalRequest, WorkflowStep
 from workflows.live_views import live_status, system_name_of, web_link
 from workflows.route_display import request_route
 
@@ -70,9 +71,13 @@ def _render_detail(
     waiting = approval_request.current_approver_ids()
     record = selectors.request_record(request=approval_request, waiting=waiting)
     step = approval_request.current_step
-    decides_for = approval_request.decides_for(request.user, waiting)
+    # The person's role, read once: whether they administer, and whether they are an auditor.
+    role = Membership.objects.filter(organisation_id=approval_request.organisation_id, user=request.user).values_list(
+        "role", flat=True).first() or ""
+    decides_for = approval_request.decides_for(request.user, waiting, role=role)
     can_decide = decides_for is not None
-    administrator = is_administrator(user=request.user, organisation=approval_request.organisation)
+    administrator = role == Membership.Role.ADMINISTRATOR
+    route = request_route(approval_request, record)
     step_initial = {"step": approval_request.current_step_id}
     accounting_name = system_name_of(approval_request)
     allowed_edits = step.allowed_edits() if can_decide and step else set()
@@ -93,7 +98,8 @@ def _render_detail(
         "on_behalf_of": next((u for u in record.assigned if u.pk == decides_for), None)
         if can_decide and decides_for != request.user.pk else None,
         "is_review": bool(step and step.is_review),
-        "can_return_to_review": can_decide and approval_request.has_review_step_before_current(),
+        "can_return_to_review": can_decide and step is not None and any(
+            item.step.kind == WorkflowStep.Kind.REVIEW and item.step.position < step.position for item in route),
         "revocable": selectors.revocable_decision(request=approval_request, user=request.user,
                                                   decisions=record.decisions),
         "can_override": approval_request.is_open and administrator,
@@ -115,7 +121,7 @@ def _render_detail(
         "can_hold": approval_request.is_open and (can_decide or administrator),
         "credit": _credit(approval_request, may_choose=approval_request.is_open and (can_decide or administrator)),
         "budget": budget_check(approval_request, lines=record.lines),
-        "route": request_route(approval_request, record),
+        "route": route,
         "context": bill_context(approval_request),
         "live": live_status(approval_request, accounting_name=accounting_name),
         "conversion": conversion_text(approval_request),

@@ -282,10 +282,11 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
             .values_list("counts_for", flat=True)
         )
 
-    def decides_for(self, user, waiting: set[int] | None = None) -> int | None:
+    def decides_for(self, user, waiting: set[int] | None = None, role: str | None = None) -> int | None:
         """Whose place the user takes when deciding now: their own, or that of an approver
         they substitute for today. None when they may not decide. `waiting`, when the caller has
-        just read `current_approver_ids()`, saves reading it again."""
+        just read `current_approver_ids()`, and `role`, the user's role in the organisation when the
+        caller has read it ("" for none), save reading them again."""
         if not getattr(user, "is_authenticated", False):
             return None
         if user.pk == self.requester_id and not (self.workflow and self.workflow.requester_may_approve):
@@ -302,8 +303,8 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
             found = absent.order_by("user_id").values_list("user_id", flat=True).first()
         # An auditor reads everything and decides nothing, whatever a step or a substitution says;
         # asked only of someone who would otherwise decide, so readers' pages pay nothing for it.
-        if found is not None and Membership.objects.filter(
-                organisation_id=self.organisation_id, user=user, role=Membership.Role.AUDITOR).exists():
+        if found is not None and (role == Membership.Role.AUDITOR if role is not None else Membership.objects.filter(
+                organisation_id=self.organisation_id, user=user, role=Membership.Role.AUDITOR).exists()):
             return None
         return found
 
