@@ -13,19 +13,31 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-sync", "--no-first-run"]
 
 
-@pytest.fixture
-def page():
+def _chromium_page(**context_options):
     if not os.path.exists(CHROMIUM):
         require_service("Chromium", f"{CHROMIUM} is missing: install Debian's package (apt-get install chromium)")
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         try:
-            yield browser.new_context().new_page()
+            yield browser.new_context(**context_options).new_page()
         finally:
             browser.close()
             # Playwright runs the test in its own context, where Django opened a second
             # database connection; close it, or the test database cannot be dropped.
             connections.close_all()
+
+
+@pytest.fixture
+def page():
+    yield from _chromium_page()
+
+
+def log_in(page, live_server, user) -> None:
+    """Through the login page, as a person would (every test user's password is the factory's)."""
+    page.goto(f"{live_server.url}/login/")
+    page.get_by_label("Username").fill(user.username)
+    page.get_by_label("Password").fill("pass-word-123")
+    page.get_by_role("button", name="Log in").click()
 
 
 AXE_GLOB = "var/axe-core-*.min.js"
@@ -36,15 +48,7 @@ SERIOUS = ("critical", "serious")
 def a11y_page():
     """A page whose context lets axe-core be injected past our Content-Security-Policy (the
     application's own scripts still load as they do for everyone)."""
-    if not os.path.exists(CHROMIUM):
-        require_service("Chromium", f"{CHROMIUM} is missing: install Debian's package (apt-get install chromium)")
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        try:
-            yield browser.new_context(bypass_csp=True).new_page()
-        finally:
-            browser.close()
-            connections.close_all()
+    yield from _chromium_page(bypass_csp=True)
 
 
 def axe_violations(page) -> list[str]:

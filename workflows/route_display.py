@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from workflows import routing
 from workflows.models import ApprovalRequest, AuditEvent, WorkflowStep
 from workflows.selectors import RequestRecord
+from workflows.trail import person_label
 
 Action = AuditEvent.Action
 STATES = {"done": "Done", "current": "Current step", "to_come": "To come", "skipped": "Skipped",
@@ -25,19 +26,6 @@ class RouteStep:
         return STATES[self.state]
 
 
-def _name(user) -> str:
-    return user.get_full_name() or user.get_username()
-
-
-def _facts(request: ApprovalRequest, record: RequestRecord) -> routing.RequestFacts:
-    """From the lines the page already read: no query."""
-    return routing.RequestFacts(
-        total=request.routing_total, supplier_id=request.supplier_id, requester_id=request.requester_id,
-        lines=tuple(routing.LineFacts(line.account_id, line.tax_rate_id,
-                                      frozenset(option.pk for option in line.tracking.all())) for line in record.lines),
-        budget=routing.BudgetStatuses(request, lines=record.lines))
-
-
 def request_route(request: ApprovalRequest, record: RequestRecord) -> list[RouteStep]:
     """Every step, in order. One query for the steps, and the routing of each step still to come."""
     events = [event for event in record.audit_events if event.revision == request.revision]
@@ -47,7 +35,7 @@ def request_route(request: ApprovalRequest, record: RequestRecord) -> list[Route
     for decision in record.decisions:
         if decision.revision == request.revision and not decision.revoked_at:
             decided.setdefault(decision.step_id, []).append(
-                f"{_name(decision.approver)}: {decision.get_outcome_display().lower()}")
+                f"{person_label(decision.approver)}: {decision.get_outcome_display().lower()}")
     current = request.current_step if request.is_open else None
     facts = None
     route = []
@@ -57,12 +45,12 @@ def request_route(request: ApprovalRequest, record: RequestRecord) -> list[Route
         elif step.pk in skipped:
             route.append(RouteStep(step, "skipped", note=skipped[step.pk]))
         elif current is not None and step.pk == current.pk:
-            people = [_name(user) for user in (record.waiting_for or record.assigned)]
+            people = [person_label(user) for user in (record.waiting_for or record.assigned)]
             route.append(RouteStep(step, "current", people, note="; ".join(decided.get(step.pk, []))))
         elif step.pk in decided:
             route.append(RouteStep(step, "done", decided[step.pk]))
         elif request.is_open and (current is None or step.position > current.position):
-            facts = facts or _facts(request, record)
+            facts = facts or routing.request_facts(request, lines=record.lines)
             planned = routing.step_route(step, facts, requester_may_approve=request.workflow.requester_may_approve)
             if planned.is_empty and not planned.excluded_requester:
                 route.append(RouteStep(step, "to_come", note=f"Would be skipped: {planned.explanation}"))

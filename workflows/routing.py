@@ -45,8 +45,12 @@ class RequestFacts:
     budget: Callable[[], set[str]] = field(default=lambda: set(), compare=False)
 
 
-def request_facts(request: ApprovalRequest) -> RequestFacts:
-    lines = RequestLine.objects.filter(request=request, revision=request.revision).prefetch_related("tracking")
+def request_facts(request: ApprovalRequest, lines: list | None = None) -> RequestFacts:
+    """What the matrix routes on; `lines`, the current revision's stored lines with their tracking
+    loaded, when the caller has read them (no query then)."""
+    given = lines
+    if lines is None:
+        lines = RequestLine.objects.filter(request=request, revision=request.revision).prefetch_related("tracking")
     return RequestFacts(
         total=request.routing_total,
         supplier_id=request.supplier_id,
@@ -55,7 +59,7 @@ def request_facts(request: ApprovalRequest) -> RequestFacts:
             LineFacts(line.account_id, line.tax_rate_id, frozenset(option.pk for option in line.tracking.all()))
             for line in lines
         ),
-        budget=BudgetStatuses(request),
+        budget=BudgetStatuses(request, lines=given),
     )
 
 

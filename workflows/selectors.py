@@ -55,25 +55,34 @@ def absent_colleagues_of(*, user: AbstractBaseUser) -> QuerySet[Substitution]:
     return Substitution.objects.filter(substitute=user, starts_on__lte=today, ends_on__gte=today)
 
 
-def inbox_for_user(*, user: AbstractBaseUser) -> QuerySet[ApprovalRequest]:
-    """Requests waiting for this user, or for someone they substitute for today: open, at a
-    step assigned to them, without a standing decision (the query form of `decides_for`)."""
+def _awaited(approvers: Q) -> Exists:
+    """The request's current step waits for one of `approvers` (assigned, no standing decision)."""
     standing = Decision.objects.filter(
         request=OuterRef("request"), revision=OuterRef("revision"), step=OuterRef("step"), revoked_at__isnull=True
     ).filter(Q(approver=OuterRef("approver"), on_behalf_of__isnull=True) | Q(on_behalf_of=OuterRef("approver")))
-    waiting = (
-        Assignment.objects.filter(
-            request=OuterRef("pk"), revision=OuterRef("revision"), step=OuterRef("current_step_id")
-        )
-        .filter(Q(approver=user) | Q(approver__in=absent_colleagues_of(user=user).values("user_id")))
-        .exclude(Exists(standing))
+    return Exists(
+        Assignment.objects.filter(request=OuterRef("pk"), revision=OuterRef("revision"),
+                                  step=OuterRef("current_step_id"))
+        .filter(approvers).exclude(Exists(standing))
     )
+
+
+def requests_awaiting(*, organisation_id: int, user_id: int) -> QuerySet[ApprovalRequest]:
+    """The organisation's open requests whose current step waits for this person's own decision."""
+    return ApprovalRequest.objects.filter(organisation_id=organisation_id, state__in=ApprovalRequest.OPEN_STATES) \
+        .filter(_awaited(Q(approver_id=user_id)))
+
+
+def inbox_for_user(*, user: AbstractBaseUser) -> QuerySet[ApprovalRequest]:
+    """Requests waiting for this user, or for someone they substitute for today: open, at a
+    step assigned to them, without a standing decision (the query form of `decides_for`)."""
+    waiting = Q(approver=user) | Q(approver__in=absent_colleagues_of(user=user).values("user_id"))
     auditing = Membership.objects.filter(user=user, role=Membership.Role.AUDITOR).values("organisation_id")
     return (
         ApprovalRequest.objects.filter(organisation_id__in=_organisation_ids(user))
         .exclude(organisation_id__in=auditing)
         .filter(state__in=ApprovalRequest.OPEN_STATES)
-        .filter(Exists(waiting))
+        .filter(_awaited(waiting))
         .exclude(requester=user, workflow__requester_may_approve=False)
         .select_related("organisation", "current_step")
         .annotate(submitted_at=Coalesce(_submitted_at(), "created_at"))

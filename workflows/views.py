@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from approvalmax.core.exceptions import ApplicationError, NotFound
 from approvalmax.core.models import Membership
-from approvalmax.core.selectors import organisations_for_user
+from approvalmax.core.selectors import membership_role, organisations_for_user
 from workflows import (
     checks,
     configuration,
@@ -72,8 +72,7 @@ def _render_detail(
     record = selectors.request_record(request=approval_request, waiting=waiting)
     step = approval_request.current_step
     # The person's role, read once: whether they administer, and whether they are an auditor.
-    role = Membership.objects.filter(organisation_id=approval_request.organisation_id, user=request.user).values_list(
-        "role", flat=True).first() or ""
+    role = membership_role(user=request.user, organisation_id=approval_request.organisation_id)
     decides_for = approval_request.decides_for(request.user, waiting, role=role)
     can_decide = decides_for is not None
     administrator = role == Membership.Role.ADMINISTRATOR

@@ -7,6 +7,7 @@ our pages and in the API. Admins of models that belong to no organisation (group
 are for superusers only."""
 
 from django.contrib import admin
+from django.contrib.admin.utils import get_fields_from_path
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Model, QuerySet
@@ -97,20 +98,9 @@ class ScopedModelAdmin(ScopedMixin, admin.ModelAdmin):
         filters = super().get_list_filter(request)
         if administered_ids(request) is None:
             return filters
-        return [(name, ScopedRelatedFilter) if isinstance(name, str) and self._is_relation(name) else name
+        return [(name, ScopedRelatedFilter)
+                if isinstance(name, str) and get_fields_from_path(self.model, name)[-1].is_relation else name
                 for name in filters]
-
-    def _is_relation(self, path: str) -> bool:
-        model = self.model
-        for part in path.split("__"):
-            try:
-                field = model._meta.get_field(part)
-            except FieldDoesNotExist:
-                return False
-            if not field.is_relation:
-                return False
-            model = field.related_model
-        return True
 
     def get_object(self, request, object_id, from_field=None):
         found = super().get_object(request, object_id, from_field)

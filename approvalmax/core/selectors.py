@@ -14,6 +14,12 @@ def organisations_for_user(*, user: AbstractBaseUser) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user).order_by("name")
 
 
+def membership_role(*, user: AbstractBaseUser, organisation_id: int) -> str:
+    """The user's role in the organisation, or "" when they are not a member (one query)."""
+    return Membership.objects.filter(organisation_id=organisation_id, user=user).values_list(
+        "role", flat=True).first() or ""
+
+
 def is_administrator(*, user: AbstractBaseUser, organisation: Organisation) -> bool:
     return Membership.objects.filter(
         organisation=organisation, user=user, role=Membership.Role.ADMINISTRATOR

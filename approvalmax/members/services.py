@@ -113,11 +113,9 @@ def _locked_members(organisation: Organisation):
 
 
 def _waiting_for(membership: Membership) -> int:
-    from workflows.models import ApprovalRequest, Assignment
+    from workflows.selectors import requests_awaiting
 
-    return (Assignment.objects.filter(approver_id=membership.user_id, request__organisation=membership.organisation,
-                                      request__state__in=ApprovalRequest.OPEN_STATES)
-            .values("request").distinct().count())
+    return requests_awaiting(organisation_id=membership.organisation_id, user_id=membership.user_id).count()
 
 
 @transaction.atomic

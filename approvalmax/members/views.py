@@ -21,11 +21,12 @@ MANAGES = "its members"
 def _page(request: HttpRequest, organisation, *, invite_form=None, status=200) -> HttpResponse:
     members = (Membership.objects.filter(organisation=organisation).select_related("user")
                .order_by("user__first_name", "user__last_name", "user__username"))
-    invitations = Invitation.objects.filter(organisation=organisation, accepted_at=None, revoked_at=None)
+    invitations = list(Invitation.objects.filter(organisation=organisation, accepted_at=None, revoked_at=None))
+    for invitation in invitations:
+        invitation.link = services.invitation_url(invitation)  # to pass on by hand when the email did not go
     return render(request, "members/members.html", {
         "organisation": organisation, "members": members, "invitations": invitations,
         "invite_form": invite_form or InviteForm(), "roles": Membership.Role.choices,
-        "links": {invitation.pk: services.invitation_url(invitation) for invitation in invitations},
     }, status=status)
 
 

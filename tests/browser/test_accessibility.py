@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from approvalmax.members import services as members
 from tests import files
-from tests.browser_fixtures import axe_violations
+from tests.browser_fixtures import axe_violations, log_in
 from tests.builders import bill_content, pdf_document
 from workflows import services
 from workflows.models import Workflow
@@ -29,13 +29,6 @@ def _found(page, where: str, problems: dict) -> None:
         problems[where] = found
 
 
-def _log_in(page, live_server, user) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill("pass-word-123")
-    page.get_by_role("button", name="Log in").click()
-
-
 def test_every_page_has_no_serious_violation(a11y_page, live_server, organisation, master_data, workflow,
                                              approver, administrator):
     page, problems = a11y_page, {}
@@ -43,7 +36,7 @@ def test_every_page_has_no_serious_violation(a11y_page, live_server, organisatio
     request = services.request_create(organisation=organisation, content=bill_content(master_data),
                                       document=pdf_document())
     _check(page, f"{live_server.url}/login/", problems)
-    _log_in(page, live_server, administrator)
+    log_in(page, live_server, administrator)
 
     links = page.locator("header nav a").evaluate_all("links => links.map(a => a.href)")
     detail = f"{live_server.url}{reverse('workflows:request_detail', args=[request.public_id])}"
@@ -77,7 +70,7 @@ def test_the_admin_a_staff_administrator_uses_has_no_serious_violation(a11y_page
     administrator.save()
     administrator.user_permissions.set(Permission.objects.filter(content_type__app_label__in=["workflows", "core"]))
     page, problems = a11y_page, {}
-    _log_in(page, live_server, administrator)
+    log_in(page, live_server, administrator)
 
     flow = Workflow.objects.get(pk=workflow.pk)
     for path in ["/admin/", "/admin/workflows/workflow/", f"/admin/workflows/workflow/{flow.pk}/change/",

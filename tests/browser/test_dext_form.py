@@ -5,16 +5,14 @@ import pytest
 from playwright.sync_api import expect
 
 from dext_integration.sandbox.services import link_save
+from tests.browser_fixtures import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_lines_are_added_and_removed_and_the_total_runs(page, live_server, approver):
     link_save(name="Demo Trading Ltd", base_url=f"{live_server.url}/api/dext/v1/", api_key="dxk_live_" + "a" * 32)
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(approver.username)
-    page.get_by_label("Password").fill("pass-word-123")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, approver)
     page.goto(f"{live_server.url}/sandbox/dext/")
 
     first = page.get_by_role("group", name="Line 1")

@@ -9,19 +9,13 @@ from playwright.sync_api import expect
 
 from approvalmax.core.models import Membership
 from tests import files
+from tests.browser_fixtures import log_in
 from tests.builders import bill_content, pdf_document
 from tests.factories import MembershipFactory, OrganisationFactory, one_step_workflow
 from workflows import services
 from workflows.content import LineContent
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-
-
-def _log_in(page, live_server, user) -> None:
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(user.username)
-    page.get_by_label("Password").fill("pass-word-123")
-    page.get_by_role("button", name="Log in").click()
 
 
 @pytest.fixture
@@ -41,7 +35,7 @@ def bills(organisation, master_data, workflow):
 
 
 def test_an_approver_finds_bills_by_search_filters_and_sort(page, live_server, approver, bills):
-    _log_in(page, live_server, approver)
+    log_in(page, live_server, approver)
     search = page.get_by_role("search", name="Find requests")
 
     search.get_by_label("Search").fill("paper")
@@ -61,7 +55,7 @@ def test_an_approver_finds_bills_by_search_filters_and_sort(page, live_server, a
 
 def test_an_auditor_reads_every_request_and_decides_nothing(page, live_server, organisation, bills):
     auditor = MembershipFactory(organisation=organisation, role=Membership.Role.AUDITOR).user
-    _log_in(page, live_server, auditor)
+    log_in(page, live_server, auditor)
 
     page.get_by_role("link", name="All requests", exact=True).click()
     page.get_by_role("link", name="Toner Ltd").click()
@@ -83,7 +77,7 @@ def test_a_staff_administrators_admin_shows_only_their_organisation(page, live_s
     administrator.is_staff = True
     administrator.save()
     administrator.user_permissions.set(Permission.objects.filter(content_type__app_label="workflows"))
-    _log_in(page, live_server, administrator)
+    log_in(page, live_server, administrator)
 
     page.goto(f"{live_server.url}/admin/workflows/workflow/")
     expect(page.get_by_role("link", name=str(workflow.name)).first).to_be_visible()

@@ -5,6 +5,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import files
+from tests.browser_fixtures import log_in
 from tests.builders import bill_content, pdf_document
 from workflows import services
 from workflows.models import ApprovalRequest
@@ -23,10 +24,7 @@ def bills(organisation, master_data, workflow):
 
 
 def _inbox(page, live_server, approver):
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("Username").fill(approver.username)
-    page.get_by_label("Password").fill("pass-word-123")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, approver)
     expect(page.get_by_role("heading", name="Awaiting my decision")).to_be_visible()
     expect(page.get_by_role("button", name="Keyboard shortcuts (?)")).to_be_visible()  # the script has run
 

@@ -7,16 +7,14 @@ import pytest
 from playwright.sync_api import expect
 
 from approvalmax.core.models import Membership
+from tests.browser_fixtures import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def test_an_invited_persons_first_login(page, live_server, settings, organisation, administrator, smtp_server):
     settings.PUBLIC_BASE_URL = live_server.url
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("Username").fill(administrator.username)
-    page.get_by_label("Password").fill("pass-word-123")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, administrator)
     page.get_by_role("link", name="Members").click()
     page.get_by_label("Email").fill("dana@example.com")
     page.get_by_label("Role").last.select_option("approver")

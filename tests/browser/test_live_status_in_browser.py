@@ -3,6 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
+from tests.browser_fixtures import log_in
 from tests.builders import bill_content, pdf_document
 from workflows import outcomes, services
 
@@ -13,10 +14,7 @@ def test_the_page_shows_published_with_the_bills_link_without_a_reload(page, liv
                                                                       workflow, approver):
     request = services.request_create(organisation=organisation, content=bill_content(master_data),
                                       document=pdf_document())
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("Username").fill(approver.username)
-    page.get_by_label("Password").fill("pass-word-123")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, approver)
     page.goto(f"{live_server.url}/requests/{request.public_id}/")
 
     page.get_by_role("button", name="Approve", exact=True).click()

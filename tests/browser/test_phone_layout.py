@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from tests import files
+from tests.browser_fixtures import log_in
 from tests.builders import bill_content, pdf_document
 from workflows import services
 
@@ -16,10 +17,7 @@ def test_no_page_scrolls_sideways_on_a_phone(page, live_server, organisation, ma
     request = services.request_create(organisation=organisation, content=bill_content(master_data),
                                       document=pdf_document(data=files.pdf(pages=2, text_size=600)))
     page.set_viewport_size({"width": 390, "height": 844})
-    page.goto(f"{live_server.url}/login/")
-    page.get_by_label("Username").fill(administrator.username)
-    page.get_by_label("Password").fill("pass-word-123")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, administrator)
 
     links = page.locator("header nav a").evaluate_all("links => links.map(a => a.href)")
     wide = {}

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests import files
+from tests.browser_fixtures import log_in
 from tests.builders import bill_content, pdf_document
 from workflows import services
 
@@ -14,10 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 def _open(page, live_server, approver, request, *, width: int, height: int):
     page.set_viewport_size({"width": width, "height": height})
-    page.goto(f"{live_server.url}/")
-    page.get_by_label("Username").fill(approver.username)
-    page.get_by_label("Password").fill("pass-word-123")
-    page.get_by_role("button", name="Log in").click()
+    log_in(page, live_server, approver)
     page.goto(f"{live_server.url}/requests/{request.public_id}/")
     expect(page.get_by_role("heading", name="Bill INV-4411 from Acme Supplies Ltd")).to_be_visible()
 

@@ -154,6 +154,9 @@ def test_a_member_already_there_is_not_invited_and_a_failed_send_is_shown(admin_
     sent = admin_client.post(_members_url(organisation, "invite"), {"email": "c@example.com", "role": Role.APPROVER},
                              follow=True)
     assert "could not be sent" in sent.content.decode()
+    assert 'aria-label="Invitation link for c@example.com"' in sent.content.decode()
+    assert re.search(r'value="http[^"]+/invitations/[^"]+/" aria-label="Invitation link for c@example.com"',
+                     sent.content.decode())
     invitation = Invitation.objects.get(email="c@example.com")
     assert invitation.send_error and invitation.sent_at is None
     admin_client.post(_members_url(organisation, "resend", invitation_id=invitation.pk))
@@ -178,3 +181,18 @@ def test_an_administrator_edits_their_workflows_in_the_admin_and_loses_it_when_n
     approver.refresh_from_db()
     assert not approver.is_staff and not approver.groups.exists()
     assert client.get("/admin/workflows/workflow/").status_code == 302
+
+
+def test_someone_whose_step_is_behind_the_bill_may_be_removed(admin_client, organisation, workflow, approver,
+                                                              second_approver, create_request):
+    from tests.workflows.helpers import add_step
+    from workflows import services as engine
+
+    add_step(workflow, position=2, approvers=[second_approver], name="Finance")
+    request = create_request()
+    engine.request_approve(request_id=request.pk, user=approver)  # the bill now waits for the second step only
+    member = Membership.objects.get(organisation=organisation, user=approver)
+
+    admin_client.post(_members_url(organisation, "remove", membership_id=member.pk))
+
+    assert not Membership.objects.filter(pk=member.pk).exists()

@@ -16,7 +16,7 @@ from xero_integration.sandbox.models import (
     Organisation,
     Payment,
 )
-from xero_integration.sandbox.validation import (
+from xero_integration.sandbox.clean import (
     CleanBankTransaction,
     CleanInvoice,
     CleanLine,
