@@ -3,7 +3,9 @@
 
 from celery import signature
 
-from approvalmax.core.accounting import AccountingSystem, ConnectionState
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
+
+from approvalmax.core.accounting import AccountingSystem
 
 KEY = "quickbooks"
 
@@ -13,16 +15,12 @@ class QuickBooksSystem(AccountingSystem):
     name = "QuickBooks Online"
     connection_url_name = "quickbooks:connection"
 
-    def connection(self, organisation_id: int) -> ConnectionState | None:
+    def connection_rows(self, organisation_id: int):
         from quickbooks_integration.models import QuickBooksConnection
 
-        row = (QuickBooksConnection.objects.filter(organisation_id=organisation_id)
-               .values("company_name", "status", "problem").first())  # fmt: skip
-        if row is None:
-            return None
-        return ConnectionState(system=self, company_name=row["company_name"],
-                               connected=row["status"] == QuickBooksConnection.Status.CONNECTED,
-                               problem=row["problem"])
+        return QuickBooksConnection.objects.filter(organisation_id=organisation_id).values(
+            shown_name=F("company_name"), problem_text=F("problem"),
+            is_connected=ExpressionWrapper(Q(status=QuickBooksConnection.Status.CONNECTED), output_field=BooleanField()))
 
     def master_data_refresh(self, organisation_id: int):
         return signature("quickbooks.sync_master_data", args=(organisation_id,))

@@ -111,11 +111,13 @@ def _used(request: ApprovalRequest, months: list[date], accounts: set[int], basi
 def budget_check(request: ApprovalRequest, lines: list[RequestLine] | None = None) -> BudgetCheck | None:
     """The request against its budgets; None when the organisation keeps none. `lines`, when the
     caller has them (stored lines with account and tracking loaded, or the content just written),
-    saves reading them again. Credit notes and
-    bank transactions are not checked."""
-    if request.kind != ApprovalRequest.Kind.BILL or not Budget.objects.filter(
-            organisation_id=request.organisation_id).exists():
-        return None  # most pages are of organisations without budgets: one query for them
+    saves reading them again; so does `request.keeps_budgets`, when it was read with the request.
+    Credit notes and bank transactions are not checked."""
+    if request.kind != ApprovalRequest.Kind.BILL:
+        return None
+    keeps = getattr(request, "keeps_budgets", None)
+    if not (Budget.objects.filter(organisation_id=request.organisation_id).exists() if keeps is None else keeps):
+        return None  # most pages are of organisations without budgets: one query for them, or none
     policy = BudgetPolicy.objects.filter(organisation_id=request.organisation_id).first() or BudgetPolicy()
     months = period_months(policy.period, policy.year_starts_in, request.date)
     if lines is None:

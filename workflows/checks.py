@@ -25,6 +25,7 @@ def unregister(check: Check) -> None:
         _checks.remove(check)
 
 
-def problems_before_approval(request: ApprovalRequest) -> list[str]:
-    """The accounting system's problems, then every registered check's, in plain words."""
-    return accounting.problems_before_approval(request) + [problem for check in _checks for problem in check(request)]
+def problems_before_approval(request: ApprovalRequest, system=accounting.ASK) -> list[str]:
+    """The accounting system's problems, then every registered check's, in plain words (`system`:
+    the organisation's, when the caller has looked it up)."""
+    return accounting.problems_before_approval(request, system) + [problem for check in _checks for problem in check(request)]

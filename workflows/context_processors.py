@@ -1,16 +1,20 @@
-from django.db.models import Count
+from django.contrib.auth import get_user_model
+from django.db.models import Count, IntegerField, Subquery
 
 from approvalmax.core.models import Membership
+from approvalmax.core.selectors import memberships_of
+from approvalmax.notifications.selectors import unread
 from workflows.models import ApprovalRequest
 
 
 def publish_failures(request) -> dict:
     """Administrators see, on every page, how many requests of their organisations failed to
-    publish and wait for them (one query)."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    publish and wait for them (one query, and none for those who administer nothing)."""
+    if getattr(request, "user", None) is None:
         return {"publish_failures": []}
-    administered = Membership.objects.filter(user=user, role=Membership.Role.ADMINISTRATOR).values("organisation_id")
+    administered = [m.organisation_id for m in memberships_of(request) if m.role == Membership.Role.ADMINISTRATOR]
+    if not administered:
+        return {"publish_failures": []}
     failures = (ApprovalRequest.objects.filter(organisation_id__in=administered,
                                                state=ApprovalRequest.State.PUBLISH_FAILED)
                 .values("organisation__name").annotate(count=Count("pk")).order_by("organisation__name"))
@@ -20,13 +24,24 @@ def publish_failures(request) -> dict:
 WAITING_SHOWN = 99
 
 
-def waiting(request) -> dict:
-    """How many requests wait for the signed-in person's decision, for the navigation (one query,
-    counting at most 100)."""
+class Counted(Subquery):
+    """How many rows a queryset has, as a column of another query."""
+
+    template = "(SELECT COUNT(*) FROM (%(subquery)s) counted)"
+    output_field = IntegerField()
+
+
+def navigation_counts(request) -> dict:
+    """The navigation's badges, in one query: how many requests wait for the signed-in person's
+    decision (counting at most 100) and how many of their notifications are unread."""
     from workflows.selectors import inbox_for_user
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
-        return {"waiting_count": 0, "waiting_label": ""}
-    count = inbox_for_user(user=user).values("pk")[:WAITING_SHOWN + 1].count()
-    return {"waiting_count": count, "waiting_label": f"{WAITING_SHOWN}+" if count > WAITING_SHOWN else str(count)}
+        return {"waiting_count": 0, "waiting_label": "", "unread_notifications": 0}
+    inbox = inbox_for_user(user=user, memberships=memberships_of(request)).order_by().values("pk")
+    counts = get_user_model().objects.filter(pk=user.pk).values(
+        waiting=Counted(inbox[:WAITING_SHOWN + 1]), unread=Counted(unread(user=user).values("pk"))).get()
+    waiting = counts["waiting"] or 0  # NULL when they decide in no organisation (an empty IN)
+    return {"waiting_count": waiting, "waiting_label": f"{WAITING_SHOWN}+" if waiting > WAITING_SHOWN else str(waiting),
+            "unread_notifications": counts["unread"]}

@@ -137,17 +137,22 @@ def _supplier_matches(request: ApprovalRequest, other) -> bool:
     return request.supplier_name.casefold() == other.supplier_name.casefold()
 
 
-def possible_duplicates(request: ApprovalRequest) -> list[PossibleDuplicate]:
+_READ = object()
+
+
+def possible_duplicates(request: ApprovalRequest, *, document=_READ) -> list[PossibleDuplicate]:
     """Other requests of the organisation this one may repeat, each with why. The same number of
-    queries whatever is found: its document, the requests with the same file, the pictures'
-    fingerprints (for an image), the candidates, the accounting system's bills."""
+    queries whatever is found: its document (unless the caller has it: `document`, the current
+    revision's or None), the requests with the same file, the pictures' fingerprints (for an
+    image), the candidates, the accounting system's bills."""
     others = ApprovalRequest.objects.filter(organisation_id=request.organisation_id).exclude(pk=request.pk)
     documents = RequestDocument.objects.filter(request__organisation_id=request.organisation_id) \
         .exclude(request_id=request.pk)
-    document = request.documents.filter(revision=request.revision).order_by().values("sha256", "image_hash").first()
+    if document is _READ:
+        document = request.documents.filter(revision=request.revision).order_by().only("sha256", "image_hash").first()
     wanted, same_picture, same_file = _same_supplier(request), set(), set()
     if document is not None:
-        sha256, image_hash = document["sha256"], document["image_hash"]
+        sha256, image_hash = document.sha256, document.image_hash
         # Ids, not a subquery: inside the OR a subquery would make PostgreSQL read every request.
         same_file = set(documents.filter(sha256=sha256).values_list("request_id", flat=True)[:CANDIDATES])
         wanted |= Q(pk__in=same_file)

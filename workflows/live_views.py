@@ -23,10 +23,11 @@ def _seen(approval_request: ApprovalRequest) -> str:
     return f"{approval_request.state}:{approval_request.revision}:{approval_request.current_step_id or ''}"
 
 
-def system_name_of(approval_request: ApprovalRequest) -> str:
-    """The system the bill went to; before that, the one the organisation is connected to."""
-    system = (accounting.system_named(approval_request.external_system)
-              or accounting.system_for(approval_request.organisation_id))
+def system_name_of(approval_request: ApprovalRequest, connected=accounting.ASK) -> str:
+    """The system the bill went to; before that, the one the organisation is connected to
+    (`connected`, when the caller has looked it up)."""
+    system = accounting.system_named(approval_request.external_system) or (
+        accounting.system_for(approval_request.organisation_id) if connected is accounting.ASK else connected)
     return system.name if system else "the accounting system"
 
 

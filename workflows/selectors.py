@@ -11,8 +11,10 @@ from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
+from approvalmax.budgets.models import Budget
 from approvalmax.core.exceptions import NotFound
 from approvalmax.core.models import Account, Membership, TaxRate, TrackingCategory, TrackingOption
+from workflows.line_reads import lines_with_coding
 from workflows.models import (
     ApprovalRequest,
     Assignment,
@@ -73,14 +75,17 @@ def requests_awaiting(*, organisation_id: int, user_id: int) -> QuerySet[Approva
         .filter(_awaited(Q(approver_id=user_id)))
 
 
-def inbox_for_user(*, user: AbstractBaseUser) -> QuerySet[ApprovalRequest]:
+def inbox_for_user(*, user: AbstractBaseUser, memberships: list[Membership] | None = None) -> QuerySet[ApprovalRequest]:
     """Requests waiting for this user, or for someone they substitute for today: open, at a
-    step assigned to them, without a standing decision (the query form of `decides_for`)."""
+    step assigned to them, without a standing decision (the query form of `decides_for`).
+    `memberships`, the user's when the caller has read them, saves reading them again."""
     waiting = Q(approver=user) | Q(approver__in=absent_colleagues_of(user=user).values("user_id"))
-    auditing = Membership.objects.filter(user=user, role=Membership.Role.AUDITOR).values("organisation_id")
+    if memberships is None:
+        memberships = list(Membership.objects.filter(user=user).only("organisation_id", "role"))
+    # An auditor decides nothing in their organisation, so nothing there waits for them.
+    deciding = [m.organisation_id for m in memberships if m.role != Membership.Role.AUDITOR]
     return (
-        ApprovalRequest.objects.filter(organisation_id__in=_organisation_ids(user))
-        .exclude(organisation_id__in=auditing)
+        ApprovalRequest.objects.filter(organisation_id__in=deciding)
         .filter(state__in=ApprovalRequest.OPEN_STATES)
         .filter(_awaited(waiting))
         .exclude(requester=user, workflow__requester_may_approve=False)
@@ -109,10 +114,14 @@ def request_list_for_user(*, user: AbstractBaseUser, state: str = "") -> QuerySe
 
 def request_get_for_user(*, user: AbstractBaseUser, public_id: uuid.UUID) -> ApprovalRequest:
     """The request if the user is a member of its organisation; otherwise it does not exist
-    for them (NotFound), so ids of other organisations reveal nothing."""
+    for them (NotFound), so ids of other organisations reveal nothing. Read with two facts its
+    page shows, which cost nothing here and a query each apart: whether the user watches it
+    (`watched`) and whether its organisation keeps budgets (`keeps_budgets`)."""
     request = (
         requests_visible_to(user=user)
         .select_related("organisation", "workflow", "current_step", "supplier", "payment_account")
+        .annotate(watched=Exists(Watch.objects.filter(request=OuterRef("pk"), user=user)),
+                  keeps_budgets=Exists(Budget.objects.filter(organisation=OuterRef("organisation"))))
         .filter(public_id=public_id)
         .first()
     )
@@ -142,38 +151,38 @@ class RequestRecord:
     def assigned(self) -> list[AbstractBaseUser]:
         return [assignment.approver for assignment in self.assignments]
 
+    @property
+    def waiting(self) -> set[int]:
+        """`current_approver_ids()`, from what the record read."""
+        return {person.pk for person in self.waiting_for}
 
-def request_record(*, request: ApprovalRequest, waiting: set[int] | None = None) -> RequestRecord:
-    lines = list(
-        RequestLine.objects.filter(request=request, revision=request.revision)
-        .select_related("account", "tax_rate")
-        .prefetch_related(
-            Prefetch("tracking", queryset=TrackingOption.objects.select_related("category").order_by("category__name"))
-        )
-        .order_by("position")
-    )
+
+def request_record(*, request: ApprovalRequest) -> RequestRecord:
     decisions = list(
         Decision.objects.filter(request=request)
         .select_related("approver", "on_behalf_of", "step")
         .order_by("revision", "decided_at", "pk")
     )
-    audit_events = list(AuditEvent.objects.filter(request=request).select_related("actor").order_by("created_at", "pk"))
-    waiting_ids = request.current_approver_ids() if waiting is None else waiting
-    waiting_for = list(get_user_model().objects.filter(pk__in=waiting_ids).order_by("first_name", "last_name", "pk"))
     assignments = list(
         Assignment.objects.filter(request=request, revision=request.revision, step_id=request.current_step_id)
         .select_related("approver", "rule")
         .order_by("approver__first_name", "approver__last_name", "pk")
-    ) if request.is_open else []
+    ) if request.is_open and request.current_step_id else []
+    # Who the step still waits for: its assignments less the decisions that stand on it.
+    decided = {d.on_behalf_of_id or d.approver_id for d in decisions
+               if d.revision == request.revision and d.step_id == request.current_step_id and d.revoked_at is None}
+    waiting_for = sorted((a.approver for a in assignments if a.approver_id not in decided),
+                         key=lambda person: (person.first_name, person.last_name, person.pk))
     return RequestRecord(
         request=request,
-        lines=lines,
+        lines=lines_with_coding(request),
         document=request.current_document(),
         decisions=decisions,
-        audit_events=audit_events,
+        audit_events=list(AuditEvent.objects.filter(request=request).select_related("actor")
+                          .order_by("created_at", "pk")),
         waiting_for=waiting_for,
         assignments=assignments,
-    )
+    )  # fmt: skip
 
 
 def document_get_for_user(*, user: AbstractBaseUser, public_id: uuid.UUID) -> RequestDocument:

@@ -9,9 +9,10 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from approvalmax.core import accounting
 from approvalmax.core.exceptions import ApplicationError, NotFound
 from approvalmax.core.models import Membership
-from approvalmax.core.selectors import membership_role, organisations_for_user
+from approvalmax.core.selectors import organisations_for_user, role_in
 from workflows import (
     checks,
     configuration,
@@ -68,17 +69,18 @@ def _render_detail(
     override_form: OverrideForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    waiting = approval_request.current_approver_ids()
-    record = selectors.request_record(request=approval_request, waiting=waiting)
+    record = selectors.request_record(request=approval_request)
+    waiting = record.waiting
     step = approval_request.current_step
     # The person's role, read once: whether they administer, and whether they are an auditor.
-    role = membership_role(user=request.user, organisation_id=approval_request.organisation_id)
+    role = role_in(request, approval_request.organisation_id)
     decides_for = approval_request.decides_for(request.user, waiting, role=role)
     can_decide = decides_for is not None
     administrator = role == Membership.Role.ADMINISTRATOR
     route = request_route(approval_request, record)
     step_initial = {"step": approval_request.current_step_id}
-    accounting_name = system_name_of(approval_request)
+    connected = accounting.system_for(approval_request.organisation_id)
+    accounting_name = system_name_of(approval_request, connected)
     allowed_edits = step.allowed_edits() if can_decide and step else set()
     line_forms = []
     if allowed_edits:
@@ -109,14 +111,15 @@ def _render_detail(
         "review_form": review_form or ReturnToReviewForm(initial=step_initial),
         "override_form": override_form or OverrideForm(),
         # What the accounting system (and any registered check) would refuse, shown before the approval.
-        "problems": checks.problems_before_approval(approval_request) if can_decide else [],
+        "problems": checks.problems_before_approval(approval_request, connected) if can_decide else [],
         "accounting_name": accounting_name,
         "State": ApprovalRequest.State,
         "source_url": web_link(approval_request.source_url),
         "preview": _preview(record.document),
-        "duplicates": possible_duplicates(approval_request) if approval_request.is_open else [],
+        "duplicates": possible_duplicates(approval_request, document=record.document)
+        if approval_request.is_open else [],
         "comments": selectors.request_comments(request=approval_request),
-        "watching": selectors.is_watching(request=approval_request, user=request.user),
+        "watching": approval_request.watched,
         "can_hold": approval_request.is_open and (can_decide or administrator),
         "credit": _credit(approval_request, may_choose=approval_request.is_open and (can_decide or administrator)),
         "budget": budget_check(approval_request, lines=record.lines),

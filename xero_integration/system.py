@@ -2,7 +2,9 @@
 
 from celery import signature
 
-from approvalmax.core.accounting import AccountingSystem, ConnectionState
+from django.db.models import BooleanField, ExpressionWrapper, F, Q
+
+from approvalmax.core.accounting import AccountingSystem
 
 KEY = "xero"
 
@@ -12,15 +14,12 @@ class XeroSystem(AccountingSystem):
     name = "Xero"
     connection_url_name = "xero:connection"
 
-    def connection(self, organisation_id: int) -> ConnectionState | None:
+    def connection_rows(self, organisation_id: int):
         from xero_integration.models import XeroConnection
 
-        row = (XeroConnection.objects.filter(organisation_id=organisation_id)
-               .values("tenant_name", "status", "problem").first())  # fmt: skip
-        if row is None:
-            return None
-        return ConnectionState(system=self, company_name=row["tenant_name"],
-                               connected=row["status"] == XeroConnection.Status.CONNECTED, problem=row["problem"])
+        return XeroConnection.objects.filter(organisation_id=organisation_id).values(
+            shown_name=F("tenant_name"), problem_text=F("problem"),
+            is_connected=ExpressionWrapper(Q(status=XeroConnection.Status.CONNECTED), output_field=BooleanField()))
 
     def master_data_refresh(self, organisation_id: int):
         return signature("xero.sync_master_data", args=(organisation_id,))

@@ -2,6 +2,7 @@ from dataclasses import dataclass
 
 from approvalmax.core import accounting
 from approvalmax.core.models import Membership, Organisation
+from approvalmax.core.selectors import memberships_of
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,9 @@ def _accounting_links(organisation: Organisation) -> list[tuple[str, str]]:
 
 def administered_organisations(request) -> dict:
     """Organisations the user administers, for the settings links in the navigation."""
-    user = getattr(request, "user", None)
-    if user is None or not user.is_authenticated:
+    if getattr(request, "user", None) is None:
         return {"administered_organisations": []}
     return {"administered_organisations": [
         AdministeredOrganisation(m.organisation, _accounting_links(m.organisation))
-        for m in Membership.objects.filter(user=user, role=Membership.Role.ADMINISTRATOR)
-        .select_related("organisation").order_by("organisation__name")
+        for m in memberships_of(request) if m.role == Membership.Role.ADMINISTRATOR
     ]}

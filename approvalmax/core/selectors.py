@@ -14,10 +14,20 @@ def organisations_for_user(*, user: AbstractBaseUser) -> QuerySet[Organisation]:
     return Organisation.objects.filter(memberships__user=user).order_by("name")
 
 
-def membership_role(*, user: AbstractBaseUser, organisation_id: int) -> str:
-    """The user's role in the organisation, or "" when they are not a member (one query)."""
-    return Membership.objects.filter(organisation_id=organisation_id, user=user).values_list(
-        "role", flat=True).first() or ""
+def memberships_of(request) -> list[Membership]:
+    """The signed-in person's memberships with their organisations, by organisation name, read once
+    a request however many parts of the page ask (the navigation, the page's own checks)."""
+    if not hasattr(request, "_memberships"):
+        user = request.user
+        request._memberships = list(
+            Membership.objects.filter(user=user).select_related("organisation").order_by("organisation__name")
+        ) if user.is_authenticated else []  # fmt: skip
+    return request._memberships
+
+
+def role_in(request, organisation_id: int) -> str:
+    """The signed-in person's role in the organisation ("" when not a member), from `memberships_of`."""
+    return next((m.role for m in memberships_of(request) if m.organisation_id == organisation_id), "")
 
 
 def is_administrator(*, user: AbstractBaseUser, organisation: Organisation) -> bool:

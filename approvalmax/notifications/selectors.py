@@ -1,11 +1,14 @@
+from django.db.models import QuerySet
+
 from approvalmax.core.models import Membership
 from approvalmax.notifications.models import Notification, Preference
 
 PAGE = 50
 
 
-def unread_count(*, user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+def unread(*, user) -> QuerySet[Notification]:
+    return Notification.objects.filter(recipient=user, read_at__isnull=True)
+
 
 
 def notifications_page(*, user, before: int | None = None) -> list[Notification]:
