@@ -140,12 +140,20 @@ def _supplier_matches(request: ApprovalRequest, other) -> bool:
 _READ = object()
 
 
-def possible_duplicates(request: ApprovalRequest, *, document=_READ) -> list[PossibleDuplicate]:
-    """Other requests of the organisation this one may repeat, each with why. The same number of
-    queries whatever is found: its document (unless the caller has it: `document`, the current
+@dataclass
+class SupplierHistory:
+    """What the check compares a request with: the organisation's other requests of the same
+    supplier or with the same file or picture, latest first, and which share the file or picture."""
+
+    others: list[OtherRequest]
+    same_file: set[int]
+    same_picture: set[int]
+
+
+def supplier_history(request: ApprovalRequest, *, document=_READ) -> SupplierHistory:
+    """Three queries at most: its document (unless the caller has it: `document`, the current
     revision's or None), the requests with the same file, the pictures' fingerprints (for an
-    image), the candidates, the accounting system's bills."""
-    others = ApprovalRequest.objects.filter(organisation_id=request.organisation_id).exclude(pk=request.pk)
+    image), and the candidates, latest bill date first."""
     documents = RequestDocument.objects.filter(request__organisation_id=request.organisation_id) \
         .exclude(request_id=request.pk)
     if document is _READ:
@@ -162,16 +170,26 @@ def possible_duplicates(request: ApprovalRequest, *, document=_READ) -> list[Pos
                             pictures.values_list("request_id", "image_hash")[:IMAGES]
                             if distance(fingerprint, image_hash) <= CLOSE}  # fmt: skip
             wanted |= Q(pk__in=same_picture)
-    candidates = others.filter(wanted).order_by("-created_at").values_list(*COMPARED)[:CANDIDATES]
+    candidates = (ApprovalRequest.objects.filter(wanted, organisation_id=request.organisation_id)
+                  .exclude(pk=request.pk).order_by("-date", "-pk").values_list(*COMPARED)[:CANDIDATES])
+    return SupplierHistory(list(map(OtherRequest._make, candidates)), same_file, same_picture)
+
+
+def possible_duplicates(request: ApprovalRequest, *, document=_READ,
+                        history: SupplierHistory | None = None) -> list[PossibleDuplicate]:
+    """Other requests of the organisation this one may repeat, each with why, then the accounting
+    system's bills: the same number of queries whatever is found (`supplier_history`'s, unless
+    the caller has read it, and one)."""
+    history = history or supplier_history(request, document=document)
     found: dict[int, PossibleDuplicate] = {}
     mine = normalised_number(request.invoice_number)
-    for other in map(OtherRequest._make, candidates):
+    for other in history.others:
         reasons = []
         if other.kind == request.kind and _supplier_matches(request, other):
             reasons = _alike(request, mine, other.invoice_number, other.total, other.currency, other.date)
-        if other.pk in same_file:
+        if other.pk in history.same_file:
             reasons.append("the very same file")
-        elif other.pk in same_picture:
+        elif other.pk in history.same_picture:
             reasons.append("a picture of the same page")
         if reasons:
             found[other.pk] = PossibleDuplicate(other, reasons)

@@ -1,43 +1,56 @@
 """A revision's lines with their coding, read for pages and reports that show every line."""
 
-from collections import defaultdict
+from django.db.models import F
 
 from approvalmax.core.models import TrackingCategory, TrackingOption
 from workflows.models import ApprovalRequest, RequestLine
 
+OPTION_FIELDS = [field.attname for field in TrackingOption._meta.concrete_fields]
+CATEGORY_FIELDS = [field.attname for field in TrackingCategory._meta.concrete_fields]
+
 
 def lines_with_coding(request: ApprovalRequest) -> list[RequestLine]:
     """The current revision's lines in order, with account, tax rate and tracking options (and their
-    categories): two queries whatever the number of lines. `line.tracking.all()` then reads no more."""
-    lines = list(RequestLine.objects.filter(request=request, revision=request.revision)
-                 .select_related("account", "tax_rate").order_by("position"))  # fmt: skip
-    attach_tracking(lines)
-    return lines
+    categories) in one query whatever the number of lines: a row a line and option, the lines'
+    options joined in. `line.tracking.all()` then reads no more.
 
-
-def attach_tracking(lines: list[RequestLine]) -> None:
-    """Give each line its tracking options (by category name) as prefetch_related would, in one
-    query. Django's prefetch makes three instances and a filtered queryset a line, which on a bill
-    of 200 lines cost more than reading them; here lines share one instance of each option."""
-    option_fields = [field.attname for field in TrackingOption._meta.concrete_fields]
-    category_fields = [field.attname for field in TrackingCategory._meta.concrete_fields]
-    rows = (RequestLine.tracking.through.objects.filter(requestline_id__in=[line.pk for line in lines])
-            .order_by("trackingoption__category__name", "pk")
-            .values_list("requestline_id", *(f"trackingoption__{name}" for name in option_fields),
-                         *(f"trackingoption__category__{name}" for name in category_fields)))  # fmt: skip
-    db, cut = rows.db, 1 + len(option_fields)
+    prefetch_related would take a second query and build three instances and a filtered queryset
+    a line: on a bill of 200 lines that cost more than reading them. Here lines share one
+    instance of each option."""
+    rows = (RequestLine.objects.filter(request=request, revision=request.revision)
+            .select_related("account", "tax_rate")
+            .annotate(**{f"option_{name}": F(f"tracking__{name}") for name in OPTION_FIELDS},
+                      **{f"category_{name}": F(f"tracking__category__{name}") for name in CATEGORY_FIELDS})
+            .order_by("position", "pk", "tracking__category__name", "tracking__pk"))  # fmt: skip
+    lines: dict[int, RequestLine] = {}
+    options: dict[int, list[TrackingOption]] = {}
     shared: dict[int, TrackingOption] = {}
-    options: dict[int, list[TrackingOption]] = defaultdict(list)
     for row in rows:
-        option = shared.get(row[1])
+        line = lines.setdefault(row.pk, row)
+        held = options.setdefault(line.pk, [])
+        values = [row.__dict__.pop(f"option_{name}") for name in OPTION_FIELDS]
+        category = [row.__dict__.pop(f"category_{name}") for name in CATEGORY_FIELDS]
+        if values[0] is None:
+            continue  # a line without tracking
+        option = shared.get(values[0])
         if option is None:
-            option = shared[row[1]] = TrackingOption.from_db(db, option_fields, row[1:cut])
-            option.category = TrackingCategory.from_db(db, category_fields, row[cut:])
-        options[row[0]].append(option)
-    cache_name, unfiltered = RequestLine.tracking.field.name, TrackingOption.objects.all()
+            option = shared[values[0]] = TrackingOption.from_db(rows.db, OPTION_FIELDS, values)
+            option.category = TrackingCategory.from_db(rows.db, CATEGORY_FIELDS, category)
+        held.append(option)
+    _hold_tracking(lines.values(), options)
+    return list(lines.values())
+
+
+def _hold_tracking(lines, options: dict[int, list[TrackingOption]]) -> None:
+    """Give each line its options where prefetch_related would have put them: a queryset holding
+    them, which a further `.filter()` narrows to those options. Lines with the same options share
+    one (querysets clone their query before changing it), so a bill builds a handful, not 200."""
+    cache_name, by_options, kind = RequestLine.tracking.field.name, {}, type(TrackingOption.objects.all())
     for line in lines:
-        # Querysets clone their query before changing it, so the lines may share one.
-        held = type(unfiltered)(model=TrackingOption, query=unfiltered.query)
-        held._result_cache = options.get(line.pk, [])
-        held._prefetch_done = True
-        line._prefetched_objects_cache = {cache_name: held}
+        held = options.get(line.pk, [])
+        key = tuple(option.pk for option in held)
+        if key not in by_options:
+            by_options[key] = TrackingOption.objects.filter(pk__in=key).query if key else TrackingOption.objects.none().query
+        queryset = kind(model=TrackingOption, query=by_options[key])
+        queryset._result_cache, queryset._prefetch_done = held, True
+        line._prefetched_objects_cache = {cache_name: queryset}

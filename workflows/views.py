@@ -41,7 +41,7 @@ from workflows.audit_reports import audit_report_get
 from workflows.bill_context import bill_context
 from workflows.budget_check import budget_check
 from workflows.conversion import conversion_text
-from workflows.duplicates import possible_duplicates
+from workflows.duplicates import possible_duplicates, supplier_history
 from workflows.models import ApprovalRequest, WorkflowStep
 from workflows.live_views import live_status, system_name_of, web_link
 from workflows.route_display import request_route
@@ -80,6 +80,8 @@ def _render_detail(
     route = request_route(approval_request, record)
     step_initial = {"step": approval_request.current_step_id}
     connected = accounting.system_for(approval_request.organisation_id)
+    # An open request is checked for duplicates; the supplier's history read for it holds its earlier bills too.
+    history = supplier_history(approval_request, document=record.document) if approval_request.is_open else None
     accounting_name = system_name_of(approval_request, connected)
     allowed_edits = step.allowed_edits() if can_decide and step else set()
     line_forms = []
@@ -116,15 +118,14 @@ def _render_detail(
         "State": ApprovalRequest.State,
         "source_url": web_link(approval_request.source_url),
         "preview": _preview(record.document),
-        "duplicates": possible_duplicates(approval_request, document=record.document)
-        if approval_request.is_open else [],
+        "duplicates": possible_duplicates(approval_request, history=history) if history is not None else [],
         "comments": selectors.request_comments(request=approval_request),
         "watching": approval_request.watched,
         "can_hold": approval_request.is_open and (can_decide or administrator),
         "credit": _credit(approval_request, may_choose=approval_request.is_open and (can_decide or administrator)),
         "budget": budget_check(approval_request, lines=record.lines),
         "route": route,
-        "context": bill_context(approval_request),
+        "context": bill_context(approval_request, history),
         "live": live_status(approval_request, accounting_name=accounting_name),
         "conversion": conversion_text(approval_request),
         "comment_form": CommentForm(),

@@ -153,3 +153,18 @@ def test_the_sweep_fails_what_waits_without_a_system_and_leaves_the_others(ledge
     again = services.request_approve(request_id=create_request().pk, user=approver)
     assert fail_unconnected.apply().get() == 0
     assert ApprovalRequest.objects.get(pk=again.pk).state == ApprovalRequest.State.APPROVED
+
+
+def test_one_query_asks_every_system_that_gives_its_rows(organisation, django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert accounting.connection_for(organisation.pk) is None
+    XeroConnection.objects.create(
+        organisation=organisation, tenant_id=uuid.uuid4(), tenant_name="Demo Trading Ltd", access_token="a",
+        refresh_token="r", access_token_expires_at=timezone.now() + timedelta(minutes=30),
+        status=XeroConnection.Status.NEEDS_RECONNECTING, problem="Xero refused the refresh token.")
+
+    with django_assert_num_queries(1):
+        state = accounting.connection_for(organisation.pk)
+
+    assert (state.system.key, state.company_name, state.connected, state.problem) == (
+        "xero", "Demo Trading Ltd", False, "Xero refused the refresh token.")

@@ -53,3 +53,21 @@ def test_the_page_flags_a_new_supplier_and_an_overdue_bill_and_lists_earlier_bil
     assert "New supplier: the accounting system does not know Fresh Ltd yet; publishing creates it." in html
     assert "Overdue: the bill was due 4 days ago." in html
     assert ">OLD-1</a>" in html
+
+
+@pytest.mark.parametrize("with_supplier", [True, False])
+def test_the_duplicate_checks_history_gives_the_same_earlier_bills(create_request, with_supplier):
+    from workflows.duplicates import supplier_history
+
+    today = timezone.localdate()
+    known = {} if with_supplier else {"supplier": None}
+    for n in range(1, 8):
+        create_request(source_reference=f"E-{n}", invoice_number=f"E-{n}", date=today - timedelta(days=n), **known)
+    create_request(source_reference="NAME", invoice_number="NAME", supplier=None, date=today)
+    create_request(source_reference="X", invoice_number="X", supplier=None, supplier_name="Someone Else Ltd")
+    request = reload(create_request(source_reference="NOW", invoice_number="NOW", date=today, **known))
+
+    from_history = [other.invoice_number for other in bill_context(request, supplier_history(request)).earlier]
+
+    assert from_history == [other.invoice_number for other in bill_context(request).earlier]
+    assert from_history == (["E-1", "E-2", "E-3", "E-4", "E-5"] if with_supplier else ["NAME", "E-1", "E-2", "E-3", "E-4"])

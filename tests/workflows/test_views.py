@@ -1,6 +1,8 @@
 """The approvers' pages, through Django's test client."""
 
 from dataclasses import replace
+from datetime import date
+from decimal import Decimal
 
 import pytest
 from django.db import connection
@@ -217,6 +219,21 @@ def test_detail_query_count_does_not_grow_with_lines_or_history(approver_client,
 
     assert html.count("Printer paper") == 5
     assert len(large.captured_queries) == len(small.captured_queries)
+
+
+def test_an_approvers_page_of_a_200_line_bill_makes_at_most_15_queries(approver_client, create_request, master_data):
+    line = bill_content(master_data).lines[0]
+    request = create_request(lines=[line] * 200, sub_total=Decimal("9000.00"), tax_total=Decimal("1800.00"),
+                             total=Decimal("10800.00"))  # fmt: skip
+    create_request(source_reference="EARLIER", invoice_number="INV-EARLIER", date=date(2026, 10, 1))
+    approver_client.get(url("request_detail", request))
+    with CaptureQueriesContext(connection) as page:
+        html = approver_client.get(url("request_detail", request)).content.decode()
+
+    assert html.count('<td data-label="Description">Printer paper</td>') == 200
+    assert "INV-EARLIER" in html  # the supplier's earlier bills, read with the duplicate check's history
+    assert 'action="{}"'.format(url("request_approve", request)) in html
+    assert len(page.captured_queries) <= 15, [query["sql"][:80] for query in page.captured_queries]
 
 
 def test_detail_hides_decision_forms_from_others(client, create_request, bystander):
