@@ -2,22 +2,14 @@
 40 ms on a bill of 200 lines resolving its 2,000 variables, more than reading the lines."""
 
 from decimal import Decimal
+from html import escape
 
 from django import template
-from django.template.defaultfilters import linebreaksbr
-from django.utils.html import escape, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from workflows.templatetags.money import amount, unit_price
 
 register = template.Library()
-
-ROW = (
-    '<tr><td data-label="Description">{}</td><td class="numeric" data-label="Quantity">{}</td>'
-    '<td class="numeric" data-label="Unit amount">{}</td><td data-label="Account">{} {}</td>'
-    '<td data-label="Tax rate">{}</td><td data-label="Tracking">{}</td>'
-    '<td class="numeric" data-label="Tax">{}</td><td class="numeric" data-label="Amount">{}</td></tr>'
-)
 
 
 def quantity(value: Decimal) -> str:
@@ -25,18 +17,32 @@ def quantity(value: Decimal) -> str:
     return str(int(value)) if value == value.to_integral_value() else f"{value:.4f}"
 
 
-def _tracking(line) -> SafeString | str:
-    options = [escape(f"{option.category.name}: {option.name}") for option in line.tracking.all()]
-    return mark_safe("<br>".join(options)) if options else "—"
+def _description(text: str) -> str:
+    """`default:"—"|linebreaksbr`."""
+    return escape(text.replace("\r\n", "\n").replace("\r", "\n")).replace("\n", "<br>") if text else "—"
+
+
+def _tracking(line) -> str:
+    options = getattr(line, "tracking_options", None)
+    options = line.tracking.all() if options is None else options
+    return "<br>".join(escape(f"{option.category.name}: {option.name}") for option in options) or "—"
+
+
+def _row(line) -> str:
+    # Python's html.escape, as Django's escape calls it, without the lazy-string wrapper that
+    # cost more than the escaping on 1,600 cells.
+    tax_rate = escape(line.tax_rate.name) if line.tax_rate and line.tax_rate.name else "—"
+    return (f'<tr><td data-label="Description">{_description(line.description)}</td>'
+            f'<td class="numeric" data-label="Quantity">{quantity(line.quantity)}</td>'
+            f'<td class="numeric" data-label="Unit amount">{unit_price(line.unit_amount)}</td>'
+            f'<td data-label="Account">{escape(line.account.code)} {escape(line.account.name)}</td>'
+            f'<td data-label="Tax rate">{tax_rate}</td><td data-label="Tracking">{_tracking(line)}</td>'
+            f'<td class="numeric" data-label="Tax">{amount(line.tax_amount)}</td>'
+            f'<td class="numeric" data-label="Amount">{amount(line.line_amount)}</td></tr>')
 
 
 @register.simple_tag
 def line_rows(lines) -> SafeString:
     """One row a line: description, quantity, unit amount, account, tax rate, tracking, tax, amount;
     each cell labelled for the phone's card layout."""
-    return format_html_join("", ROW, (
-        (linebreaksbr(line.description or "—"), quantity(line.quantity), unit_price(line.unit_amount),
-         line.account.code, line.account.name, (line.tax_rate.name if line.tax_rate else "") or "—", _tracking(line),
-         amount(line.tax_amount), amount(line.line_amount))
-        for line in lines
-    ))  # fmt: skip
+    return mark_safe("".join(_row(line) for line in lines))
