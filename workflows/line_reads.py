@@ -1,43 +1,54 @@
 """A revision's lines with their coding, read for pages and reports that show every line."""
 
-from django.db.models import F
+from django.db.models import Model
 
-from approvalmax.core.models import TrackingCategory, TrackingOption
+from approvalmax.core.models import Account, TaxRate, TrackingCategory, TrackingOption
 from workflows.models import ApprovalRequest, RequestLine
 
-OPTION_FIELDS = [field.attname for field in TrackingOption._meta.concrete_fields]
-CATEGORY_FIELDS = [field.attname for field in TrackingCategory._meta.concrete_fields]
+def _fields(model: type[Model]) -> list[str]:
+    return [field.attname for field in model._meta.concrete_fields]
+
+
+LINE_FIELDS = _fields(RequestLine)
+# (relation, model, its fields, where its columns start in a row)
+COLUMNS, _at = [], len(LINE_FIELDS)
+for _relation, _model in [("account", Account), ("tax_rate", TaxRate), ("tracking", TrackingOption),
+                          ("tracking__category", TrackingCategory)]:
+    COLUMNS.append((_relation, _model, _fields(_model), _at))
+    _at += len(_fields(_model))
 
 
 def lines_with_coding(request: ApprovalRequest) -> list[RequestLine]:
     """The current revision's lines in order, with account, tax rate and tracking options (and their
-    categories) in one query whatever the number of lines: a row a line and option, the lines'
-    options joined in. `line.tracking.all()` then reads no more; `line.tracking_options` is the
-    same list, for loops over hundreds of lines that need not build a manager a line.
+    categories) in one query whatever the number of lines: a row a line and option. Lines share one
+    instance of each account, tax rate and option; `line.tracking.all()` then reads no more, and
+    `line.tracking_options` is the same list, for loops that need not build a manager a line.
 
-    prefetch_related would take a second query and build three instances and a filtered queryset
-    a line: on a bill of 200 lines that cost more than reading them. Here lines share one
-    instance of each option."""
+    select_related and prefetch_related would build three instances a line and a filtered queryset
+    a line, in two queries: on a bill of 200 lines that cost more than reading the rows."""
     rows = (RequestLine.objects.filter(request=request, revision=request.revision)
-            .select_related("account", "tax_rate")
-            .annotate(**{f"option_{name}": F(f"tracking__{name}") for name in OPTION_FIELDS},
-                      **{f"category_{name}": F(f"tracking__category__{name}") for name in CATEGORY_FIELDS})
-            .order_by("position", "pk", "tracking__category__name", "tracking__pk"))  # fmt: skip
+            .order_by("position", "pk", "tracking__category__name", "tracking__pk")
+            .values_list(*LINE_FIELDS, *(f"{relation}__{name}" for relation, _, fields, _ in COLUMNS
+                                         for name in fields)))  # fmt: skip
+    db, shared = rows.db, {}
     lines: dict[int, RequestLine] = {}
     options: dict[int, list[TrackingOption]] = {}
-    shared: dict[int, TrackingOption] = {}
     for row in rows:
-        line = lines.setdefault(row.pk, row)
+        found = []
+        for _, model, fields, start in COLUMNS:
+            key = (model, row[start])
+            if row[start] is not None and key not in shared:
+                shared[key] = model.from_db(db, fields, row[start:start + len(fields)])
+            found.append(shared.get(key))
+        account, tax_rate, option, category = found
+        line = lines.get(row[0])
+        if line is None:
+            line = lines[row[0]] = RequestLine.from_db(db, LINE_FIELDS, row[:len(LINE_FIELDS)])
+            line.account, line.tax_rate = account, tax_rate
         held = options.setdefault(line.pk, [])
-        values = [row.__dict__.pop(f"option_{name}") for name in OPTION_FIELDS]
-        category = [row.__dict__.pop(f"category_{name}") for name in CATEGORY_FIELDS]
-        if values[0] is None:
-            continue  # a line without tracking
-        option = shared.get(values[0])
-        if option is None:
-            option = shared[values[0]] = TrackingOption.from_db(rows.db, OPTION_FIELDS, values)
-            option.category = TrackingCategory.from_db(rows.db, CATEGORY_FIELDS, category)
-        held.append(option)
+        if option is not None:
+            option.category = category
+            held.append(option)
     _hold_tracking(lines.values(), options)
     return list(lines.values())
 
