@@ -130,12 +130,6 @@ else:
     # request cost a page more than most of its queries.
     DATABASES["default"].setdefault("CONN_MAX_AGE", 60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-    # A query a connection has run twice is prepared: PostgreSQL plans it once, not on every page
-    # (planning the request page's read of a request took 3 ms, running it 0.3). Not for a pooler in
-    # transaction mode: there, add `?server_side_binding=false` to DATABASE_URL.
-    _OPTIONS = DATABASES["default"].setdefault("OPTIONS", {})
-    _OPTIONS["server_side_binding"] = str(_OPTIONS.get("server_side_binding", True)).lower() not in {"false", "0", "no"}
-    _OPTIONS.setdefault("prepare_threshold", 2)
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
