@@ -9,6 +9,7 @@ import logging
 import threading
 
 import pypdfium2
+from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from PIL import Image, ImageOps
@@ -29,7 +30,18 @@ def _folder(document: RequestDocument) -> str:
 
 
 def preview_pages(document: RequestDocument) -> tuple[int, int]:
-    """(pages the preview shows, pages the file has); (0, 0) when the file cannot be shown."""
+    """(pages the preview shows, pages the file has); (0, 0) when the file cannot be shown. Asked on
+    every request page: kept in the cache too, since in object storage the stored count is two
+    round trips away (a file's pages never change: the key is its SHA-256)."""
+    key = f"preview-pages:{document.sha256}"
+    if (known := cache.get(key)) is not None:
+        return tuple(known)
+    counted = _stored_or_counted(document)
+    cache.set(key, counted, timeout=None)
+    return counted
+
+
+def _stored_or_counted(document: RequestDocument) -> tuple[int, int]:
     name = f"{_folder(document)}/pages"
     if default_storage.exists(name):
         with default_storage.open(name) as stored:

@@ -66,6 +66,17 @@ def test_a_page_is_rendered_once_and_then_read_from_storage(approver_client, cre
     assert approver_client.get(page_url(request, 1)).content == first
 
 
+def test_the_page_count_is_read_from_the_cache_not_the_storage_on_every_page(approver_client, create_request,
+                                                                              monkeypatch):
+    request = create_request()
+    approver_client.get(reverse("workflows:request_detail", kwargs={"public_id": request.public_id}))
+    monkeypatch.setattr(previews.default_storage, "exists", lambda name: pytest.fail(f"asked the storage for {name}"))
+
+    html = approver_client.get(reverse("workflows:request_detail", kwargs={"public_id": request.public_id})).content
+
+    assert html.decode().count('class="document-page"') == 1  # the page still shown, its count from the cache
+
+
 def test_an_image_is_shown_as_a_scaled_copy(approver_client, create_request):
     request = create_request(document=DocumentContent("receipt.png", "image/png", files.png(3000, 2000)))
 
