@@ -271,10 +271,6 @@ def request_comments(*, request: ApprovalRequest) -> list[Comment]:
     return list(Comment.objects.filter(request=request).select_related("author").order_by("created_at", "pk"))
 
 
-def is_watching(*, request: ApprovalRequest, user: AbstractBaseUser) -> bool:
-    return Watch.objects.filter(request=request, user=user).exists()
-
-
 def approved_waiting_count(*, organisation_id: int) -> int:
     """Approved requests not yet published: what disconnecting the accounting system leaves waiting."""
     return ApprovalRequest.objects.filter(organisation_id=organisation_id, state=State.APPROVED).count()
