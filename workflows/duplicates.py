@@ -180,7 +180,8 @@ def possible_duplicates(request: ApprovalRequest, *, document=_READ,
     """Other requests of the organisation this one may repeat, each with why, then the accounting
     system's bills: the same number of queries whatever is found (`supplier_history`'s, unless
     the caller has read it, and one)."""
-    history = history or supplier_history(request, document=document)
+    if history is None:
+        history = supplier_history(request, document=document)
     found: dict[int, PossibleDuplicate] = {}
     mine = normalised_number(request.invoice_number)
     for other in history.others:

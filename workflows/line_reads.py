@@ -5,17 +5,23 @@ from django.db.models import Model
 from approvalmax.core.models import Account, TaxRate, TrackingCategory, TrackingOption
 from workflows.models import ApprovalRequest, RequestLine
 
+
 def _fields(model: type[Model]) -> list[str]:
     return [field.attname for field in model._meta.concrete_fields]
 
 
+def _columns() -> list[tuple[str, type[Model], list[str], int]]:
+    """(relation, model, its fields, where its columns start in a row) of what a line is coded with."""
+    columns, start = [], len(LINE_FIELDS)
+    for relation, model in [("account", Account), ("tax_rate", TaxRate), ("tracking", TrackingOption),
+                            ("tracking__category", TrackingCategory)]:
+        columns.append((relation, model, _fields(model), start))
+        start += len(columns[-1][2])
+    return columns
+
+
 LINE_FIELDS = _fields(RequestLine)
-# (relation, model, its fields, where its columns start in a row)
-COLUMNS, _at = [], len(LINE_FIELDS)
-for _relation, _model in [("account", Account), ("tax_rate", TaxRate), ("tracking", TrackingOption),
-                          ("tracking__category", TrackingCategory)]:
-    COLUMNS.append((_relation, _model, _fields(_model), _at))
-    _at += len(_fields(_model))
+COLUMNS = _columns()
 
 
 def lines_with_coding(request: ApprovalRequest) -> list[RequestLine]:

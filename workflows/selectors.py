@@ -169,8 +169,7 @@ def request_record(*, request: ApprovalRequest) -> RequestRecord:
         .order_by("approver__first_name", "approver__last_name", "pk")
     ) if request.is_open and request.current_step_id else []
     # Who the step still waits for: its assignments less the decisions that stand on it.
-    decided = {d.on_behalf_of_id or d.approver_id for d in decisions
-               if d.revision == request.revision and d.step_id == request.current_step_id and d.revoked_at is None}
+    decided = request.decided_ids(decisions)
     waiting_for = sorted((a.approver for a in assignments if a.approver_id not in decided),
                          key=lambda person: (person.first_name, person.last_name, person.pk))
     return RequestRecord(

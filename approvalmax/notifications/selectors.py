@@ -10,7 +10,6 @@ def unread(*, user) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user, read_at__isnull=True)
 
 
-
 def notifications_page(*, user, before: int | None = None) -> list[Notification]:
     """The newest first, a page at a time, by keyset: the page costs the same at any depth."""
     rows = Notification.objects.filter(recipient=user).select_related("organisation")

@@ -278,8 +278,12 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
         )
         return assigned - self.decided_ids()
 
-    def decided_ids(self) -> set[int]:
-        """Approvers whose decision on the current step stands (made by them or for them)."""
+    def decided_ids(self, decisions: list | None = None) -> set[int]:
+        """Approvers whose decision on the current step stands (made by them or for them); from
+        `decisions` (every decision of the request, already read) when given."""
+        if decisions is not None:
+            return {d.on_behalf_of_id or d.approver_id for d in decisions
+                    if d.revision == self.revision and d.step_id == self.current_step_id and d.revoked_at is None}
         return set(
             self.decisions.filter(revision=self.revision, step_id=self.current_step_id, revoked_at__isnull=True)
             .annotate(counts_for=Coalesce("on_behalf_of_id", "approver_id"))
