@@ -23,6 +23,11 @@ app.conf.beat_schedule = {
         "task": "xero.incremental_master_data_sync",
         "schedule": crontab(minute="*/5"),
     },
+    "xero-pull-bills": {
+        # Bills awaiting approval in Xero: the safety net under its INVOICE webhooks.
+        "task": "xero.pull_bills_everywhere",
+        "schedule": timedelta(minutes=3),
+    },
     "xero-publish-sweep": {
         # Approved requests that no live publisher holds (a worker died, a message was lost).
         "task": "xero.publish_sweep",

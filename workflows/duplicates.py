@@ -115,7 +115,10 @@ def _in_accounting(request: ApprovalRequest, mine: str) -> list[PossibleDuplicat
     if request.kind != ApprovalRequest.Kind.BILL:
         return []
     bills = AccountingBill.objects.filter(_same_supplier(request), organisation_id=request.organisation_id,
-                                          from_here=False).order_by("-date", "-pk")[:CANDIDATES]
+                                          from_here=False)
+    # A bill pulled from the accounting system for approval is not a duplicate of itself there.
+    bills = bills.exclude(external_system=request.source_system, external_id=request.source_reference)
+    bills = bills.order_by("-date", "-pk")[:CANDIDATES]
     found = []
     for bill in bills:
         if _supplier_matches(request, bill):

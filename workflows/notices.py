@@ -154,6 +154,18 @@ def event_announce(*, event_id: int) -> int:
         people = _watchers(request) | set(event.data.get("mentions", []))
         return _tell(event, request, people, update_message(
             request, kind="comment", headline=f"{event.actor_label} commented", detail=event.message))
+    if action == Action.RESUBMITTED:
+        # Only a revision that says what changed concerns those who approved the one before.
+        people = set(event.data.get("approved_by", [])) if event.data.get("changes") else set()
+        return _tell(event, request, people, update_message(
+            request, kind="changed", headline="Changed and back on approval", detail=event.message))
+    if action == Action.CHANGED_EXTERNALLY:
+        message = update_message(request, kind="changed_outside", detail=event.message,
+                                 headline=request.external_change.get("headline") or "Changed in the accounting system",
+                                 link=request.external_url or request.source_url, link_label="Open the bill")
+        told = _tell(event, request, _watchers(request), message)
+        return told + administrators_notify(organisation_id=request.organisation_id, key=f"event:{event.pk}",
+                                            message=message)
     if action in (Action.HELD, Action.HOLD_ENDED, Action.CANCELLED):
         people = _watchers(request) | set(request.current_approver_ids())
         headline = {Action.HELD: "On hold", Action.HOLD_ENDED: "Back from hold", Action.CANCELLED: "Withdrawn"}[action]

@@ -20,7 +20,8 @@ State = ApprovalRequest.State
 
 @transaction.atomic
 def request_mark_published(*, request_id: int, external_system: str, external_id: str, external_url: str,
-                           message: str = "") -> ApprovalRequest:
+                           message: str = "", done: str = "Created") -> ApprovalRequest:
+    """`done`: what the system did with it ("Authorised", for a bill that was there already)."""
     request = _lock(request_id)
     if request.state == State.PUBLISHED:
         return request
@@ -33,7 +34,7 @@ def request_mark_published(*, request_id: int, external_system: str, external_id
     system = accounting.system_named(external_system)
     what = (f"{request.document_noun} {request.invoice_number}" if request.invoice_number
             else f"a {request.document_noun} without a number")
-    created = (f"Created in {system.name if system else external_system} as {what}"
+    created = (f"{done} in {system.name if system else external_system} as {what}"
                f"{': ' + external_url if external_url else ''}.")
     audit(request, AuditEvent.Action.PUBLISHED, message=" ".join(part for part in (created, message) if part),
           data={"external_id": external_id, "external_url": external_url})

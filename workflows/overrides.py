@@ -10,7 +10,7 @@ from workflows.exceptions import AlreadyDecided, NotAnAdministrator, SelfApprova
 from workflows.models import ApprovalRequest, AuditEvent, Decision
 from workflows.services import _lock, _required_comment
 from workflows.trail import audit, person_label
-from workflows.signals import request_approved
+from workflows.signals import request_approved, request_rejected
 
 
 def _require_administrator(request: ApprovalRequest, user: AbstractBaseUser, transition_method) -> None:
@@ -53,4 +53,5 @@ def request_force_reject(*, request_id: int, user: AbstractBaseUser, comment: st
     request.save()
     audit(request, AuditEvent.Action.FORCE_REJECTED, actor=user, message=comment,
            data={"step": request.current_step_id})
+    send_on_commit(request_rejected, ApprovalRequest, request=request)
     return request

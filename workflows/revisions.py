@@ -33,11 +33,14 @@ def _requester(organisation_id: int, email: str) -> AbstractBaseUser | None:
 
 
 def revision_write(request: ApprovalRequest, content: RequestContent,
-                   document: DocumentContent) -> routing.RequestFacts:
+                   document: DocumentContent | None) -> routing.RequestFacts:
     """Store the revision's content: the request, its lines (all in one insert, their tracking in
-    another) and its document. Returns the facts the matrix routes on, from what was written."""
+    another) and its document (a bill pulled from an accounting system may come without one).
+    Returns the facts the matrix routes on, from what was written."""
     for name in CONTENT_FIELDS:
         setattr(request, name, getattr(content, name))
+    # What the accounting system changed after an earlier approval is answered by this revision.
+    request.external_change = {}
     request.requester = _requester(request.organisation_id, content.requester_email)
     request_convert(request)
     request.save()
@@ -51,6 +54,17 @@ def revision_write(request: ApprovalRequest, content: RequestContent,
     Tracking = RequestLine.tracking.through
     Tracking.objects.bulk_create(Tracking(requestline_id=row.pk, trackingoption_id=option.pk)
                                  for row, line in zip(rows, content.lines, strict=True) for option in line.tracking)
+    if document is not None:
+        _document_write(request, document)
+    return routing.RequestFacts(
+        total=request.routing_total, supplier_id=request.supplier_id, requester_id=request.requester_id,
+        budget=routing.BudgetStatuses(request, lines=content.lines),
+        lines=tuple(routing.LineFacts(line.account.pk if line.account else None,
+                                      line.tax_rate.pk if line.tax_rate else None,
+                                      frozenset(option.pk for option in line.tracking)) for line in content.lines))
+
+
+def _document_write(request: ApprovalRequest, document: DocumentContent) -> None:
     stored = RequestDocument(
         request=request,
         revision=request.revision,
@@ -62,9 +76,3 @@ def revision_write(request: ApprovalRequest, content: RequestContent,
     )
     stored.file.save(document.filename, ContentFile(document.data), save=False)
     stored.save()
-    return routing.RequestFacts(
-        total=request.routing_total, supplier_id=request.supplier_id, requester_id=request.requester_id,
-        budget=routing.BudgetStatuses(request, lines=content.lines),
-        lines=tuple(routing.LineFacts(line.account.pk if line.account else None,
-                                      line.tax_rate.pk if line.tax_rate else None,
-                                      frozenset(option.pk for option in line.tracking)) for line in content.lines))

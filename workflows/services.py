@@ -33,8 +33,8 @@ from workflows.models import (
 from approvalmax.core.signals import send_on_commit
 from workflows.duplicates import hold_for_review, possible_duplicates
 from workflows.revisions import revision_write
-from workflows.signals import request_approved
-from workflows.trail import person_label, requester_label, source_label
+from workflows.signals import request_approved, request_rejected
+from workflows.trail import changes_text, person_label, requester_label, source_label
 from workflows.trail import audit as _audit
 from workflows.trail import audit_together as _audit_together
 from workflows.working_time import step_due_at
@@ -211,7 +211,7 @@ def _start_workflow(request: ApprovalRequest, facts: routing.RequestFacts | None
 
 @transaction.atomic
 def request_create(
-    *, organisation: Organisation, content: RequestContent, document: DocumentContent
+    *, organisation: Organisation, content: RequestContent, document: DocumentContent | None
 ) -> ApprovalRequest:
     """A new request: bills start the organisation's workflow, bank transactions bypass it."""
     with _audit_together():
@@ -219,7 +219,7 @@ def request_create(
 
 
 def _request_create(*, organisation: Organisation, content: RequestContent,
-                    document: DocumentContent) -> ApprovalRequest:
+                    document: DocumentContent | None) -> ApprovalRequest:
     # Its state is set before the first save, so the new row is written once, not written and updated.
     request = ApprovalRequest(organisation=organisation)
     if content.kind == ApprovalRequest.Kind.SPEND_MONEY:
@@ -244,14 +244,24 @@ def _request_create(*, organisation: Organisation, content: RequestContent,
 
 @transaction.atomic
 def request_resubmit(
-    *, request_id: int, content: RequestContent, document: DocumentContent
+    *, request_id: int, content: RequestContent, document: DocumentContent | None,
+    changes: list[dict] | None = None, reopen: bool = False,
 ) -> ApprovalRequest:
-    """A changed or republished item: a new revision that starts the latest workflow again."""
+    """A changed or republished item: a new revision that starts the latest workflow again.
+    `changes` ({"field", "approved", "now"} each) say what changed, and those who approved the
+    revision before are told; `reopen` lets an approved or published request start again (its
+    bill changed in the accounting system and the organisation reopens such requests)."""
     request = _lock(request_id)
-    if request.state not in (*ApprovalRequest.OPEN_STATES, State.REJECTED, State.CANCELLED):
+    allowed = (*ApprovalRequest.OPEN_STATES, State.REJECTED, State.CANCELLED)
+    if reopen:
+        allowed += (State.APPROVED, State.PUBLISHED, State.PUBLISH_FAILED)
+    if request.state not in allowed:
         raise RequestLocked(f"The request is {request.get_state_display().lower()} and can no longer change.")
     previous = {"revision": request.revision, "state": request.state,
                 "total": str(request.total), "invoice_number": request.invoice_number}
+    approved_by = sorted(set(request.decisions.filter(
+        revision=request.revision, revoked_at__isnull=True,
+        outcome__in=[Decision.Outcome.APPROVED, Decision.Outcome.REVIEWED]).values_list("approver_id", flat=True)))
     request.revision += 1
     request.resubmit()
     request.workflow = workflow_for(organisation=request.organisation)
@@ -260,8 +270,8 @@ def request_resubmit(
     _audit(request, AuditEvent.Action.RESUBMITTED, actor_label=requester_label(request, content),
            message=f"From {source_label(content)}. Revision {request.revision} replaces revision {previous['revision']} "
            f"({previous['state'].replace('_', ' ')}). Workflow version {request.workflow.version}. "
-           f"{conversion_text(request)}".strip(),
-           data={"previous": previous})
+           f"{conversion_text(request)}".strip() + changes_text(changes),
+           data={"previous": previous, **({"changes": changes, "approved_by": approved_by} if changes else {})})
     _start_workflow(request, facts)
     hold_for_review(request)
     return request
@@ -340,6 +350,7 @@ def request_reject(*, request_id: int, user: AbstractBaseUser, comment: str,
     _record_decision(request, decider, Decision.Outcome.REJECTED, comment, via=via)
     request.reject()
     request.save()
+    send_on_commit(request_rejected, ApprovalRequest, request=request)
     return request
 
 
@@ -390,7 +401,7 @@ def request_return_to_review(*, request_id: int, user: AbstractBaseUser, comment
 
 
 @transaction.atomic
-def request_cancel(*, request_id: int, actor_label: str) -> ApprovalRequest:
+def request_cancel(*, request_id: int, actor_label: str, reason: str = "Withdrawn.") -> ApprovalRequest:
     request = _lock(request_id)
     if request.state == State.CANCELLED:
         return request
@@ -398,5 +409,5 @@ def request_cancel(*, request_id: int, actor_label: str) -> ApprovalRequest:
         raise RequestLocked(f"The request is {request.get_state_display().lower()} and cannot be withdrawn.")
     request.cancel()
     request.save()
-    _audit(request, AuditEvent.Action.CANCELLED, actor_label=actor_label, message="Withdrawn.")
+    _audit(request, AuditEvent.Action.CANCELLED, actor_label=actor_label, message=reason)
     return request

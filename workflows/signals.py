@@ -9,3 +9,7 @@ request_approved = Signal()
 
 # kwargs: request (ApprovalRequest), approved and with its audit report rendered: adapters publish it.
 request_ready_to_publish = Signal()
+
+# kwargs: request (ApprovalRequest), rejected (by its approvers or an administrator): an adapter
+# whose system holds the bill already (it was pulled from there) hands it back.
+request_rejected = Signal()

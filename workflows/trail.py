@@ -63,7 +63,8 @@ ANNOUNCED = {
     AuditEvent.Action.STEP_STARTED, AuditEvent.Action.FULLY_APPROVED, AuditEvent.Action.REJECTED,
     AuditEvent.Action.FORCE_REJECTED, AuditEvent.Action.CANCELLED, AuditEvent.Action.PUBLISHED,
     AuditEvent.Action.PUBLISH_FAILED, AuditEvent.Action.COMMENTED, AuditEvent.Action.ESCALATED,
-    AuditEvent.Action.HELD, AuditEvent.Action.HOLD_ENDED,
+    AuditEvent.Action.HELD, AuditEvent.Action.HOLD_ENDED, AuditEvent.Action.RESUBMITTED,
+    AuditEvent.Action.CHANGED_EXTERNALLY,
 }  # fmt: skip
 
 
@@ -86,3 +87,11 @@ def requester_label(request: ApprovalRequest, content: RequestContent) -> str:
 
 def source_label(content: RequestContent) -> str:
     return f"{content.source_system.title()} item {content.source_reference}"
+
+
+def changes_text(changes: list[dict] | None) -> str:
+    """" Changed: total 100.00 → 120.00; line 1 account 429 → 400." (empty without changes)."""
+    if not changes:
+        return ""
+    return " Changed: " + "; ".join(f"{c['field']} {c['approved'] or '(none)'} → {c['now'] or '(none)'}"
+                                    for c in changes) + "."

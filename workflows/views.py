@@ -117,6 +117,8 @@ def _render_detail(
         "accounting_name": accounting_name,
         "State": ApprovalRequest.State,
         "source_url": web_link(approval_request.source_url),
+        # A bill pulled from an accounting system for approval names that system as its source.
+        "pulled_from": accounting.system_named(approval_request.source_system),
         "preview": _preview(record.document),
         "duplicates": possible_duplicates(approval_request, history=history) if history is not None else [],
         "comments": selectors.request_comments(request=approval_request),

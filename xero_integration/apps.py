@@ -18,4 +18,6 @@ class XeroIntegrationConfig(AppConfig):
         audit_configuration(XeroConnection, organisation=lambda c: c.organisation_id, ignore=(
             "access_token", "refresh_token", "access_token_expires_at", "last_synced_at", "xero_timezone",
             "period_lock_date", "end_of_year_lock_date", "currencies", "connected_at", "paused_until",
-            "paused_problem", "publish_retry_at", "problem"))
+            "paused_problem", "publish_retry_at", "problem", "bills_synced_at", "bills_pulled_at", "pull_problem",
+            "pull_retry_ids"))
+        from xero_integration import receivers  # noqa: F401  (connects the engine's signals)

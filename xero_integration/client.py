@@ -170,7 +170,7 @@ class XeroAccounting:
 
     def _call(self, method: str, path: str, *, params=None, body: bytes | None = None,
               content_type: str = "application/json", idempotency_key: str | None = None,
-              extra_headers: dict | None = None) -> dict:
+              extra_headers: dict | None = None, raw: bool = False) -> dict:
         headers = dict(self.headers, **(extra_headers or {}))
         if body is not None:
             headers["Content-Type"] = content_type
@@ -188,6 +188,8 @@ class XeroAccounting:
         if response.status_code == 304:
             return {}
         raise_for_status(response)
+        if raw:
+            return response
         return response.json() if response.content else {}
 
     def _get_list(self, path: str, key: str, *, params=None, modified_since: datetime | None = None) -> list[dict]:
@@ -268,6 +270,32 @@ class XeroAccounting:
         if contact_id:
             params["ContactIDs"] = contact_id
         return self._find("Invoices", "Invoices", params=params, modified_since=modified_since)
+
+    def bills_page(self, *, page: int, page_size: int, statuses: str = "",
+                   modified_since: datetime | None = None) -> list[dict]:
+        """One page of supplier bills, with their lines (a list without `page` has none)."""
+        params = {"where": 'Type=="ACCPAY"', "page": page, "pageSize": page_size, "order": "UpdatedDateUTC"}
+        if statuses:
+            params["Statuses"] = statuses  # faster than a where on Status, says Xero
+        return self._get_list("Invoices", "Invoices", params=params, modified_since=modified_since)
+
+    def update_invoice(self, invoice_id: str, fields: dict, *, idempotency_key: str) -> dict:
+        """`POST /Invoices/{id}`: only the fields given change. Returns the invoice as Xero holds it now."""
+        body = self._call("POST", f"Invoices/{invoice_id}", params={"summarizeErrors": "false"},
+                          body=encode_json({"Invoices": [{"InvoiceID": invoice_id, **fields}]}),
+                          idempotency_key=idempotency_key)
+        element = (body.get("Invoices") or [{}])[0]
+        raise_element_errors(element)
+        return element
+
+    def invoice_history(self, invoice_id: str) -> list[dict]:
+        return self._call("GET", f"Invoices/{invoice_id}/History").get("HistoryRecords", [])
+
+    def attachments(self, *, endpoint: str, object_id: str) -> list[dict]:
+        return self._call("GET", f"{endpoint}/{object_id}/Attachments").get("Attachments", [])
+
+    def attachment_content(self, *, endpoint: str, object_id: str, attachment_id: str) -> bytes:
+        return self._call("GET", f"{endpoint}/{object_id}/Attachments/{attachment_id}", raw=True).content
 
     def find_bank_transactions(self, *, modified_since: datetime) -> list[dict]:
         return self._find("BankTransactions", "BankTransactions", params={}, modified_since=modified_since)

@@ -37,6 +37,17 @@ class XeroConnection(models.Model):
     paused_problem = models.CharField(max_length=20, blank=True)
     # Publishing was postponed (a retry is scheduled then): the stuck-publish sweep waits for it.
     publish_retry_at = models.DateTimeField(null=True, blank=True)
+    # Bills awaiting approval in Xero (Dext published them there) are pulled in as requests
+    # (services.pulling): whether, up to when, and why one could not be.
+    pull_bills = models.BooleanField("Pull bills awaiting approval in Xero", default=True)
+    bills_pulled_at = models.DateTimeField(null=True, blank=True)
+    pull_problem = models.TextField(blank=True)
+    # Bills that named master data not synced yet: fetched again by id at the next pull.
+    pull_retry_ids = models.JSONField(default=list, blank=True)
+    # A rejected pulled bill goes back to draft in Xero, its number prefixed with this (if any).
+    rejected_prefix = models.CharField("Prefix for rejected bills' numbers", max_length=20, blank=True)
+    # A pulled bill changed in Xero after approval is flagged; with this, it is also approved again.
+    reopen_changed_bills = models.BooleanField("Reopen approved bills changed in Xero", default=False)
 
     def __str__(self) -> str:
         return f"{self.organisation} → {self.tenant_name}"
@@ -68,6 +79,8 @@ class XeroPublication(models.Model):
     allocation_id = models.UUIDField(null=True, blank=True)
     allocation_note = models.TextField(blank=True)
     document_attached = models.BooleanField(default=False)
+    # A pulled bill's revision is authorised in Xero (create_sent_at: when that was first sent).
+    authorised = models.BooleanField(default=False)
     report_attached = models.BooleanField(default=False)
     # Rendered once: a retry must send the very same bytes under the same Idempotency-Key.
     audit_report = models.FileField(upload_to="audit-reports/%Y/%m/", blank=True, max_length=300)
@@ -80,3 +93,23 @@ class XeroPublication(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["request", "revision"], name="one_publication_per_revision")]
+
+
+class XeroPulledBill(models.Model):
+    """A bill awaiting approval in Xero, pulled in as a request. `snapshot` is what Xero held when
+    the request's current revision was pulled, `approved` what it held once we authorised it
+    (both in `services.pulled_content`'s plain form), so that a change in Xero is noticed."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    invoice_id = models.UUIDField()
+    request = models.OneToOneField("workflows.ApprovalRequest", on_delete=models.CASCADE, related_name="xero_bill")
+    status = models.CharField(max_length=12)
+    updated_utc = models.CharField(max_length=40, blank=True)  # Xero's UpdatedDateUTC, as it came
+    snapshot = models.JSONField(default=dict)
+    approved = models.JSONField(default=dict, blank=True)
+    # Line ids of the snapshot, in order: an approver's coding edit updates those lines in place.
+    line_item_ids = models.JSONField(default=list, blank=True)
+    returned_revision = models.PositiveIntegerField(null=True, blank=True)  # sent back to draft on rejection
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["organisation", "invoice_id"], name="one_request_per_xero_bill")]

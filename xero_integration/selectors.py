@@ -23,9 +23,16 @@ def connected_organisation_ids() -> list[int]:
                 .values_list("organisation_id", flat=True))
 
 
-def organisation_ids_for_tenants(*, tenant_ids: set[str]) -> list[int]:
-    return list(XeroConnection.objects.filter(tenant_id__in=tenant_ids, status=XeroConnection.Status.CONNECTED)
+def organisations_pulling_bills() -> list[int]:
+    return list(XeroConnection.objects.filter(status=XeroConnection.Status.CONNECTED, pull_bills=True)
                 .values_list("organisation_id", flat=True))
+
+
+def organisation_ids_for_tenants(*, tenant_ids: set[str], pulling_bills: bool = False) -> list[int]:
+    connections = XeroConnection.objects.filter(tenant_id__in=tenant_ids, status=XeroConnection.Status.CONNECTED)
+    if pulling_bills:
+        connections = connections.filter(pull_bills=True)
+    return list(connections.values_list("organisation_id", flat=True))
 
 
 def organisations_due_for_daily_sync(*, now: datetime | None = None) -> list[int]:

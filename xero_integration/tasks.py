@@ -132,3 +132,44 @@ def incremental_master_data_sync() -> int:
     for organisation_id in organisation_ids:
         sync_master_data.delay(organisation_id, incremental=True)
     return len(organisation_ids)
+
+
+@shared_task(bind=True, name="xero.pull_bills", max_retries=6, acks_late=True, soft_time_limit=240, time_limit=300)
+def pull_bills(self, organisation_id: int) -> None:
+    """Bills awaiting approval in Xero, and what changed in those already pulled."""
+    from approvalmax.core.locks import LockTimeout
+    from xero_integration.services.pulling import bills_pull
+
+    try:
+        bills_pull(organisation_id=organisation_id)
+    except XeroNotConnected:
+        logger.info("Organisation %s is not connected to Xero; nothing to pull.", organisation_id)
+    except (XeroUnavailable, XeroRateLimited, LockTimeout) as exc:
+        raise self.retry(exc=exc, countdown=_retry_delay(self, exc))
+
+
+@shared_task(name="xero.pull_bills_everywhere", soft_time_limit=60, time_limit=120)
+def pull_bills_everywhere() -> int:
+    """Run every few minutes by beat: the safety net under Xero's webhooks."""
+    from xero_integration.selectors import organisations_pulling_bills
+
+    organisation_ids = organisations_pulling_bills()
+    for organisation_id in organisation_ids:
+        pull_bills.delay(organisation_id)
+    return len(organisation_ids)
+
+
+@shared_task(bind=True, name="xero.return_rejected_bill", max_retries=8, acks_late=True,
+             soft_time_limit=120, time_limit=180)
+def return_rejected_bill(self, request_id: int) -> None:
+    """A pulled bill rejected here goes back to draft in Xero."""
+    from approvalmax.core.locks import LockTimeout
+    from xero_integration.services.authorising import pulled_bill_return
+
+    try:
+        pulled_bill_return(request_id=request_id)
+    except XeroNotConnected:
+        logger.warning("Request %s was rejected, but Xero is not connected: the bill stays awaiting approval there.",
+                       request_id)
+    except (XeroUnavailable, XeroRateLimited, XeroAuthError, LockTimeout) as exc:
+        raise self.retry(exc=exc, countdown=_retry_delay(self, exc))

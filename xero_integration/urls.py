@@ -12,4 +12,6 @@ urlpatterns = [
     path("<slug:slug>/choose/", views.choose_tenant, name="choose"),
     path("<slug:slug>/disconnect/", views.disconnect, name="disconnect"),
     path("<slug:slug>/sync/", views.sync_now, name="sync"),
+    path("<slug:slug>/pull/", views.pull_now, name="pull"),
+    path("<slug:slug>/pull-settings/", views.pull_settings, name="pull_settings"),
 ]

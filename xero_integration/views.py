@@ -22,6 +22,7 @@ from approvalmax.core.views import accounting_disconnect
 from workflows.selectors import approved_waiting_count
 from xero_integration.client import XeroIdentity
 from xero_integration.exceptions import XeroError
+from xero_integration.forms import PullSettingsForm
 from xero_integration.selectors import (
     organisation_ids_for_tenants,
     xero_connection_for,
@@ -35,9 +36,10 @@ from xero_integration.services.connection import (
     xero_pending_grant_choose,
     xero_pending_grant_create,
     xero_pending_grant_for,
+    xero_pull_settings_set,
 )
 from xero_integration.system import KEY
-from xero_integration.tasks import sync_master_data
+from xero_integration.tasks import pull_bills, sync_master_data
 from xero_integration.timezones import iana_name
 
 logger = logging.getLogger(__name__)
@@ -61,6 +63,7 @@ def connection_page(request, slug):
     return render(request, "xero_integration/connection.html", {
         "organisation": organisation,
         "connection": connection,
+        "pull_form": PullSettingsForm(instance=connection) if connection else None,
         "paused_until": xero_publishing_paused_until(connection=connection) if connection else None,
         "time_zone_name": iana_name(connection.xero_timezone) if connection else "",
     })
@@ -148,6 +151,37 @@ def sync_now(request, slug):
 
 
 
+@login_required
+@require_POST
+def pull_settings(request, slug):
+    organisation = _administered(request, slug)
+    connection = xero_connection_for(organisation=organisation)
+    if connection is None:
+        messages.error(request, "Connect Xero first.")
+        return redirect("xero:connection", slug=organisation.slug)
+    form = PullSettingsForm(request.POST, instance=connection)
+    if not form.is_valid():
+        return render(request, "xero_integration/connection.html", {
+            "organisation": organisation, "connection": connection, "pull_form": form,
+            "time_zone_name": iana_name(connection.xero_timezone)}, status=400)
+    xero_pull_settings_set(organisation=organisation, **form.cleaned_data)
+    messages.success(request, "The settings for bills awaiting approval in Xero are saved.")
+    return redirect("xero:connection", slug=organisation.slug)
+
+
+@login_required
+@require_POST
+def pull_now(request, slug):
+    organisation = _administered(request, slug)
+    connection = xero_connection_for(organisation=organisation)
+    if connection is None or not connection.pull_bills:
+        messages.error(request, "Pulling bills from Xero is off for this organisation: turn it on first.")
+        return redirect("xero:connection", slug=organisation.slug)
+    pull_bills.delay(organisation.pk)
+    messages.success(request, "Bills awaiting approval in Xero are being pulled.")
+    return redirect("xero:connection", slug=organisation.slug)
+
+
 # Xero events about these resources can change master data that requests are coded with.
 MASTER_DATA_EVENTS = {"CONTACT"}
 
@@ -160,10 +194,10 @@ def _signature_ok(request) -> bool:
     return hmac.compare_digest(expected, request.headers.get("x-xero-signature", ""))
 
 
-def _tenant_ids(events: list) -> set[str]:
+def _tenant_ids(events: list, categories: set[str]) -> set[str]:
     tenants = set()
     for event in events:
-        if isinstance(event, dict) and event.get("eventCategory") in MASTER_DATA_EVENTS:
+        if isinstance(event, dict) and event.get("eventCategory") in categories:
             try:
                 tenants.add(str(uuid.UUID(str(event.get("tenantId")))))
             except ValueError:
@@ -175,7 +209,8 @@ def _tenant_ids(events: list) -> set[str]:
 @require_POST
 def webhooks(request):
     """Xero's webhooks: 401 for a bad signature, 200 with an empty body otherwise (which also answers
-    Xero's intent-to-receive check). Events carry no data: they trigger an incremental sync."""
+    Xero's intent-to-receive check). Events carry no data: they trigger an incremental sync, or
+    for bills (`INVOICE`) an incremental pull."""
     if not _signature_ok(request):
         return HttpResponse(status=401)
     try:
@@ -185,6 +220,10 @@ def webhooks(request):
     if not isinstance(body, dict) or not isinstance(body.get("events", []), list):
         return HttpResponse("The body is not a webhook payload.", status=400, content_type="text/plain")
     events = body.get("events") or []
-    for organisation_id in organisation_ids_for_tenants(tenant_ids=_tenant_ids(events)):
+    for organisation_id in organisation_ids_for_tenants(tenant_ids=_tenant_ids(events, MASTER_DATA_EVENTS)):
         sync_master_data.delay(organisation_id, incremental=True)
+    # A bill changed: one incremental pull per tenant, however many events name its bills.
+    for organisation_id in organisation_ids_for_tenants(tenant_ids=_tenant_ids(events, {"INVOICE"}),
+                                                        pulling_bills=True):
+        pull_bills.delay(organisation_id)
     return HttpResponse(status=200)

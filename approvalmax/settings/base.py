@@ -235,6 +235,8 @@ CELERY_TASK_ROUTES = {
     "quickbooks.*sync*": {"queue": "sync"},
     "workflows.render_audit_report": {"queue": "reports"},
     "xero.*sync*": {"queue": "sync"},
+    "xero.pull_*": {"queue": "sync"},
+    "xero.return_rejected_bill": {"queue": "publishing"},
     "dext.push_*": {"queue": "sync"},
     "budgets.*": {"queue": "sync"},
     "currencies.*": {"queue": "sync"},

@@ -89,6 +89,7 @@ class AuditEvent(ChainedRecord):
         HELD = "held", "Put on hold"
         HOLD_ENDED = "hold_ended", "Back from hold"
         CREDIT_ALLOCATED = "credit_allocated", "Credit allocation chosen"
+        CHANGED_EXTERNALLY = "changed_outside", "Changed in the accounting system"
 
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
     request = models.ForeignKey(ApprovalRequest, on_delete=models.PROTECT, related_name="audit_events")

@@ -115,6 +115,9 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
     external_id = models.CharField(max_length=100, blank=True)
     external_url = models.URLField(max_length=1000, blank=True)
     publish_error = models.TextField(blank=True)
+    # The accounting system's bill no longer matches what was approved, or was approved there
+    # directly: {"kind", "system", "at", "differences": [{"field", "approved", "now"}]}.
+    external_change = models.JSONField(default=dict, blank=True)
     # A credit note's open bill of the same supplier, chosen by an approver: publishing allocates
     # as much of the credit to it as the bill still owes.
     credit_for = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="credits",
@@ -218,7 +221,8 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
-        source=[*OPEN_STATES, State.REJECTED, State.CANCELLED],
+        # Approved ones only when the accounting system's bill changed and the organisation reopens them.
+        source=[*OPEN_STATES, State.REJECTED, State.CANCELLED, State.APPROVED, State.PUBLISHED, State.PUBLISH_FAILED],
         target=State.ON_APPROVAL,
         permission=_is_system,
     )

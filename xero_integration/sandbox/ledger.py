@@ -11,6 +11,7 @@ from xero_integration.sandbox.models import (
     Attachment,
     BankTransaction,
     Contact,
+    HistoryRecord,
     Invoice,
     LineItem,
     Organisation,
@@ -25,7 +26,14 @@ from xero_integration.sandbox.clean import (
     ValidationFailed,
 )
 
+from xero_integration.sandbox.webhooks import document_changed
+
 MAX_ATTACHMENTS = 10
+# The sandbox's own names for who made a change through the API or on its pages.
+API_USER = "ApprovalMax (API)"
+# What Xero's history says of a document moved to a status.
+STATUS_CHANGES = {"SUBMITTED": "Submitted", "AUTHORISED": "Approved", "DELETED": "Deleted", "VOIDED": "Voided",
+                  "DRAFT": "Edited"}
 _CLOSED_STATUSES = ("VOIDED", "DELETED")
 
 
@@ -44,7 +52,18 @@ def contact_update(*, contact: Contact, data: dict) -> Contact:
     return contact
 
 
-def invoice_create(*, organisation: Organisation, clean: CleanInvoice) -> Invoice:
+def _history(invoice: Invoice, changes: str, user: str) -> None:
+    HistoryRecord.objects.create(invoice=invoice, changes=changes, user=user, details=(
+        f"{invoice.type} {invoice.invoice_number or '(no number)'} to {invoice.contact.name} for "
+        f"{invoice.total} {invoice.currency_code}, {invoice.status.lower()}."))
+
+
+def _announce(invoice: Invoice, *, created: bool) -> None:
+    category = "CREDITNOTE" if invoice.type in CREDIT_NOTE_TYPES else "INVOICE"
+    document_changed(tenant_id=invoice.organisation_id, category=category, resource_id=invoice.pk, created=created)
+
+
+def invoice_create(*, organisation: Organisation, clean: CleanInvoice, user: str = API_USER) -> Invoice:
     with transaction.atomic():
         contact = _contact_for(organisation, clean.contact)
         invoice = Invoice(organisation=organisation, contact=contact)
@@ -55,22 +74,27 @@ def invoice_create(*, organisation: Organisation, clean: CleanInvoice) -> Invoic
         invoice.save()
         _lines_create(clean.lines, invoice=invoice)
         _mark_contact_role(contact, clean.type)
+        _history(invoice, "Created", user)
+        _announce(invoice, created=True)
     return invoice
 
 
-def invoice_update(*, invoice: Invoice, clean: CleanInvoice) -> Invoice:
+def invoice_update(*, invoice: Invoice, clean: CleanInvoice, user: str = API_USER) -> Invoice:
     with transaction.atomic():
         locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
         if locked.payments.exists() or locked.credit_allocations.exists() or locked.allocations_given.exists():
             raise ValidationFailed(
                 ["This document cannot be edited as it has a payment or credit note allocated to it."]
             )
+        before = locked.status
         locked.contact = _contact_for(locked.organisation, clean.contact)
         _invoice_fill(locked, clean)
         locked.save()
         locked.line_items.all().delete()
         _lines_create(clean.lines, invoice=locked)
         _mark_contact_role(locked.contact, clean.type)
+        _history(locked, STATUS_CHANGES.get(locked.status, "Edited") if locked.status != before else "Edited", user)
+        _announce(locked, created=False)
     return locked
 
 

@@ -380,3 +380,16 @@ from xero_integration.sandbox.gateway_models import (  # noqa: E402, F401
     RateCounter,
     RefreshToken,
 )
+
+
+class HistoryRecord(models.Model):
+    """A line of `GET /Invoices/{id}/History`: what changed, by whom, when."""
+
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="history")
+    changes = models.CharField(max_length=50)
+    details = models.TextField(blank=True)
+    user = models.CharField(max_length=255)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]

@@ -3,7 +3,7 @@
 from django.urls import path, re_path
 
 from approvalmax.core.decorators import member_required
-from xero_integration.sandbox import accounting, budgets, credit_notes, identity, pages
+from xero_integration.sandbox import accounting, bill_pages, budgets, credit_notes, history, identity, pages
 
 app_name = "xero_sandbox"
 
@@ -30,6 +30,9 @@ urlpatterns = [
     # Pages need a member; the OAuth and API endpoints authenticate as Xero's do.
     path("", member_required(pages.home), name="home"),
     path("organisations/<uuid:tenant_id>/bills/<uuid:invoice_id>/", member_required(pages.bill), name="bill"),
+    path("organisations/<uuid:tenant_id>/bills/new/", member_required(bill_pages.bill_new), name="bill_new"),
+    path("organisations/<uuid:tenant_id>/bills/<uuid:invoice_id>/edit/", member_required(bill_pages.bill_edit),
+         name="bill_edit"),
     path("attachments/<uuid:attachment_id>/", member_required(pages.attachment), name="attachment"),
     path("identity/connect/authorize", member_required(identity.authorize), name="authorize"),
     path("identity/connect/token", identity.token, name="token"),
@@ -45,6 +48,8 @@ urlpatterns = [
     _api(rf"{_any_case('Contacts')}/(?P<contact_id>[^/]+)", accounting.contact, "contact"),
     _api(_any_case("Invoices"), accounting.invoices, "invoices"),
     _api(rf"{_any_case('Invoices')}/(?P<invoice_id>[^/]+)", accounting.invoice, "invoice"),
+    _api(rf"{_any_case('Invoices')}/(?P<invoice_id>[^/]+)/{_any_case('History')}", history.invoice_history,
+         "invoice-history"),
     *_attachments("Invoices"),
     _api(_any_case("CreditNotes"), credit_notes.credit_notes, "credit-notes"),
     _api(rf"{_any_case('CreditNotes')}/(?P<credit_note_id>[^/]+)", credit_notes.credit_note, "credit-note"),

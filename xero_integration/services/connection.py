@@ -185,3 +185,13 @@ def _tell_administrators_to_reconnect(connection: XeroConnection) -> None:
     organisation = connection.organisation
     reconnect_alert(organisation=organisation, topic=f"xero-reconnect-{connection.pk}", system_name="Xero",
                     connection_url=settings.PUBLIC_BASE_URL + reverse("xero:connection", args=[organisation.slug]))
+
+
+@transaction.atomic
+def xero_pull_settings_set(*, organisation: Organisation, pull_bills: bool, rejected_prefix: str,
+                           reopen_changed_bills: bool) -> XeroConnection:
+    connection = XeroConnection.objects.select_for_update().get(organisation=organisation)
+    connection.pull_bills, connection.rejected_prefix = pull_bills, rejected_prefix
+    connection.reopen_changed_bills = reopen_changed_bills
+    connection.save(update_fields=["pull_bills", "rejected_prefix", "reopen_changed_bills"])
+    return connection

@@ -30,6 +30,7 @@ from xero_integration.exceptions import XeroNotConnected, XeroValidationError
 from xero_integration.messages import publish_error_text
 from xero_integration.models import XeroConnection, XeroPublication
 from xero_integration.services import steps
+from xero_integration.services.authorising import is_pulled, pulled_bill_publish
 from xero_integration.services.credit_notes import credit_note_publish
 from xero_integration.services.connection import accounting_for
 from xero_integration.system import KEY as SYSTEM
@@ -207,7 +208,8 @@ def _publish_together(client: XeroAccounting, connection: XeroConnection, reques
     Spend-money transactions and credit notes one by one."""
     with transaction.atomic():
         items = [(r, XeroPublication.objects.get_or_create(request=r, revision=r.revision)[0]) for r in requests]
-    bills = [(r, p) for r, p in items if r.kind == ApprovalRequest.Kind.BILL]
+    # Bills pulled from Xero are there already: they are authorised, not created.
+    bills = [(r, p) for r, p in items if r.kind == ApprovalRequest.Kind.BILL and not is_pulled(r)]
     refused = _bills_create(client, bills)
     credits = [(r, p) for r, p in items if r.is_credit_note and p.credit_note_id is None]
     contact_ids = _contacts_create(client, credits) if credits else {}
@@ -219,6 +221,8 @@ def _publish_together(client: XeroAccounting, connection: XeroConnection, reques
                 external_id, url, note = _publish_spend_money(client, request, publication)
                 outcomes.request_mark_published(request_id=request.pk, external_system=SYSTEM,
                                                          external_id=external_id, external_url=url, message=note)
+            elif is_pulled(request):
+                pulled_bill_publish(client, connection, request, publication)
             elif request.is_credit_note:
                 credit_note_publish(client, connection, request, publication, contact_ids.get(request.supplier_name))
             else:
