@@ -25,6 +25,7 @@ def queued(monkeypatch, settings):
     settings.XERO_WEBHOOK_KEY = KEY
     sent = []
     monkeypatch.setattr(views.sync_master_data, "delay", lambda *args, **kwargs: sent.append((args, kwargs)))
+    monkeypatch.setattr(views.pull_bills, "delay", lambda *args: sent.append(("pull", args)))
     return sent
 
 
@@ -69,10 +70,26 @@ def test_without_a_configured_key_nothing_is_trusted(client, queued, settings, t
 def test_contact_events_trigger_one_incremental_sync_per_tenant(client, queued, tenant):
     tenant_id, organisation_id = tenant
     payload = {"events": [_event(tenant_id), _event(tenant_id), _event(str(uuid.uuid4())),
-                          _event(tenant_id, "INVOICE"), {"tenantId": "not-a-guid", "eventCategory": "CONTACT"}]}
+                          {"tenantId": "not-a-guid", "eventCategory": "CONTACT"}]}
 
     assert _post(client, payload).status_code == 200
     assert queued == [((organisation_id,), {"incremental": True})]
+
+
+def test_invoice_events_trigger_one_pull_of_bills_per_tenant(client, queued, tenant):
+    tenant_id, organisation_id = tenant
+    payload = {"events": [_event(tenant_id, "INVOICE"), _event(tenant_id, "INVOICE"), _event(str(uuid.uuid4()), "INVOICE")]}
+
+    assert _post(client, payload).status_code == 200
+    assert queued == [("pull", (organisation_id,))]
+
+
+def test_invoice_events_pull_nothing_where_pulling_is_off(client, queued, tenant):
+    tenant_id, organisation_id = tenant
+    XeroConnection.objects.filter(organisation_id=organisation_id).update(pull_bills=False)
+
+    assert _post(client, {"events": [_event(tenant_id, "INVOICE")]}).status_code == 200
+    assert queued == []
 
 
 @pytest.mark.parametrize("body", [b"not json", b"[" * 100_000 + b"]" * 100_000,

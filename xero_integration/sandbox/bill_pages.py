@@ -3,6 +3,7 @@ its document), and someone editing a bill in Xero's web app. Both go through Xer
 send its webhooks, like any change."""
 
 import uuid
+from decimal import Decimal
 
 from django.contrib import messages
 from django.db import transaction
@@ -33,7 +34,7 @@ def bill_new(request: HttpRequest, tenant_id: uuid.UUID) -> HttpResponse:
             clean = validate_invoice({
                 "Type": "ACCPAY", "Contact": {"ContactID": data["contact"].pk}, "Date": data["date"],
                 "DueDate": data["due_date"], "InvoiceNumber": data["invoice_number"], "Status": "SUBMITTED",
-                "LineAmountTypes": "Exclusive", "LineItems": [form.line()]}, load_chart(organisation), unit_dp=2)
+                "LineAmountTypes": "Exclusive", "LineItems": [{"Quantity": Decimal(1), **form.line()}]}, load_chart(organisation), unit_dp=2)
         except ValidationFailed as failed:
             form.add_error(None, " ".join(failed.messages))
         else:

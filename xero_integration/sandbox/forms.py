@@ -16,7 +16,7 @@ class BillLineForm(forms.Form):
     account = forms.ModelChoiceField(queryset=Account.objects.none(), to_field_name="code")
     tax_type = forms.ModelChoiceField(label="Tax rate", queryset=TaxRate.objects.none(), to_field_name="tax_type",
                                       required=False)
-    unit_amount = forms.DecimalField(label="Amount (excluding tax)", min_value=Decimal("0.01"), decimal_places=2,
+    unit_amount = forms.DecimalField(label="Unit amount (excluding tax)", min_value=Decimal("0.01"), decimal_places=2,
                                      max_digits=14)
 
     def __init__(self, *args, organisation: Organisation, **kwargs) -> None:
@@ -27,7 +27,7 @@ class BillLineForm(forms.Form):
 
     def line(self, tracking: list | None = None) -> dict:
         data = self.cleaned_data
-        return {"Description": data["description"], "Quantity": Decimal(1), "UnitAmount": data["unit_amount"],
+        return {"Description": data["description"], "UnitAmount": data["unit_amount"],
                 "AccountCode": data["account"].code, "TaxType": data["tax_type"].tax_type if data["tax_type"] else None,
                 "Tracking": tracking or []}
 
