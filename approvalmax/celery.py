@@ -26,7 +26,7 @@ app.conf.beat_schedule = {
     "xero-pull-bills": {
         # Bills awaiting approval in Xero: the safety net under its INVOICE webhooks.
         "task": "xero.pull_bills_everywhere",
-        "schedule": timedelta(minutes=3),
+        "schedule": timedelta(seconds=float(os.environ.get("XERO_PULL_SECONDS", "180"))),
     },
     "xero-publish-sweep": {
         # Approved requests that no live publisher holds (a worker died, a message was lost).

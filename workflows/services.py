@@ -263,7 +263,7 @@ def request_resubmit(
         revision=request.revision, revoked_at__isnull=True,
         outcome__in=[Decision.Outcome.APPROVED, Decision.Outcome.REVIEWED]).values_list("approver_id", flat=True)))
     request.revision += 1
-    request.resubmit()
+    request.reopen() if request.state in (State.APPROVED, State.PUBLISHED, State.PUBLISH_FAILED) else request.resubmit()
     request.workflow = workflow_for(organisation=request.organisation)
     request.current_step = None
     facts = revision_write(request, content, document)

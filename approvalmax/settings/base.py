@@ -317,6 +317,8 @@ XERO_RATE_TIME_SCALE = env.float("XERO_RATE_TIME_SCALE", default=1.0)
 XERO_HTTP_TIMEOUT = env.float("XERO_HTTP_TIMEOUT", default=30.0)
 # Webhooks are refused until the key Xero shows for the app's webhook is set.
 XERO_WEBHOOK_KEY = env("XERO_WEBHOOK_KEY", default="")
+# Where the Xero stand-in delivers its webhooks; empty: this deployment's /xero/webhooks/.
+XERO_SANDBOX_WEBHOOK_URL = env("XERO_SANDBOX_WEBHOOK_URL", default="")
 # How long a call may wait for the tenant's rate budget before the task retries later instead.
 XERO_RATE_MAX_WAIT = env.float("XERO_RATE_MAX_WAIT", default=75.0)
 # The publisher waits less: past this it hands its worker to another tenant and runs again when

@@ -228,6 +228,22 @@ def test_resubmit_of_an_approved_request_is_refused(create_request, master_data,
     assert reload(request).revision == 1
 
 
+def test_an_approved_request_whose_bill_changed_elsewhere_reopens_at_step_one_when_asked(
+        create_request, master_data, approver):
+    request = create_request()
+    services.request_approve(request_id=request.pk, user=approver)
+    changes = [{"field": "Total", "approved": "54", "now": "60"}]
+
+    services.request_resubmit(request_id=request.pk, content=bill_content(master_data), document=pdf_document(),
+                              changes=changes, reopen=True)
+
+    request = reload(request)
+    assert (request.state, request.revision, request.current_step.position) == (State.ON_APPROVAL, 2, 1)
+    event = AuditEvent.objects.get(request=request, action=Action.RESUBMITTED)
+    assert event.data["changes"] == changes and event.data["approved_by"] == [approver.pk]
+    assert "Changed: Total 54 → 60." in event.message
+
+
 def test_cancel_withdraws_a_request_on_approval(create_request, approver):
     request = create_request()
 

@@ -81,6 +81,8 @@ def test_an_approver_who_approved_this_revision_is_no_longer_current(create_requ
         ("cancel", State.PUBLISHED),
         ("resubmit", State.APPROVED),
         ("resubmit", State.PUBLISHED),
+        ("reopen", State.ON_APPROVAL),
+        ("reopen", State.REJECTED),
         ("mark_published", State.ON_APPROVAL),
         ("mark_publish_failed", State.PUBLISHED),
     ],

@@ -221,12 +221,17 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
 
     @transition(
         field=state,
-        # Approved ones only when the accounting system's bill changed and the organisation reopens them.
-        source=[*OPEN_STATES, State.REJECTED, State.CANCELLED, State.APPROVED, State.PUBLISHED, State.PUBLISH_FAILED],
+        source=[*OPEN_STATES, State.REJECTED, State.CANCELLED],
         target=State.ON_APPROVAL,
         permission=_is_system,
     )
     def resubmit(self) -> None:
+        pass
+
+    # The accounting system's bill changed after approval, and the organisation approves such bills again.
+    @transition(field=state, source=[State.APPROVED, State.PUBLISHED, State.PUBLISH_FAILED], target=State.ON_APPROVAL,
+                permission=_is_system)
+    def reopen(self) -> None:
         pass
 
     @transition(field=state, source=State.APPROVED, target=State.PUBLISHED, permission=_is_system)

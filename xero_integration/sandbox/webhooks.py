@@ -23,7 +23,7 @@ ATTEMPTS = 3
 
 
 def delivery_url() -> str:
-    return getattr(settings, "XERO_SANDBOX_WEBHOOK_URL", "") or (
+    return settings.XERO_SANDBOX_WEBHOOK_URL or (
         settings.PUBLIC_BASE_URL.rstrip("/") + reverse("xero:webhooks"))
 
 
