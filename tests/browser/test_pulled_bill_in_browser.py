@@ -59,7 +59,7 @@ def test_a_bill_published_into_xero_for_approval_is_approved_here_with_its_origi
     expect(page.get_by_role("heading", name="Bill DX-501 from Acme Supplies Ltd")).to_be_visible()
     expect(page.get_by_role("link", name="Download the original, DX-501.pdf")).to_be_visible()
     expect(page.locator("#document img").first).to_be_visible()
-    expect(page.get_by_role("link", name="The bill in Xero")).to_be_visible()
+    expect(page.get_by_role("link", name="The bill in Xero", exact=True)).to_be_visible()
     page.get_by_role("button", name="Approve", exact=True).click()
 
     expect(page.locator(".status-panel")).to_contain_text("Published", timeout=60_000)
