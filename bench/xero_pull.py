@@ -107,8 +107,10 @@ def _figures(label: str, seconds: list[float], reference: float) -> None:
 
 def main(bills: int, period: float) -> None:
     relay = Relay()
+    # The bench plays Dext too, whose calls Xero counts against Dext's own app: the sandbox lets
+    # the tenant take more than our app's 60 a minute, which our client still keeps to.
     env = stack.prepare(XERO_WEBHOOK_KEY=WEBHOOK_KEY, XERO_SANDBOX_WEBHOOK_URL=relay.url,
-                        XERO_PULL_SECONDS=str(period))
+                        XERO_PULL_SECONDS=str(period), XERO_SANDBOX_CALLS_PER_MINUTE="600")
     relay.target = f"{env['PUBLIC_BASE_URL']}/xero/webhooks/"
     from approvalmax.core.models import Organisation
     from tenants import connected_organisations

@@ -152,6 +152,15 @@ class RequestRecord:
         return [assignment.approver for assignment in self.assignments]
 
     @property
+    def revision_changes(self) -> list[dict]:
+        """What changed at the source since the revision before this one, field by field, when the
+        source said (a bill changed in the accounting system while on approval)."""
+        for event in reversed(self.audit_events):
+            if event.action == AuditEvent.Action.RESUBMITTED and event.revision == self.request.revision:
+                return event.data.get("changes", [])
+        return []
+
+    @property
     def waiting(self) -> set[int]:
         """`current_approver_ids()`, from what the record read."""
         return {person.pk for person in self.waiting_for}

@@ -9,6 +9,10 @@ from workflows.models import ApprovalRequest
 from xero_integration.models import XeroConnection
 
 
+class WorkerKilled(BaseException):
+    """Stands for SIGKILL: nothing after it runs, not even `except Exception` blocks."""
+
+
 def synced_master_data(organisation) -> dict:
     """The tests' usual master-data names, looked up among what the sync brought from the sandbox."""
     return {

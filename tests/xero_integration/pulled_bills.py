@@ -7,6 +7,7 @@ import requests
 
 from tests.builders import MINIMAL_PDF
 from tests.xero_integration.helpers import SandboxReader
+from workflows import services as engine
 from workflows.models import ApprovalRequest
 from xero_integration.models import XeroPulledBill
 
@@ -50,3 +51,23 @@ class SandboxWriter(SandboxReader):
 
 def pulled_request(invoice_id: str) -> ApprovalRequest:
     return XeroPulledBill.objects.select_related("request").get(invoice_id=invoice_id).request
+
+
+def first_approver(request):
+    """The demo workflow's first approver (its one step waits for any one of two)."""
+    return request.workflow.steps.get().approvers.order_by("pk").first()
+
+
+def approve(request, capture) -> None:
+    """The request approved by its first approver, which approves it fully."""
+    with capture(execute=False):
+        engine.request_approve(request_id=request.pk, user=first_approver(request))
+    request.refresh_from_db()
+    assert request.state == ApprovalRequest.State.APPROVED
+
+
+def line_changed(xero, bill, **changes) -> dict:
+    """The bill's first line as someone in Xero would send it back, changed."""
+    line = xero.invoice(bill["InvoiceID"])["LineItems"][0]
+    kept = {k: line[k] for k in ("LineItemID", "Description", "Quantity", "UnitAmount", "AccountCode", "TaxType")}
+    return {**kept, "Tracking": [{"Name": t["Name"], "Option": t["Option"]} for t in line["Tracking"]], **changes}

@@ -4,7 +4,8 @@ any fault; rejection sends it back to draft, and submitting it again in Xero sta
 
 import pytest
 
-from tests.xero_integration.pulled_bills import SandboxWriter, pulled_request
+from tests.xero_integration.helpers import WorkerKilled
+from tests.xero_integration.pulled_bills import approve, first_approver, line_changed, pulled_request
 from workflows import services as engine
 from workflows.editing import request_line_edit
 from workflows.models import ApprovalRequest, AuditEvent
@@ -16,38 +17,9 @@ from xero_integration.sandbox.faults import fault_arm
 from xero_integration.sandbox.models import Fault
 from xero_integration.services.authorising import pulled_bill_return
 from xero_integration.services.publishing import tenant_publish
-from xero_integration.services.pulling import bills_pull
 
 pytestmark = pytest.mark.django_db(transaction=True)
 State = ApprovalRequest.State
-
-
-class WorkerKilled(BaseException):
-    """Stands for SIGKILL: nothing after it runs, not even `except Exception` blocks."""
-
-
-@pytest.fixture
-def xero(settings, connected_organisation):
-    return SandboxWriter(settings, connected_organisation)
-
-
-@pytest.fixture
-def pull(connected_organisation, django_capture_on_commit_callbacks):
-    def run():
-        with django_capture_on_commit_callbacks(execute=False):
-            return bills_pull(organisation_id=connected_organisation.pk)
-    return run
-
-
-def _approver(request):
-    return request.workflow.steps.get().approvers.order_by("pk").first()
-
-
-def _approve(request, capture):
-    with capture(execute=False):
-        engine.request_approve(request_id=request.pk, user=_approver(request))
-    request.refresh_from_db()
-    assert request.state == State.APPROVED
 
 
 def _publish_until_done(request, attempts: int = 5) -> None:
@@ -62,13 +34,6 @@ def _publish_until_done(request, attempts: int = 5) -> None:
     raise AssertionError("the request was never published")
 
 
-def _line(xero, bill, **changes) -> dict:
-    """The bill's first line as someone in Xero would send it back, changed."""
-    line = xero.invoice(bill["InvoiceID"])["LineItems"][0]
-    kept = {k: line[k] for k in ("LineItemID", "Description", "Quantity", "UnitAmount", "AccountCode", "TaxType")}
-    return {**kept, "Tracking": [{"Name": t["Name"], "Option": t["Option"]} for t in line["Tracking"]], **changes}
-
-
 def _changes(xero, invoice_id) -> list[str]:
     """The bill's history in Xero: a second authorisation would show as one more change."""
     return [record["Changes"] for record in xero.history(invoice_id)]
@@ -79,7 +44,7 @@ def test_final_approval_authorises_the_bill_in_xero_with_the_report_and_our_link
     bill = xero.submit_bill(number="DX-7", amount="100.00")
     pull()
     request = pulled_request(bill["InvoiceID"])
-    _approve(request, django_capture_on_commit_callbacks)
+    approve(request, django_capture_on_commit_callbacks)
 
     tenant_publish(organisation_id=connected_organisation.pk)
 
@@ -106,8 +71,8 @@ def test_an_approvers_coding_edit_is_written_to_xero_and_nothing_else(
     request.workflow.steps.filter(pk=request.current_step_id).update(editable_fields=["account"])
     line = request.current_lines().get()
     other = Account.objects.get(organisation=connected_organisation, code="453")
-    request_line_edit(request_id=request.pk, user=_approver(request), line_id=line.pk, account_id=other.pk)
-    _approve(request, django_capture_on_commit_callbacks)
+    request_line_edit(request_id=request.pk, user=first_approver(request), line_id=line.pk, account_id=other.pk)
+    approve(request, django_capture_on_commit_callbacks)
 
     tenant_publish(organisation_id=connected_organisation.pk)
 
@@ -126,7 +91,7 @@ def test_a_failed_or_lost_authorisation_ends_authorised_once_with_one_report(
     bill = xero.submit_bill(number="DX-9")
     pull()
     request = pulled_request(bill["InvoiceID"])
-    _approve(request, django_capture_on_commit_callbacks)
+    approve(request, django_capture_on_commit_callbacks)
     fault_arm(kind=kind, method="POST", path_contains=f"/invoices/{bill['InvoiceID']}", times=2)
 
     _publish_until_done(request)
@@ -143,7 +108,7 @@ def test_a_worker_killed_after_xero_authorised_the_bill_ends_authorised_once(
     bill = xero.submit_bill(number="DX-10")
     pull()
     request = pulled_request(bill["InvoiceID"])
-    _approve(request, django_capture_on_commit_callbacks)
+    approve(request, django_capture_on_commit_callbacks)
     original = XeroAccounting.update_invoice
 
     def authorise_then_die(self, *args, **kwargs):
@@ -166,8 +131,8 @@ def test_a_bill_changed_in_xero_after_the_pull_is_not_authorised_but_starts_agai
     bill = xero.submit_bill(number="DX-11", amount="100.00")
     pull()
     request = pulled_request(bill["InvoiceID"])
-    _approve(request, django_capture_on_commit_callbacks)
-    xero.change(bill["InvoiceID"], LineItems=[_line(xero, bill, UnitAmount=250)])
+    approve(request, django_capture_on_commit_callbacks)
+    xero.change(bill["InvoiceID"], LineItems=[line_changed(xero, bill, UnitAmount=250)])
 
     with django_capture_on_commit_callbacks(execute=False):
         tenant_publish(organisation_id=connected_organisation.pk)
@@ -184,7 +149,7 @@ def test_a_bill_deleted_in_xero_after_approval_fails_to_publish_with_the_reason(
     bill = xero.submit_bill(number="DX-12")
     pull()
     request = pulled_request(bill["InvoiceID"])
-    _approve(request, django_capture_on_commit_callbacks)
+    approve(request, django_capture_on_commit_callbacks)
     xero.change(bill["InvoiceID"], Status="DELETED")
 
     with django_capture_on_commit_callbacks(execute=False):
@@ -201,7 +166,7 @@ def test_rejection_sends_the_bill_back_to_draft_with_the_prefix_and_resubmission
     pull()
     request = pulled_request(bill["InvoiceID"])
     with django_capture_on_commit_callbacks(execute=False):
-        engine.request_reject(request_id=request.pk, user=_approver(request), comment="Wrong supplier.")
+        engine.request_reject(request_id=request.pk, user=first_approver(request), comment="Wrong supplier.")
 
     assert pulled_bill_return(request_id=request.pk) == "draft"
     assert pulled_bill_return(request_id=request.pk) == ""  # once
@@ -235,6 +200,6 @@ def test_a_rejected_pulled_bill_is_handed_to_the_xero_task_and_a_dext_one_is_not
 
     with django_capture_on_commit_callbacks(execute=True):
         for request in (pulled, from_dext):
-            engine.request_reject(request_id=request.pk, user=_approver(request), comment="No.")
+            engine.request_reject(request_id=request.pk, user=first_approver(request), comment="No.")
 
     assert sent == [pulled.pk]

@@ -4,7 +4,7 @@ create a second document: only looking it up first prevents one."""
 
 import pytest
 
-from tests.xero_integration.helpers import SandboxReader, approved_request, synced_master_data
+from tests.xero_integration.helpers import SandboxReader, WorkerKilled, approved_request, synced_master_data
 from workflows.models import ApprovalRequest
 from xero_integration.client import XeroAccounting
 from xero_integration.exceptions import XeroUnavailable
@@ -13,10 +13,6 @@ from xero_integration.sandbox.models import Fault
 from xero_integration.services.publishing import tenant_publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-class WorkerKilled(BaseException):
-    """Stands for SIGKILL: nothing after it runs, not even `except Exception` blocks."""
 
 
 @pytest.fixture

@@ -91,3 +91,28 @@ def test_only_the_organisations_administrators_change_these(client, approver, ou
         assert client.post(f"/xero/{organisation.slug}/pull/").status_code == status
     connection.refresh_from_db()
     assert connection.pull_bills is True
+
+
+def test_a_revision_started_by_a_change_in_xero_shows_what_changed(client, approver, create_request, master_data,
+                                                                   connection):
+    from tests.builders import bill_content, pdf_document
+    from workflows import services
+
+    request = create_request(source_system="xero", source_reference="1b2c", source_url=XERO_LINK)
+    services.request_resubmit(
+        request_id=request.pk, document=pdf_document(),
+        content=bill_content(master_data, source_system="xero", source_reference="1b2c", source_url=XERO_LINK),
+        changes=[{"field": "Line 1 account", "approved": "429", "now": "453"}])
+    client.force_login(approver)
+
+    page = client.get(f"/requests/{request.public_id}/").content.decode()
+
+    assert "Changed since revision 1 in Xero: approval started again" in page
+    assert "<th scope=\"row\">Line 1 account</th><td>429</td><td>453</td>" in page
+
+
+def test_a_request_without_changes_at_its_source_shows_none(client, approver, create_request, connection):
+    request = create_request()
+    client.force_login(approver)
+
+    assert "approval started again" not in client.get(f"/requests/{request.public_id}/").content.decode()

@@ -5,7 +5,7 @@ import pytest
 
 from tests.builders import MINIMAL_PDF
 from tests.xero_integration.helpers import approved_request
-from tests.xero_integration.pulled_bills import SandboxWriter, pulled_request
+from tests.xero_integration.pulled_bills import pulled_request
 from workflows.models import ApprovalRequest, AuditEvent
 from workflows.selectors import request_page_url
 from xero_integration.models import XeroConnection, XeroPulledBill
@@ -13,11 +13,6 @@ from xero_integration.services.publishing import tenant_publish
 from xero_integration.services.pulling import bills_pull
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@pytest.fixture
-def xero(settings, connected_organisation):
-    return SandboxWriter(settings, connected_organisation)
 
 
 def _pull(organisation, capture):

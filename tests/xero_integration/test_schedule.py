@@ -44,3 +44,19 @@ def test_beat_runs_the_incremental_sync_every_five_minutes():
     assert entry["task"] == "xero.incremental_master_data_sync"
     assert entry["schedule"].minute == set(range(0, 60, 5))
     assert "xero.incremental_master_data_sync" in app.tasks
+
+
+def test_beat_pulls_bills_awaiting_approval_every_three_minutes_where_pulling_is_on(db, monkeypatch):
+    from xero_integration import tasks
+
+    entry = app.conf.beat_schedule["xero-pull-bills"]
+    assert entry["task"] == "xero.pull_bills_everywhere" and "xero.pull_bills_everywhere" in app.tasks
+    assert entry["schedule"] == timedelta(minutes=3)
+    pulling, off, broken = _connected("Europe/London"), _connected("Europe/London"), _connected("Europe/London")
+    XeroConnection.objects.filter(organisation=off).update(pull_bills=False)
+    XeroConnection.objects.filter(organisation=broken).update(status=XeroConnection.Status.NEEDS_RECONNECTING)
+    queued = []
+    monkeypatch.setattr(tasks.pull_bills, "delay", queued.append)
+
+    assert tasks.pull_bills_everywhere() == 1
+    assert queued == [pulling.pk]

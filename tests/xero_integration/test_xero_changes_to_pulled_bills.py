@@ -7,31 +7,16 @@ import pytest
 
 from approvalmax.core.models import Membership
 from approvalmax.notifications.models import Notification
-from tests.xero_integration.pulled_bills import SandboxWriter, pulled_request
-from tests.xero_integration.test_deciding_pulled_bills import _approve, _approver, _line
+from tests.xero_integration.pulled_bills import approve, first_approver, line_changed, pulled_request
 from workflows import services as engine
 from workflows.external_changes import BYPASSED, CHANGED
 from workflows.models import ApprovalRequest, AuditEvent, WorkflowStep
 from workflows.notices import event_announce
 from xero_integration.models import XeroConnection
 from xero_integration.services.publishing import tenant_publish
-from xero_integration.services.pulling import bills_pull
 
 pytestmark = pytest.mark.django_db(transaction=True)
 State = ApprovalRequest.State
-
-
-@pytest.fixture
-def xero(settings, connected_organisation):
-    return SandboxWriter(settings, connected_organisation)
-
-
-@pytest.fixture
-def pull(connected_organisation, django_capture_on_commit_callbacks):
-    def run():
-        with django_capture_on_commit_callbacks(execute=False):
-            return bills_pull(organisation_id=connected_organisation.pk)
-    return run
 
 
 def _announced(request, action) -> list[str]:
@@ -45,7 +30,7 @@ def _published(organisation, xero, pull, capture, number="DX-30"):
     bill = xero.submit_bill(number=number, amount="100.00")
     pull()
     request = pulled_request(bill["InvoiceID"])
-    _approve(request, capture)
+    approve(request, capture)
     with capture(execute=False):
         tenant_publish(organisation_id=organisation.pk)
     request.refresh_from_db()
@@ -89,8 +74,8 @@ def test_a_bill_changed_in_xero_while_on_approval_starts_again_and_tells_who_had
     pull()
     request = pulled_request(bill["InvoiceID"])
     with django_capture_on_commit_callbacks(execute=False):
-        engine.request_approve(request_id=request.pk, user=_approver(request))
-    xero.change(bill["InvoiceID"], LineItems=[_line(xero, bill, UnitAmount=110, AccountCode="453")])
+        engine.requestapprove(request_id=request.pk, user=first_approver(request))
+    xero.change(bill["InvoiceID"], LineItems=[line_changed(xero, bill, UnitAmount=110, AccountCode="453")])
 
     assert pull().revised == 1
 
@@ -101,7 +86,7 @@ def test_a_bill_changed_in_xero_while_on_approval_starts_again_and_tells_who_had
     fields = {change["field"]: (change["approved"], change["now"]) for change in event.data["changes"]}
     assert fields == {"Total": ("120", "132"), "Line 1 unit amount": ("100", "110"),
                       "Line 1 account": ("429", "453"), "Line 1 amount": ("100", "110")}
-    assert _announced(request, AuditEvent.Action.RESUBMITTED) == [_approver(request).username]
+    assert _announced(request, AuditEvent.Action.RESUBMITTED) == [first_approver(request).username]
 
 
 def test_a_bill_approved_in_xero_directly_is_flagged_cancelled_and_administrators_told(
@@ -125,7 +110,7 @@ def test_a_bill_changed_in_xero_after_approval_is_flagged_with_the_difference(
         connected_organisation, xero, pull, django_capture_on_commit_callbacks):
     bill, request = _published(connected_organisation, xero, pull, django_capture_on_commit_callbacks)
     assert pull().flagged == 0  # our own authorisation is no change
-    xero.change(bill["InvoiceID"], LineItems=[_line(xero, bill, UnitAmount=150)])
+    xero.change(bill["InvoiceID"], LineItems=[line_changed(xero, bill, UnitAmount=150)])
 
     assert pull().flagged == 1
     assert pull().flagged == 0  # told once
@@ -153,14 +138,14 @@ def test_an_organisation_that_reopens_changed_bills_approves_them_again(
         connected_organisation, xero, pull, django_capture_on_commit_callbacks):
     XeroConnection.objects.filter(organisation=connected_organisation).update(reopen_changed_bills=True)
     bill, request = _published(connected_organisation, xero, pull, django_capture_on_commit_callbacks)
-    xero.change(bill["InvoiceID"], LineItems=[_line(xero, bill, UnitAmount=150)])
+    xero.change(bill["InvoiceID"], LineItems=[line_changed(xero, bill, UnitAmount=150)])
 
     pull()
 
     request.refresh_from_db()
     assert (request.state, request.revision, str(request.total)) == (State.ON_APPROVAL, 2, "180.00")
     assert request.audit_events.filter(action=AuditEvent.Action.CHANGED_EXTERNALLY).count() == 1
-    _approve(request, django_capture_on_commit_callbacks)
+    approve(request, django_capture_on_commit_callbacks)
     with django_capture_on_commit_callbacks(execute=False):
         tenant_publish(organisation_id=connected_organisation.pk)
     request.refresh_from_db()
