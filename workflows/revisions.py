@@ -5,6 +5,7 @@ import hashlib
 
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
+from django.db import transaction
 
 from approvalmax.core.models import Membership
 from workflows import routing
@@ -62,6 +63,17 @@ def revision_write(request: ApprovalRequest, content: RequestContent,
         lines=tuple(routing.LineFacts(line.account.pk if line.account else None,
                                       line.tax_rate.pk if line.tax_rate else None,
                                       frozenset(option.pk for option in line.tracking)) for line in content.lines))
+
+
+@transaction.atomic
+def request_document_add(*, request_id: int, revision: int, document: DocumentContent) -> bool:
+    """The original of a revision that arrived without one (its source attached it a moment
+    later). Nothing when the revision moved on or has its document already. True when added."""
+    request = ApprovalRequest.objects.select_for_update().get(pk=request_id)
+    if request.revision != revision or request.documents.filter(revision=revision).exists():
+        return False
+    _document_write(request, document)
+    return True
 
 
 def _document_write(request: ApprovalRequest, document: DocumentContent) -> None:

@@ -42,7 +42,8 @@ class XeroConnection(models.Model):
     pull_bills = models.BooleanField("Pull bills awaiting approval in Xero", default=True)
     bills_pulled_at = models.DateTimeField(null=True, blank=True)
     pull_problem = models.TextField(blank=True)
-    # Bills that named master data not synced yet: fetched again by id at the next pull.
+    # Bills that named master data not synced yet, or came without their original: fetched again by id
+    # at the next pull.
     pull_retry_ids = models.JSONField(default=list, blank=True)
     # A rejected pulled bill goes back to draft in Xero, its number prefixed with this (if any).
     rejected_prefix = models.CharField("Prefix for rejected bills' numbers", max_length=20, blank=True)

@@ -129,3 +129,20 @@ def test_nothing_is_pulled_when_the_organisation_turned_it_off(
 
     assert result.calls == 0
     assert not ApprovalRequest.objects.filter(organisation=connected_organisation).exists()
+
+
+def test_a_bill_pulled_before_dext_attached_its_original_gets_it_at_the_next_pull(
+        connected_organisation, xero, pull):
+    import requests
+
+    bill = xero.submit_bill(number="DX-LATE", document=None)
+    assert pull().without_document == [bill["InvoiceID"]]
+    request = pulled_request(bill["InvoiceID"])
+    assert request.current_document() is None
+    requests.put(f"{xero.api}/Invoices/{bill['InvoiceID']}/Attachments/DX-LATE.pdf", data=MINIMAL_PDF, timeout=10,
+                 headers={**xero.headers, "Content-Type": "application/pdf"}).raise_for_status()
+
+    assert pull().without_document == []
+
+    assert request.current_document().file.read() == MINIMAL_PDF
+    assert pull().calls == 1

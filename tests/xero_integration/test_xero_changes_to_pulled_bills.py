@@ -74,7 +74,7 @@ def test_a_bill_changed_in_xero_while_on_approval_starts_again_and_tells_who_had
     pull()
     request = pulled_request(bill["InvoiceID"])
     with django_capture_on_commit_callbacks(execute=False):
-        engine.requestapprove(request_id=request.pk, user=first_approver(request))
+        engine.request_approve(request_id=request.pk, user=first_approver(request))
     xero.change(bill["InvoiceID"], LineItems=[line_changed(xero, bill, UnitAmount=110, AccountCode="453")])
 
     assert pull().revised == 1

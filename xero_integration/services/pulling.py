@@ -24,6 +24,7 @@ from workflows import services as engine
 from workflows.content import DocumentContent
 from workflows.external_changes import BYPASSED, CHANGED, request_flag_external_change
 from workflows.models import ApprovalRequest
+from workflows.revisions import request_document_add
 from xero_integration.client import XeroAccounting, deep_link_to_bill
 from xero_integration.models import XeroConnection, XeroPulledBill
 from xero_integration.services.connection import accounting_for
@@ -49,6 +50,7 @@ class PullResult:
     cancelled: int = 0
     flagged: int = 0
     problems: list[str] = field(default_factory=list)
+    without_document: list[str] = field(default_factory=list)  # looked for again at the next pull
 
 
 def lock_name(organisation_id: int) -> str:
@@ -143,6 +145,20 @@ def _new(client, connection: XeroConnection, invoice: dict, result: PullResult) 
         _remember(XeroPulledBill(organisation=connection.organisation, invoice_id=invoice["InvoiceID"],
                                  request=request), invoice, snapshot=True)
     result.created += 1
+    if document is None:
+        result.without_document.append(invoice["InvoiceID"])
+
+
+def _document_later(client, row: XeroPulledBill, invoice: dict, result: PullResult) -> None:
+    """Dext attaches the original after creating the bill, and Xero may tell us in between: a
+    request pulled without its document looks again at each pull while it is open."""
+    request = row.request
+    if not request.is_open or request.documents.filter(revision=request.revision).exists():
+        return
+    document = original_document(client, invoice["InvoiceID"]) if invoice.get("HasAttachments") else None
+    if document is None or not request_document_add(request_id=request.pk, revision=request.revision,
+                                                    document=document):
+        result.without_document.append(invoice["InvoiceID"])
 
 
 def _revise(client, connection, row: XeroPulledBill, invoice: dict, changes: list[dict], *, reopen=False) -> None:
@@ -236,6 +252,8 @@ def bills_pull(*, organisation_id: int) -> PullResult:
         retry, synced = [], False
         for invoice in invoices:
             row = rows.get(invoice["InvoiceID"])
+            if row is not None and invoice["InvoiceID"] in connection.pull_retry_ids:
+                _document_later(client, row, invoice, result)
             if row is not None and invoice.get("UpdatedDateUTC") == row.updated_utc:
                 continue  # our own change, or one already seen
             try:
@@ -253,7 +271,8 @@ def bills_pull(*, organisation_id: int) -> PullResult:
                 result.problems.append(f"Bill {invoice.get('InvoiceNumber') or invoice['InvoiceID']} from "
                                        f"{(invoice.get('Contact') or {}).get('Name', 'an unknown supplier')}: {exc}")
         XeroConnection.objects.filter(pk=connection.pk).update(
-            bills_pulled_at=started_at, pull_retry_ids=retry, pull_problem="\n".join(result.problems))
+            bills_pulled_at=started_at, pull_retry_ids=sorted({*retry, *result.without_document}),
+            pull_problem="\n".join(result.problems))
     if retry:
         logger.info("Organisation %s: %s pulled bills wait for master data.", organisation_id, len(retry))
     return result
