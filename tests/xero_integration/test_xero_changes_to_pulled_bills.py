@@ -151,3 +151,18 @@ def test_an_organisation_that_reopens_changed_bills_approves_them_again(
     request.refresh_from_db()
     assert request.state == State.PUBLISHED
     assert xero.invoice(bill["InvoiceID"])["Status"] == "AUTHORISED"
+
+
+def test_a_reopened_bill_changed_again_in_xero_is_revised_not_taken_for_a_bypass(
+        connected_organisation, xero, pull, django_capture_on_commit_callbacks):
+    XeroConnection.objects.filter(organisation=connected_organisation).update(reopen_changed_bills=True)
+    bill, request = _published(connected_organisation, xero, pull, django_capture_on_commit_callbacks)
+    xero.change(bill["InvoiceID"], LineItems=[line_changed(xero, bill, UnitAmount=150)])
+    pull()
+    xero.change(bill["InvoiceID"], LineItems=[line_changed(xero, bill, UnitAmount=175)])
+
+    pull()
+
+    request.refresh_from_db()
+    assert (request.state, request.revision, str(request.total)) == (State.ON_APPROVAL, 3, "210.00")
+    assert request.external_change == {}

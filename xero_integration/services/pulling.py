@@ -180,7 +180,8 @@ def _while_open(client, connection, row: XeroPulledBill, invoice: dict, result: 
             engine.request_cancel(request_id=row.request_id, actor_label="Xero", reason=reason)
             _remember(row, invoice, snapshot=False)
         result.cancelled += 1
-    elif status in AUTHORISED:
+    elif status in AUTHORISED and not is_ours(invoice):
+        # (Ours when a request reopened after its bill changed: we authorised an earlier revision.)
         with transaction.atomic():
             request_flag_external_change(request_id=row.request_id, system_name="Xero", kind=BYPASSED, differences=[
                 {"field": "Status", "approved": "Awaiting approval here", "now": status}, *_changed(row.snapshot, now)])
