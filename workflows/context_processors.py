@@ -34,12 +34,12 @@ class Counted(Subquery):
 def navigation_counts(request) -> dict:
     """The navigation's badges, in one query: how many requests wait for the signed-in person's
     decision (counting at most 100) and how many of their notifications are unread."""
-    from workflows.selectors import inbox_for_user
+    from workflows.selectors import awaiting_user
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"waiting_count": 0, "waiting_label": "", "unread_notifications": 0}
-    inbox = inbox_for_user(user=user, memberships=memberships_of(request)).order_by().values("pk")
+    inbox = awaiting_user(user=user, memberships=memberships_of(request)).values("pk")
     counts = get_user_model().objects.filter(pk=user.pk).values(
         waiting=Counted(inbox[:WAITING_SHOWN + 1]), unread=Counted(unread(user=user).values("pk"))).get()
     waiting = counts["waiting"] or 0  # NULL when they decide in no organisation (an empty IN)

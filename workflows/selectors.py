@@ -79,20 +79,25 @@ def inbox_for_user(*, user: AbstractBaseUser, memberships: list[Membership] | No
     """Requests waiting for this user, or for someone they substitute for today: open, at a
     step assigned to them, without a standing decision (the query form of `decides_for`).
     `memberships`, the user's when the caller has read them, saves reading them again."""
+    return (
+        awaiting_user(user=user, memberships=memberships)
+        .select_related("organisation", "current_step")
+        .annotate(submitted_at=Coalesce(_submitted_at(), "created_at"))
+        .order_by("created_at", "pk")
+    )
+
+
+def awaiting_user(*, user: AbstractBaseUser, memberships: list[Membership] | None = None) -> QuerySet[ApprovalRequest]:
+    """The inbox's rows, unordered and bare: what the navigation counts on every page, where
+    building the inbox's joins and annotation would cost more than the query itself."""
     waiting = Q(approver=user) | Q(approver__in=absent_colleagues_of(user=user).values("user_id"))
     if memberships is None:
         memberships = list(Membership.objects.filter(user=user).only("organisation_id", "role"))
     # An auditor decides nothing in their organisation, so nothing there waits for them.
     deciding = [m.organisation_id for m in memberships if m.role != Membership.Role.AUDITOR]
-    return (
-        ApprovalRequest.objects.filter(organisation_id__in=deciding)
-        .filter(state__in=ApprovalRequest.OPEN_STATES)
-        .filter(_awaited(waiting))
-        .exclude(requester=user, workflow__requester_may_approve=False)
-        .select_related("organisation", "current_step")
-        .annotate(submitted_at=Coalesce(_submitted_at(), "created_at"))
-        .order_by("created_at", "pk")
-    )
+    return ApprovalRequest.objects.filter(
+        _awaited(waiting), organisation_id__in=deciding, state__in=ApprovalRequest.OPEN_STATES,
+    ).exclude(requester=user, workflow__requester_may_approve=False)
 
 
 def _organisation_ids(user: AbstractBaseUser) -> list[int]:
