@@ -24,12 +24,12 @@ from xero_integration.exceptions import XeroValidationError
 from xero_integration.models import XeroConnection, XeroPublication, XeroPulledBill
 from xero_integration.services import steps
 from xero_integration.services.connection import accounting_for
-from xero_integration.services.pulled_content import differences, number_text, plain
+from xero_integration.services.pulled_content import content_differences, number_text, plain
 from xero_integration.services.pulling import (
     AUTHORISED,
-    CONTENT_KEYS,
     GONE,
     bill_content,
+    bill_remember,
     lock_name,
     original_document,
 )
@@ -75,7 +75,8 @@ def _authorise(client: XeroAccounting, request: ApprovalRequest, publication: Xe
         fields["LineItems"] = lines
     digest = hashlib.sha256(encode_json(fields)).hexdigest()[:16]
     steps.record(publication, create_sent_at=timezone.now())
-    return client.update_invoice(str(row.invoice_id), fields, idempotency_key=f"{steps.key(request, 'authorise')}-{digest}")
+    return client.update_invoice(str(row.invoice_id), fields,
+                                 idempotency_key=f"{steps.key(request, 'authorise')}-{digest}")
 
 
 def _authorised(publication: XeroPublication, row: XeroPulledBill, invoice: dict) -> None:
@@ -106,16 +107,15 @@ def pulled_bill_publish(client: XeroAccounting, connection: XeroConnection, requ
             note = "It had already been approved in Xero directly."
             _authorised(publication, row, invoice)
         else:
-            changes = differences({k: row.snapshot.get(k) for k in CONTENT_KEYS},
-                                  {k: plain(invoice).get(k) for k in CONTENT_KEYS})
+            changes = content_differences(row.snapshot, plain(invoice))
             if changes:
                 # Changed in Xero after it was pulled: what was approved is not what Xero holds.
-                engine.request_resubmit(request_id=request.pk, content=bill_content(client, connection, invoice),
-                                        document=original_document(client, invoice["InvoiceID"]), changes=changes, reopen=True)
+                content = bill_content(client, connection, invoice)
+                document = original_document(client, invoice["InvoiceID"])
                 with transaction.atomic():
-                    row.snapshot, row.updated_utc = plain(invoice), invoice.get("UpdatedDateUTC") or ""
-                    row.line_item_ids = [line.get("LineItemID") for line in invoice.get("LineItems") or []]
-                    row.save()
+                    engine.request_resubmit(request_id=request.pk, content=content, document=document,
+                                            changes=changes, reopen=True)
+                    bill_remember(row, invoice, snapshot=True)
                 return
             _authorised(publication, row, _authorise(client, request, publication, row, url))
     publication.document_attached = True  # the original is Xero's own attachment already

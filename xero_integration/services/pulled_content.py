@@ -14,6 +14,8 @@ TAX_TREATMENTS = {"Exclusive": TaxTreatment.EXCLUSIVE, "Inclusive": TaxTreatment
 # Shown in this order when they differ; lines after them, field by field.
 FIELDS = [("supplier", "Supplier"), ("number", "Bill number"), ("date", "Date"), ("due_date", "Due date"),
           ("currency", "Currency"), ("amounts_are", "Amounts are"), ("total", "Total"), ("status", "Status")]
+# What a bill says, as opposed to where it is (its status).
+CONTENT_KEYS = ("supplier", "number", "date", "due_date", "currency", "amounts_are", "total", "lines")
 LINE_FIELDS = [("description", "description"), ("quantity", "quantity"), ("unit_amount", "unit amount"),
                ("account", "account"), ("tax", "tax rate"), ("tracking", "tracking"), ("amount", "amount")]
 
@@ -76,6 +78,11 @@ def differences(before: dict, after: dict, *, with_status: bool = False) -> list
             found += [{"field": f"{label} {name}", "approved": old[index][key], "now": new[index][key]}
                       for key, name in LINE_FIELDS if old[index].get(key) != new[index].get(key)]
     return found
+
+
+def content_differences(before: dict, after: dict) -> list[dict]:
+    """What changed in what a bill says (not its status), field by field."""
+    return differences({k: before.get(k) for k in CONTENT_KEYS}, {k: after.get(k) for k in CONTENT_KEYS})
 
 
 def _line_text(line: dict) -> str:

@@ -28,7 +28,7 @@ from workflows.revisions import request_document_add
 from xero_integration.client import XeroAccounting, deep_link_to_bill
 from xero_integration.models import XeroConnection, XeroPulledBill
 from xero_integration.services.connection import accounting_for
-from xero_integration.services.pulled_content import Unresolved, differences, plain, request_content
+from xero_integration.services.pulled_content import Unresolved, content_differences, plain, request_content
 from xero_integration.services.sync import master_data_sync
 
 logger = logging.getLogger(__name__)
@@ -39,7 +39,6 @@ GONE = {"DELETED", "VOIDED"}
 AUTHORISED = {"AUTHORISED", "PAID"}
 # Documents Xero holds that the request page can show; anything else is taken only if alone.
 SHOWN_TYPES = ("application/pdf", "image/")
-CONTENT_KEYS = ("supplier", "number", "date", "due_date", "currency", "amounts_are", "total", "lines")
 
 
 @dataclass
@@ -60,10 +59,6 @@ def lock_name(organisation_id: int) -> str:
 def is_ours(invoice: dict) -> bool:
     """A bill our publisher created carries our request page as its Url."""
     return (invoice.get("Url") or "").startswith(settings.PUBLIC_BASE_URL.rstrip("/") + "/")
-
-
-def _changed(before: dict, after: dict) -> list[dict]:
-    return differences({k: before.get(k) for k in CONTENT_KEYS}, {k: after.get(k) for k in CONTENT_KEYS})
 
 
 class _Counting:
@@ -127,7 +122,7 @@ def bill_content(client, connection: XeroConnection, invoice: dict):
                            strip_prefix=connection.rejected_prefix)
 
 
-def _remember(row: XeroPulledBill, invoice: dict, *, snapshot: bool) -> None:
+def bill_remember(row: XeroPulledBill, invoice: dict, *, snapshot: bool) -> None:
     row.status, row.updated_utc = invoice.get("Status") or "", invoice.get("UpdatedDateUTC") or ""
     if snapshot:
         row.snapshot = plain(invoice)
@@ -142,7 +137,7 @@ def _new(client, connection: XeroConnection, invoice: dict, result: PullResult) 
     document = original_document(client, invoice["InvoiceID"])
     with transaction.atomic():
         request = engine.request_create(organisation=connection.organisation, content=content, document=document)
-        _remember(XeroPulledBill(organisation=connection.organisation, invoice_id=invoice["InvoiceID"],
+        bill_remember(XeroPulledBill(organisation=connection.organisation, invoice_id=invoice["InvoiceID"],
                                  request=request), invoice, snapshot=True)
     result.created += 1
     if document is None:
@@ -168,7 +163,7 @@ def _revise(client, connection, row: XeroPulledBill, invoice: dict, changes: lis
         engine.request_resubmit(request_id=row.request_id, content=content, document=document,
                                 changes=changes, reopen=reopen)
         row.returned_revision = None
-        _remember(row, invoice, snapshot=True)
+        bill_remember(row, invoice, snapshot=True)
 
 
 def _while_open(client, connection, row: XeroPulledBill, invoice: dict, result: PullResult) -> None:
@@ -178,29 +173,30 @@ def _while_open(client, connection, row: XeroPulledBill, invoice: dict, result: 
                   "Moved back to draft in Xero; it comes back here when it is submitted again.")
         with transaction.atomic():
             engine.request_cancel(request_id=row.request_id, actor_label="Xero", reason=reason)
-            _remember(row, invoice, snapshot=False)
+            bill_remember(row, invoice, snapshot=False)
         result.cancelled += 1
     elif status in AUTHORISED and not is_ours(invoice):
         # (Ours when a request reopened after its bill changed: we authorised an earlier revision.)
         with transaction.atomic():
-            request_flag_external_change(request_id=row.request_id, system_name="Xero", kind=BYPASSED, differences=[
-                {"field": "Status", "approved": "Awaiting approval here", "now": status}, *_changed(row.snapshot, now)])
+            outside = {"field": "Status", "approved": "Awaiting approval here", "now": status}
+            request_flag_external_change(request_id=row.request_id, system_name="Xero", kind=BYPASSED,
+                                         differences=[outside, *content_differences(row.snapshot, now)])
             engine.request_cancel(request_id=row.request_id, actor_label="Xero",
                                   reason="Approved in Xero directly, bypassing the workflow.")
-            _remember(row, invoice, snapshot=False)
+            bill_remember(row, invoice, snapshot=False)
         result.flagged += 1
     else:
-        changes = _changed(row.snapshot, now)
+        changes = content_differences(row.snapshot, now)
         if changes:
             _revise(client, connection, row, invoice, changes)
             result.revised += 1
         else:
-            _remember(row, invoice, snapshot=False)
+            bill_remember(row, invoice, snapshot=False)
 
 
 def _after_approval(client, connection, row: XeroPulledBill, invoice: dict, result: PullResult) -> None:
     now = plain(invoice)
-    changes = _changed(row.approved, now)
+    changes = content_differences(row.approved, now)
     if invoice["Status"] in GONE:
         changes.insert(0, {"field": "Status", "approved": row.approved.get("status", ""), "now": invoice["Status"]})
     if changes:
@@ -212,7 +208,7 @@ def _after_approval(client, connection, row: XeroPulledBill, invoice: dict, resu
             _revise(client, connection, row, invoice, changes, reopen=True)
             result.revised += 1
             return
-    _remember(row, invoice, snapshot=False)
+    bill_remember(row, invoice, snapshot=False)
 
 
 def _pulled_again(client, connection, row: XeroPulledBill, invoice: dict, result: PullResult) -> None:
@@ -221,10 +217,10 @@ def _pulled_again(client, connection, row: XeroPulledBill, invoice: dict, result
         _while_open(client, connection, row, invoice, result)
     elif request.state in (State.REJECTED, State.CANCELLED):
         if invoice["Status"] == "SUBMITTED":
-            _revise(client, connection, row, invoice, _changed(row.snapshot, plain(invoice)))
+            _revise(client, connection, row, invoice, content_differences(row.snapshot, plain(invoice)))
             result.revised += 1
         else:
-            _remember(row, invoice, snapshot=False)
+            bill_remember(row, invoice, snapshot=False)
     elif request.state == State.PUBLISHED and row.approved:
         _after_approval(client, connection, row, invoice, result)
     # Approved and not yet published: the publisher compares the bill with what was approved itself.
