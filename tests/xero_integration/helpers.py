@@ -1,3 +1,4 @@
+from contextlib import contextmanager
 from decimal import Decimal
 
 import requests
@@ -6,11 +7,28 @@ from approvalmax.core.models import Account, Supplier, TaxRate, TrackingOption
 from tests.builders import bill_content, pdf_document
 from workflows import services as workflow_services
 from workflows.models import ApprovalRequest
+from xero_integration.client import XeroAccounting
 from xero_integration.models import XeroConnection
 
 
 class WorkerKilled(BaseException):
     """Stands for SIGKILL: nothing after it runs, not even `except Exception` blocks."""
+
+
+@contextmanager
+def killed_after(monkeypatch, name: str):
+    """Inside, the Xero client's method `name` makes its call and then the worker dies."""
+    original = getattr(XeroAccounting, name)
+
+    def call_then_die(self, *args, **kwargs):
+        original(self, *args, **kwargs)
+        raise WorkerKilled
+
+    monkeypatch.setattr(XeroAccounting, name, call_then_die)
+    try:
+        yield
+    finally:
+        monkeypatch.setattr(XeroAccounting, name, original)
 
 
 def synced_master_data(organisation) -> dict:

@@ -4,13 +4,12 @@ any fault; rejection sends it back to draft, and submitting it again in Xero sta
 
 import pytest
 
-from tests.xero_integration.helpers import WorkerKilled
+from tests.xero_integration.helpers import WorkerKilled, killed_after
 from tests.xero_integration.pulled_bills import approve, first_approver, line_changed, pulled_request
 from workflows import services as engine
 from workflows.editing import request_line_edit
 from workflows.models import ApprovalRequest, AuditEvent
 from workflows.selectors import request_page_url
-from xero_integration.client import XeroAccounting
 from xero_integration.exceptions import XeroUnavailable
 from xero_integration.models import XeroConnection, XeroPulledBill
 from xero_integration.sandbox.faults import fault_arm
@@ -109,16 +108,8 @@ def test_a_worker_killed_after_xero_authorised_the_bill_ends_authorised_once(
     pull()
     request = pulled_request(bill["InvoiceID"])
     approve(request, django_capture_on_commit_callbacks)
-    original = XeroAccounting.update_invoice
-
-    def authorise_then_die(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        raise WorkerKilled
-
-    monkeypatch.setattr(XeroAccounting, "update_invoice", authorise_then_die)
-    with pytest.raises(WorkerKilled):
+    with killed_after(monkeypatch, "update_invoice"), pytest.raises(WorkerKilled):
         tenant_publish(organisation_id=connected_organisation.pk)
-    monkeypatch.setattr(XeroAccounting, "update_invoice", original)
 
     _publish_until_done(request)
 

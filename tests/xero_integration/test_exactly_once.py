@@ -4,9 +4,14 @@ create a second document: only looking it up first prevents one."""
 
 import pytest
 
-from tests.xero_integration.helpers import SandboxReader, WorkerKilled, approved_request, synced_master_data
+from tests.xero_integration.helpers import (
+    SandboxReader,
+    WorkerKilled,
+    approved_request,
+    killed_after,
+    synced_master_data,
+)
 from workflows.models import ApprovalRequest
-from xero_integration.client import XeroAccounting
 from xero_integration.exceptions import XeroUnavailable
 from xero_integration.sandbox.faults import fault_arm
 from xero_integration.sandbox.models import Fault
@@ -80,16 +85,8 @@ def test_a_bill_create_that_times_out_after_xero_created_it_ends_with_one_bill(
 def test_a_worker_killed_after_xero_created_the_bill_ends_with_one_bill(
         connected_organisation, settings, no_replay_window, monkeypatch, django_capture_on_commit_callbacks):
     request = _paid(connected_organisation, django_capture_on_commit_callbacks)
-    original = XeroAccounting.put_invoices
-
-    def create_then_die(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        raise WorkerKilled
-
-    monkeypatch.setattr(XeroAccounting, "put_invoices", create_then_die)
-    with pytest.raises(WorkerKilled):
+    with killed_after(monkeypatch, "put_invoices"), pytest.raises(WorkerKilled):
         tenant_publish(organisation_id=request.organisation_id)
-    monkeypatch.setattr(XeroAccounting, "put_invoices", original)
 
     _publish_until_done(request)
 
@@ -110,16 +107,8 @@ def test_a_failed_or_lost_payment_ends_with_one_payment(
 def test_a_worker_killed_after_the_payment_ends_with_one_payment(
         connected_organisation, settings, no_replay_window, monkeypatch, django_capture_on_commit_callbacks):
     request = _paid(connected_organisation, django_capture_on_commit_callbacks)
-    original = XeroAccounting.put_payments
-
-    def pay_then_die(self, *args, **kwargs):
-        original(self, *args, **kwargs)
-        raise WorkerKilled
-
-    monkeypatch.setattr(XeroAccounting, "put_payments", pay_then_die)
-    with pytest.raises(WorkerKilled):
+    with killed_after(monkeypatch, "put_payments"), pytest.raises(WorkerKilled):
         tenant_publish(organisation_id=request.organisation_id)
-    monkeypatch.setattr(XeroAccounting, "put_payments", original)
 
     _publish_until_done(request)
 
