@@ -242,6 +242,13 @@ def _request_create(*, organisation: Organisation, content: RequestContent,
     return request
 
 
+def _approved_by(request: ApprovalRequest) -> list[int]:
+    """Who approved or reviewed the current revision, and has not taken it back."""
+    return sorted(set(request.decisions.filter(
+        revision=request.revision, revoked_at__isnull=True,
+        outcome__in=[Decision.Outcome.APPROVED, Decision.Outcome.REVIEWED]).values_list("approver_id", flat=True)))
+
+
 @transaction.atomic
 def request_resubmit(
     *, request_id: int, content: RequestContent, document: DocumentContent | None,
@@ -252,18 +259,17 @@ def request_resubmit(
     revision before are told; `reopen` lets an approved or published request start again (its
     bill changed in the accounting system and the organisation reopens such requests)."""
     request = _lock(request_id)
-    allowed = (*ApprovalRequest.OPEN_STATES, State.REJECTED, State.CANCELLED)
-    if reopen:
-        allowed += (State.APPROVED, State.PUBLISHED, State.PUBLISH_FAILED)
-    if request.state not in allowed:
+    reopening = reopen and request.state in ApprovalRequest.REOPENABLE_STATES
+    if not reopening and request.state not in (*ApprovalRequest.OPEN_STATES, State.REJECTED, State.CANCELLED):
         raise RequestLocked(f"The request is {request.get_state_display().lower()} and can no longer change.")
     previous = {"revision": request.revision, "state": request.state,
                 "total": str(request.total), "invoice_number": request.invoice_number}
-    approved_by = sorted(set(request.decisions.filter(
-        revision=request.revision, revoked_at__isnull=True,
-        outcome__in=[Decision.Outcome.APPROVED, Decision.Outcome.REVIEWED]).values_list("approver_id", flat=True)))
+    told = {"changes": changes, "approved_by": _approved_by(request)} if changes else {}
     request.revision += 1
-    request.reopen() if request.state in (State.APPROVED, State.PUBLISHED, State.PUBLISH_FAILED) else request.resubmit()
+    if reopening:
+        request.reopen()
+    else:
+        request.resubmit()
     request.workflow = workflow_for(organisation=request.organisation)
     request.current_step = None
     facts = revision_write(request, content, document)
@@ -271,7 +277,7 @@ def request_resubmit(
            message=f"From {source_label(content)}. Revision {request.revision} replaces revision {previous['revision']} "
            f"({previous['state'].replace('_', ' ')}). Workflow version {request.workflow.version}. "
            f"{conversion_text(request)}".strip() + changes_text(changes),
-           data={"previous": previous, **({"changes": changes, "approved_by": approved_by} if changes else {})})
+           data={"previous": previous, **told})
     _start_workflow(request, facts)
     hold_for_review(request)
     return request

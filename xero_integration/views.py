@@ -60,13 +60,17 @@ def _redirect_uri(request) -> str:
 def connection_page(request, slug):
     organisation = _administered(request, slug)
     connection = xero_connection_for(organisation=organisation)
+    return _connection_render(request, organisation, connection)
+
+
+def _connection_render(request, organisation, connection, *, pull_form=None, status: int = 200):
     return render(request, "xero_integration/connection.html", {
         "organisation": organisation,
         "connection": connection,
-        "pull_form": PullSettingsForm(instance=connection) if connection else None,
+        "pull_form": pull_form or (PullSettingsForm(instance=connection) if connection else None),
         "paused_until": xero_publishing_paused_until(connection=connection) if connection else None,
         "time_zone_name": iana_name(connection.xero_timezone) if connection else "",
-    })
+    }, status=status)
 
 
 @login_required
@@ -161,9 +165,7 @@ def pull_settings(request, slug):
         return redirect("xero:connection", slug=organisation.slug)
     form = PullSettingsForm(request.POST, instance=connection)
     if not form.is_valid():
-        return render(request, "xero_integration/connection.html", {
-            "organisation": organisation, "connection": connection, "pull_form": form,
-            "time_zone_name": iana_name(connection.xero_timezone)}, status=400)
+        return _connection_render(request, organisation, connection, pull_form=form, status=400)
     xero_pull_settings_set(organisation=organisation, **form.cleaned_data)
     messages.success(request, "The settings for bills awaiting approval in Xero are saved.")
     return redirect("xero:connection", slug=organisation.slug)

@@ -31,6 +31,22 @@ def killed_after(monkeypatch, name: str):
         monkeypatch.setattr(XeroAccounting, name, original)
 
 
+def publish_until_done(request, attempts: int = 5) -> None:
+    """What the task's retries do: run again after a transient failure or a killed worker."""
+    from xero_integration.exceptions import XeroUnavailable
+    from xero_integration.services.publishing import tenant_publish
+
+    for _ in range(attempts):
+        try:
+            tenant_publish(organisation_id=request.organisation_id)
+        except (XeroUnavailable, WorkerKilled):
+            continue
+        request.refresh_from_db()
+        if request.state != ApprovalRequest.State.APPROVED:
+            return
+    raise AssertionError("the request was never published")
+
+
 def synced_master_data(organisation) -> dict:
     """The tests' usual master-data names, looked up among what the sync brought from the sandbox."""
     return {

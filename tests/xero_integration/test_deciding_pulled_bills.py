@@ -4,13 +4,12 @@ any fault; rejection sends it back to draft, and submitting it again in Xero sta
 
 import pytest
 
-from tests.xero_integration.helpers import WorkerKilled, killed_after
+from tests.xero_integration.helpers import WorkerKilled, killed_after, publish_until_done
 from tests.xero_integration.pulled_bills import approve, first_approver, line_changed, pulled_request
 from workflows import services as engine
 from workflows.editing import request_line_edit
 from workflows.models import ApprovalRequest, AuditEvent
 from workflows.selectors import request_page_url
-from xero_integration.exceptions import XeroUnavailable
 from xero_integration.models import XeroConnection, XeroPulledBill
 from xero_integration.sandbox.faults import fault_arm
 from xero_integration.sandbox.models import Fault
@@ -19,18 +18,6 @@ from xero_integration.services.publishing import tenant_publish
 
 pytestmark = pytest.mark.django_db(transaction=True)
 State = ApprovalRequest.State
-
-
-def _publish_until_done(request, attempts: int = 5) -> None:
-    for _ in range(attempts):
-        try:
-            tenant_publish(organisation_id=request.organisation_id)
-        except (XeroUnavailable, WorkerKilled):
-            continue
-        request.refresh_from_db()
-        if request.state != State.APPROVED:
-            return
-    raise AssertionError("the request was never published")
 
 
 def _changes(xero, invoice_id) -> list[str]:
@@ -93,7 +80,7 @@ def test_a_failed_or_lost_authorisation_ends_authorised_once_with_one_report(
     approve(request, django_capture_on_commit_callbacks)
     fault_arm(kind=kind, method="POST", path_contains=f"/invoices/{bill['InvoiceID']}", times=2)
 
-    _publish_until_done(request)
+    publish_until_done(request)
 
     assert request.state == State.PUBLISHED
     assert xero.invoice(bill["InvoiceID"])["Status"] == "AUTHORISED"
@@ -111,7 +98,7 @@ def test_a_worker_killed_after_xero_authorised_the_bill_ends_authorised_once(
     with killed_after(monkeypatch, "update_invoice"), pytest.raises(WorkerKilled):
         tenant_publish(organisation_id=connected_organisation.pk)
 
-    _publish_until_done(request)
+    publish_until_done(request)
 
     assert _changes(xero, bill["InvoiceID"]) == ["Created", "Approved"]
     assert len(xero.attachments(bill["InvoiceID"])) == 2

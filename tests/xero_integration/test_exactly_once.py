@@ -9,6 +9,7 @@ from tests.xero_integration.helpers import (
     WorkerKilled,
     approved_request,
     killed_after,
+    publish_until_done,
     synced_master_data,
 )
 from workflows.models import ApprovalRequest
@@ -23,19 +24,6 @@ pytestmark = pytest.mark.django_db(transaction=True)
 @pytest.fixture
 def no_replay_window(settings):
     settings.XERO_SANDBOX_IDEMPOTENCY_SECONDS = 0
-
-
-def _publish_until_done(request, attempts: int = 5) -> None:
-    """What the task's retries do: run again after a transient failure."""
-    for _ in range(attempts):
-        try:
-            tenant_publish(organisation_id=request.organisation_id)
-        except (XeroUnavailable, WorkerKilled):
-            continue
-        request.refresh_from_db()
-        if request.state != ApprovalRequest.State.APPROVED:
-            return
-    raise AssertionError("the request was never published")
 
 
 def _paid(organisation, capture):
@@ -63,7 +51,7 @@ def test_a_failed_or_lost_bill_create_ends_with_one_bill(
     request = _paid(connected_organisation, django_capture_on_commit_callbacks)
     fault_arm(kind=kind, method="PUT", path_contains="/api.xro/2.0/invoices", times=2)
 
-    _publish_until_done(request)
+    publish_until_done(request)
 
     _assert_exactly_once(settings, connected_organisation, request, paid=True)
 
@@ -77,7 +65,7 @@ def test_a_bill_create_that_times_out_after_xero_created_it_ends_with_one_bill(
     with pytest.raises(XeroUnavailable):
         tenant_publish(organisation_id=request.organisation_id)
     settings.XERO_HTTP_TIMEOUT = 10
-    _publish_until_done(request)
+    publish_until_done(request)
 
     _assert_exactly_once(settings, connected_organisation, request, paid=False)
 
@@ -88,7 +76,7 @@ def test_a_worker_killed_after_xero_created_the_bill_ends_with_one_bill(
     with killed_after(monkeypatch, "put_invoices"), pytest.raises(WorkerKilled):
         tenant_publish(organisation_id=request.organisation_id)
 
-    _publish_until_done(request)
+    publish_until_done(request)
 
     _assert_exactly_once(settings, connected_organisation, request, paid=True)
 
@@ -99,7 +87,7 @@ def test_a_failed_or_lost_payment_ends_with_one_payment(
     request = _paid(connected_organisation, django_capture_on_commit_callbacks)
     fault_arm(kind=kind, method="PUT", path_contains="/api.xro/2.0/payments", times=2)
 
-    _publish_until_done(request)
+    publish_until_done(request)
 
     _assert_exactly_once(settings, connected_organisation, request, paid=True)
 
@@ -110,7 +98,7 @@ def test_a_worker_killed_after_the_payment_ends_with_one_payment(
     with killed_after(monkeypatch, "put_payments"), pytest.raises(WorkerKilled):
         tenant_publish(organisation_id=request.organisation_id)
 
-    _publish_until_done(request)
+    publish_until_done(request)
 
     _assert_exactly_once(settings, connected_organisation, request, paid=True)
 
@@ -121,7 +109,7 @@ def test_failed_or_lost_attachment_uploads_leave_two_attachments(
     request = _paid(connected_organisation, django_capture_on_commit_callbacks)
     fault_arm(kind=kind, method="PUT", path_contains="/attachments/", times=3)
 
-    _publish_until_done(request)
+    publish_until_done(request)
 
     _assert_exactly_once(settings, connected_organisation, request, paid=True)
 
@@ -134,7 +122,7 @@ def test_every_fault_at_once_still_ends_exactly_once(
         fault_arm(kind=Fault.Kind.ERROR, method="PUT", path_contains=path)
     fault_arm(kind=Fault.Kind.ERROR, method="GET", path_contains="/api.xro/2.0/invoices")
 
-    _publish_until_done(request, attempts=12)
+    publish_until_done(request, attempts=12)
 
     _assert_exactly_once(settings, connected_organisation, request, paid=True)
 
@@ -145,7 +133,7 @@ def test_a_spend_money_transaction_whose_answer_was_lost_is_created_once(
     ApprovalRequest.objects.filter(pk=request.pk).update(kind=ApprovalRequest.Kind.SPEND_MONEY)
     fault_arm(kind=Fault.Kind.LOST_ANSWER, method="PUT", path_contains="/api.xro/2.0/banktransactions")
 
-    _publish_until_done(request)
+    publish_until_done(request)
 
     request.refresh_from_db()
     assert request.state == ApprovalRequest.State.PUBLISHED
@@ -161,7 +149,7 @@ def test_a_supplier_xero_does_not_know_is_created_as_a_contact_once_first(
     if kind:
         fault_arm(kind=kind, method="PUT", path_contains="/api.xro/2.0/contacts")
 
-    _publish_until_done(request)
+    publish_until_done(request)
 
     request.refresh_from_db()
     assert request.state == ApprovalRequest.State.PUBLISHED

@@ -100,11 +100,18 @@ def test_a_bill_coded_with_master_data_synced_since_is_pulled_after_a_sync(
 
 def test_a_bill_that_cannot_be_coded_here_waits_and_says_why(
         connected_organisation, xero, django_capture_on_commit_callbacks):
-    from approvalmax.core.models import TrackingOption
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from approvalmax.core.models import MasterDataList, MasterDataListState, TrackingOption
 
     bill = xero.submit_bill(number="DX-LATER")
-    # Our copy lost the option (say Xero archived it and the sync saw that): the bill cannot be coded.
+    # Our copy lost the option, and as far as the sync knows the list is up to date (its
+    # If-Modified-Since is in whole seconds: a seed of the same second would be read again).
     TrackingOption.objects.filter(category__organisation=connected_organisation, name="North").update(name="Gone")
+    MasterDataListState.objects.filter(organisation=connected_organisation, name=MasterDataList.TRACKING_CATEGORIES) \
+        .update(synced_at=timezone.now() + timedelta(minutes=5))
 
     result = _pull(connected_organisation, django_capture_on_commit_callbacks)
 

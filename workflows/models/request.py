@@ -57,6 +57,8 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
         CANCELLED = "cancelled", "Cancelled"
 
     OPEN_STATES = (State.ON_REVIEW, State.ON_APPROVAL)
+    # Approved, and its bill changed in the accounting system since: the organisation may approve it again.
+    REOPENABLE_STATES = (State.APPROVED, State.PUBLISHED, State.PUBLISH_FAILED)
 
     class Kind(models.TextChoices):
         BILL = "bill", "Bill"
@@ -228,9 +230,7 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
     def resubmit(self) -> None:
         pass
 
-    # The accounting system's bill changed after approval, and the organisation approves such bills again.
-    @transition(field=state, source=[State.APPROVED, State.PUBLISHED, State.PUBLISH_FAILED], target=State.ON_APPROVAL,
-                permission=_is_system)
+    @transition(field=state, source=list(REOPENABLE_STATES), target=State.ON_APPROVAL, permission=_is_system)
     def reopen(self) -> None:
         pass
 

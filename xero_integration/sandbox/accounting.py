@@ -292,12 +292,12 @@ def _invoice_update(call: ApiCall, invoice_id: uuid.UUID, data: dict, chart, uni
         raise ValidationFailed(["The document with the supplied id was not found for this endpoint."])
     if existing.status not in ("DRAFT", "SUBMITTED", "AUTHORISED"):
         raise ValidationFailed([f"This document cannot be edited as it is {existing.status.lower()}."])
-    merged = {**_invoice_as_input(existing), **data}
+    merged = {**invoice_as_input(existing), **data}
     clean = validate_invoice(merged, chart, unit_dp=unit_dp, current_status=existing.status)
     return ledger.invoice_update(invoice=existing, clean=clean)
 
 
-def _invoice_as_input(invoice: Invoice) -> dict:
+def invoice_as_input(invoice: Invoice) -> dict:
     """The stored invoice in the typed form of a request, so that a POST changes only what it names."""
     return {
         "Type": invoice.type,

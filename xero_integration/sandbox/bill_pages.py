@@ -11,7 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 
 from xero_integration.sandbox import ledger, selectors
-from xero_integration.sandbox.accounting import _invoice_as_input
+from xero_integration.sandbox.accounting import invoice_as_input
 from xero_integration.sandbox.clean import ValidationFailed, load_chart
 from xero_integration.sandbox.forms import BillEditForm, DextBillForm
 from xero_integration.sandbox.models import Organisation
@@ -65,7 +65,7 @@ def bill_edit(request: HttpRequest, tenant_id: uuid.UUID, invoice_id: uuid.UUID)
     form = BillEditForm(request.POST or None, initial=initial, organisation=bill.organisation,
                         current_status=bill.status)
     if request.method == "POST" and form.is_valid():
-        current = _invoice_as_input(bill)
+        current = invoice_as_input(bill)
         lines = current["LineItems"]
         edited = {**(lines[0] if lines else {}), **form.line()}
         edited["Tracking"] = lines[0]["Tracking"] if lines else []
