@@ -8,6 +8,7 @@ from rest_framework.authentication import BaseAuthentication, get_authorization_
 from rest_framework.permissions import BasePermission
 
 from approvalmax.core.log_context import bind
+from approvalmax.core.versioned_reads import remember_token, with_token
 from approvalmax.core.throttle import FailureLimit
 from dext_integration.models import DextConnection
 
@@ -43,12 +44,13 @@ class DextKeyAuthentication(BaseAuthentication):
         except UnicodeDecodeError:
             raise exceptions.AuthenticationFailed("Unknown API key.") from None
         connection = (
-            DextConnection.objects.select_related("organisation").filter(key_hash=key_hash(key)).first()
+            with_token(DextConnection.objects.select_related("organisation")).filter(key_hash=key_hash(key)).first()
         )
         if connection is None:
             raise exceptions.AuthenticationFailed("Unknown API key.")
         if connection.revoked_at is not None:
             raise exceptions.AuthenticationFailed("This API key has been revoked.")
+        remember_token(connection.organisation, connection.data_version_token)
         bind(organisation=connection.organisation.slug, organisation_id=connection.organisation_id)
         return None, connection
 

@@ -12,6 +12,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from approvalmax.core.exceptions import ApplicationError, NotFound
+from approvalmax.core.versioned_reads import read_through
 from approvalmax.core.models import (
     Account,
     MasterDataList,
@@ -99,20 +100,30 @@ def _by_name(suppliers, name: str) -> Supplier | None:
     return suppliers.filter(name=name).order_by(F("external_id").asc(nulls_last=True), "pk").first()
 
 
+def _known_supplier(organisation: Organisation, kind: str, key: str) -> Supplier | None:
+    """The active supplier of that name ("name") or external id ("id"), as the process last read it."""
+
+    def load(keys: set) -> dict:
+        suppliers = Supplier.objects.active().filter(organisation=organisation)
+        found = _by_name(suppliers, key) if kind == "name" else suppliers.filter(external_id=key).first()
+        return {key: found}
+
+    return read_through(organisation, f"supplier-{kind}", [key], load).get(key)
+
+
 def _supplier(organisation: Organisation, item: dict, unknown: dict) -> tuple[str, Supplier | None]:
-    suppliers = Supplier.objects.active().filter(organisation=organisation)
     if item["type"] == "expense_report":
         name = f"{item['owner']['name']} - Expense report"
-        return name, _by_name(suppliers, name)
+        return name, _known_supplier(organisation, "name", name)
     given = item["supplier"]
     if given["xero_contact_id"] is not None:
-        supplier = suppliers.filter(external_id=str(given["xero_contact_id"])).first()
+        supplier = _known_supplier(organisation, "id", str(given["xero_contact_id"]))
         if supplier is None:
             unknown["supplier.xero_contact_id"] = f"No active supplier {given['xero_contact_id']}."
             return given["name"], None
         return supplier.name, supplier
     # An unknown name is a new supplier: publishing creates it in the accounting system.
-    return given["name"], _by_name(suppliers, given["name"])
+    return given["name"], _known_supplier(organisation, "name", given["name"])
 
 
 def _supplier_introduce(organisation: Organisation, name: str) -> Supplier:
@@ -131,8 +142,11 @@ def _supplier_introduce(organisation: Organisation, name: str) -> Supplier:
 def _accounts(organisation: Organisation, item: dict) -> dict[str, Account]:
     """The active accounts the item names, lines and payment alike, in one read."""
     codes = {line["account_code"] for line in item["line_items"]} | {item["payment_method"]["bank_account_code"]}
-    found = Account.objects.active().filter(organisation=organisation, code__in=codes - {"", None})
-    return {account.code: account for account in found}
+
+    def load(missing: set) -> dict:
+        return {a.code: a for a in Account.objects.active().filter(organisation=organisation, code__in=missing)}
+
+    return read_through(organisation, "account", codes - {"", None}, load)
 
 
 def _payment_account(accounts: dict[str, Account], item: dict, unknown: dict) -> Account | None:
@@ -163,21 +177,16 @@ def _lines(organisation: Organisation, accounts: dict[str, Account], item: dict,
     wanted_tax = {x["tax_type"] for x in lines if x["tax_type"]} | {
         accounts[x["account_code"]].tax_type for x in lines if not x["tax_type"] and x["account_code"] in accounts
     }
-    tax_rates = {
+    tax_rates = read_through(organisation, "expense-tax-rate", wanted_tax - {""}, lambda missing: {
         t.tax_type: t
-        for t in TaxRate.objects.active().filter(
-            organisation=organisation, can_apply_to_expenses=True, tax_type__in=wanted_tax - {""}
-        )
-    }
+        for t in TaxRate.objects.active().filter(organisation=organisation, can_apply_to_expenses=True,
+                                                 tax_type__in=missing)
+    })
     category_names = {entry["category"] for x in lines for entry in x["tracking"]}
-    categories = {
-        c.name: c
-        for c in TrackingCategory.objects.active().filter(organisation=organisation, name__in=category_names)
-    }
-    options = {
-        (o.category_id, o.name): o
-        for o in TrackingOption.objects.active().filter(category__in=categories.values())
-    }
+    categories = read_through(organisation, "tracking-category", category_names, lambda missing: {
+        c.name: c for c in TrackingCategory.objects.active().filter(organisation=organisation, name__in=missing)
+    })
+    options = _options(organisation, categories.values())
     resolved = []
     for index, line in enumerate(lines):
         path = f"line_items[{index}]"
@@ -208,6 +217,19 @@ def _lines(organisation: Organisation, accounts: dict[str, Account], item: dict,
             tracking.append(option)
         resolved.append({"account": account, "tax_rate": tax_rate, "tracking": tracking})
     return resolved
+
+
+def _options(organisation: Organisation, categories) -> dict[tuple[int, str], TrackingOption]:
+    """The active options of these categories, by (category id, name)."""
+
+    def load(missing: set) -> dict:
+        by_category = {pk: {} for pk in missing}
+        for option in TrackingOption.objects.active().filter(category_id__in=missing):
+            by_category[option.category_id][option.name] = option
+        return by_category
+
+    held = read_through(organisation, "tracking-options", {c.pk for c in categories}, load)
+    return {(pk, name): option for pk, options in held.items() for name, option in options.items()}
 
 
 def _line_contents(item: dict, resolved: list[dict]) -> list[LineContent]:

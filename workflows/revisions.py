@@ -8,6 +8,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 
 from approvalmax.core.models import Membership
+from approvalmax.core.versioned_reads import loaded_organisation, read_through
 from workflows import routing
 from workflows.content import DocumentContent, RequestContent
 from workflows.conversion import request_convert
@@ -24,13 +25,17 @@ CONTENT_FIELDS = [
 ]  # fmt: skip
 
 
-def _requester(organisation_id: int, email: str) -> AbstractBaseUser | None:
+def _requester(request: ApprovalRequest, email: str) -> AbstractBaseUser | None:
     """The member of the organisation with the requester's email (Dext's `owner.email`)."""
     if not email:
         return None
-    members = Membership.objects.filter(organisation_id=organisation_id, user__email__iexact=email)
-    member = members.select_related("user").order_by("user_id").first()
-    return member.user if member else None
+
+    def load(keys: set) -> dict:
+        members = Membership.objects.filter(organisation_id=request.organisation_id, user__email__iexact=email)
+        member = members.select_related("user").order_by("user_id").first()
+        return {email.lower(): member.user if member else None}
+
+    return read_through(loaded_organisation(request), "requester", [email.lower()], load).get(email.lower())
 
 
 def revision_write(request: ApprovalRequest, content: RequestContent,
@@ -42,7 +47,7 @@ def revision_write(request: ApprovalRequest, content: RequestContent,
         setattr(request, name, getattr(content, name))
     # What the accounting system changed after an earlier approval is answered by this revision.
     request.external_change = {}
-    request.requester = _requester(request.organisation_id, content.requester_email)
+    request.requester = _requester(request, content.requester_email)
     request_convert(request)
     request.save()
     rows = [RequestLine(request=request, revision=request.revision, position=position, description=line.description,

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.db.models import Q
 
 from approvalmax.core.models import Membership
+from approvalmax.core.versioned_reads import read_through
 from workflows.budget_check import budget_check
 from workflows.models import ApprovalRequest, MatrixRule, RequestLine, WorkflowStep
 
@@ -120,16 +121,27 @@ def _name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def step_route(step: WorkflowStep, facts: RequestFacts, *, requester_may_approve: bool) -> Route:
-    """The matching rules' approvers; else the step's default approvers; else nobody (the
-    step is skipped). The requester is left out unless the workflow allows self-approval; a
-    step left with nobody but the requester waits for an administrator instead of being skipped."""
-    # Only members who decide: auditors decide nothing, and someone removed from the organisation
-    # no longer does, whatever the step or its matrix still names.
+def _step_deciders(step: WorkflowStep) -> tuple[list[MatrixRule], list]:
+    """The step's matrix rules and default approvers, among the members who decide: auditors
+    decide nothing, and someone removed from the organisation no longer does, whatever the step
+    or its matrix still names."""
     deciders = Membership.objects.filter(organisation__workflows=step.workflow_id).exclude(
         role=Membership.Role.AUDITOR).values("user_id")
     rules = list(step.rules.select_related("approver").filter(Q(approver__isnull=True) | Q(approver_id__in=deciders))
                  .order_by("pk"))
+    defaults = list(step.approvers.filter(pk__in=deciders).order_by("first_name", "last_name", "pk"))
+    return rules, defaults
+
+
+def step_route(step: WorkflowStep, facts: RequestFacts, *, requester_may_approve: bool,
+               organisation=None) -> Route:
+    """The matching rules' approvers; else the step's default approvers; else nobody (the
+    step is skipped). The requester is left out unless the workflow allows self-approval; a
+    step left with nobody but the requester waits for an administrator instead of being skipped.
+    With `organisation` (carrying its data-version token) the step's rules and approvers are
+    read as the process holds them."""
+    rules, all_defaults = read_through(organisation, "step-deciders", [step.pk],
+                                       lambda keys: {step.pk: _step_deciders(step)})[step.pk]
     barred = None if requester_may_approve else facts.requester_id
     excluded = False
     chosen: dict[int, MatrixRule | None] = {}
@@ -145,9 +157,8 @@ def step_route(step: WorkflowStep, facts: RequestFacts, *, requester_may_approve
         names[rule.approver_id] = _name(rule.approver)
         reasons.append(f"{_name(rule.approver)} by the rule {rule.describe()}")
     if not chosen:
-        defaults = list(step.approvers.filter(pk__in=deciders).order_by("first_name", "last_name", "pk"))
-        excluded = excluded or any(user.pk == barred for user in defaults)
-        defaults = [user for user in defaults if user.pk != barred]
+        excluded = excluded or any(user.pk == barred for user in all_defaults)
+        defaults = [user for user in all_defaults if user.pk != barred]
         chosen = {user.pk: None for user in defaults}
         names = {user.pk: _name(user) for user in defaults}
         if defaults:

@@ -14,6 +14,7 @@ from django.utils import timezone
 from approvalmax.budgets.models import Budget
 from approvalmax.core.exceptions import NotFound
 from approvalmax.core.models import Account, Membership, TaxRate, TrackingCategory, TrackingOption
+from approvalmax.core.versioned_reads import read_through
 from workflows.line_reads import lines_with_coding
 from workflows.models import (
     ApprovalRequest,
@@ -233,10 +234,13 @@ def coding_choices(*, request: ApprovalRequest) -> CodingChoices:
 
 def required_tracking_categories(*, organisation) -> list[TrackingCategory]:
     """Tracking categories every line must carry under the organisation's latest workflow (one query)."""
-    latest = Workflow.objects.filter(organisation=organisation, is_draft=False).order_by("-version").values("pk")[:1]
-    through = Workflow.required_tracking_categories.through
-    required = through.objects.filter(workflow_id=Subquery(latest)).values("trackingcategory_id")
-    return list(TrackingCategory.objects.filter(pk__in=required).order_by("name"))
+    def load(keys: set) -> dict:
+        latest = Workflow.objects.filter(organisation=organisation, is_draft=False).order_by("-version").values("pk")[:1]
+        through = Workflow.required_tracking_categories.through
+        required = through.objects.filter(workflow_id=Subquery(latest)).values("trackingcategory_id")
+        return {"latest": list(TrackingCategory.objects.filter(pk__in=required).order_by("name"))}
+
+    return read_through(organisation, "required-tracking", ["latest"], load)["latest"]
 
 
 def substitutions_for_user(*, user: AbstractBaseUser) -> QuerySet[Substitution]:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django_fsm import has_transition_perm
 
 from approvalmax.core.models import Membership, Organisation
+from approvalmax.core.versioned_reads import loaded_organisation, read_through
 from workflows import routing
 from workflows.content import DocumentContent, RequestContent
 from workflows.conversion import conversion_text
@@ -50,7 +51,9 @@ def _lock(request_id: int) -> ApprovalRequest:
 
 def workflow_for(*, organisation: Organisation) -> Workflow:
     """The organisation's latest published workflow version: what new requests and revisions run on."""
-    workflow = Workflow.objects.filter(organisation=organisation, is_draft=False).order_by("-version").first()
+    workflow = read_through(organisation, "workflow", ["latest"], lambda keys: {"latest": (
+        Workflow.objects.filter(organisation=organisation, is_draft=False).order_by("-version").first())}).get("latest")
+    # One created here is not held: its transaction may yet roll back.
     return workflow or Workflow.objects.create(organisation=organisation)
 
 
@@ -147,7 +150,8 @@ def _advance(request: ApprovalRequest, *, after: int, decider: _Decider | None =
     for step in steps:
         if step.kind == WorkflowStep.Kind.AUTO_APPROVAL or step.position <= after:
             continue
-        route = routing.step_route(step, facts, requester_may_approve=workflow.requester_may_approve)
+        route = routing.step_route(step, facts, requester_may_approve=workflow.requester_may_approve,
+                                   organisation=loaded_organisation(request))
         if route.is_empty and not route.excluded_requester:
             _audit(request, AuditEvent.Action.STEP_SKIPPED,
                    message=f"Step {step.position}, {step.name}, is skipped. {route.explanation}",
@@ -192,7 +196,8 @@ def _step_clock_start(request: ApprovalRequest, step: WorkflowStep) -> None:
 def _start_workflow(request: ApprovalRequest, facts: routing.RequestFacts | None = None) -> None:
     """Auto-approval rules first; otherwise route the request to its first step with approvers."""
     facts = facts or routing.request_facts(request)
-    steps = list(request.workflow.steps.order_by("position"))
+    steps = read_through(loaded_organisation(request), "steps", [request.workflow_id], lambda keys: {
+        request.workflow_id: list(request.workflow.steps.order_by("position"))})[request.workflow_id]
     # Most workflows have no auto-approval step: their rules (a six-table read) are not asked for.
     has_auto = any(step.kind == WorkflowStep.Kind.AUTO_APPROVAL for step in steps)
     rule = routing.auto_approval_rule(request.workflow, facts) if has_auto else None

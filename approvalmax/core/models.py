@@ -184,6 +184,22 @@ class TrackingOption(models.Model):
         return f"{self.category.name}: {self.name}"
 
 
+class DataVersion(models.Model):
+    """A token that changes with any change to what a new request is built from: the
+    organisation's master data, members and their users (core migration 0010), and its
+    workflows (workflows migration 0020).
+
+    Database triggers write it, so bulk updates, raw SQL and cascading deletes change it as
+    surely as `save()`. What a process holds of those reads is kept under it
+    (`approvalmax/core/versioned_reads.py`). No foreign key: a deleted organisation's cascade
+    must not trip over its own token."""
+
+    organisation = models.OneToOneField(
+        Organisation, on_delete=models.DO_NOTHING, db_constraint=False, primary_key=True, related_name="+"
+    )
+    token = models.CharField(max_length=36)
+
+
 class MasterDataList(models.TextChoices):
     SUPPLIERS = "suppliers", "Suppliers"
     ACCOUNTS = "accounts", "Accounts"

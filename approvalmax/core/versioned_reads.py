@@ -1,0 +1,78 @@
+"""What a new request is built from, as a process last read it, kept while its organisation's
+data-version token stays the same: master data, the published workflow, its routing, members.
+
+The token (`DataVersion`) changes in the same transaction as any change to those, whoever
+makes it, so a reader that fetched the token with its first query reads nothing older than
+that query could have. Each process keeps its own small store: a hit costs no round trip.
+Only the Dext push fetches the token (with its key); every other reader passes no token and
+reads the database as before.
+
+Never hold a row the reading transaction wrote itself: it could still be rolled back, and the
+next push would code a bill with it."""
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable, Iterable
+
+from django.db.models import OuterRef, QuerySet, Subquery
+
+from approvalmax.core.models import DataVersion, Organisation
+
+# Organisations a process keeps, and entries each: a push names a handful of codes.
+MOST_ORGANISATIONS = 500
+MOST_ENTRIES = 5_000
+TOKEN_ATTRIBUTE = "data_version_token"
+
+_held: OrderedDict[int, tuple[str, dict]] = OrderedDict()
+_lock = threading.Lock()  # the demo's runserver answers in threads
+
+
+def with_token(queryset: QuerySet, organisation_field: str = "organisation_id") -> QuerySet:
+    """The queryset with each row's organisation's token as `data_version_token`, in the same query."""
+    token = DataVersion.objects.filter(organisation_id=OuterRef(organisation_field)).values("token")[:1]
+    return queryset.annotate(**{TOKEN_ATTRIBUTE: Subquery(token)})
+
+
+def remember_token(organisation: Organisation, token: str | None) -> None:
+    setattr(organisation, TOKEN_ATTRIBUTE, token)
+
+
+def loaded_organisation(instance) -> Organisation | None:
+    """The instance's organisation if it was read with it, else None: reading it only to look
+    for a token would cost the very round trip the token saves."""
+    return type(instance)._meta.get_field("organisation").get_cached_value(instance, default=None)
+
+
+def _entries(organisation: Organisation | None) -> dict | None:
+    token = getattr(organisation, TOKEN_ATTRIBUTE, None)
+    if not token:
+        return None
+    with _lock:
+        held = _held.get(organisation.pk)
+        if held is None or held[0] != token:
+            held = _held[organisation.pk] = (token, {})
+            if len(_held) > MOST_ORGANISATIONS:
+                _held.popitem(last=False)
+        _held.move_to_end(organisation.pk)
+        if len(held[1]) > MOST_ENTRIES:
+            held[1].clear()
+        return held[1]
+
+
+def read_through(
+    organisation: Organisation | None, kind: str, keys: Iterable[Hashable], load: Callable[[set], dict]
+) -> dict:
+    """{key: row} for the keys that have one. `load(missing_keys)` reads the rest from the
+    database; everything, when there is no organisation or it carries no token. What it did not
+    find is remembered as absent too."""
+    keys = set(keys)
+    entries = _entries(organisation)
+    if entries is None:
+        return load(keys)
+    missing = {key for key in keys if (kind, key) not in entries}
+    if missing:
+        loaded = load(missing)
+        for key in missing:
+            entries[(kind, key)] = loaded.get(key)
+    return {key: entries[(kind, key)] for key in keys if entries[(kind, key)] is not None}
+
