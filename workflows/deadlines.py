@@ -8,7 +8,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from workflows.models import ApprovalRequest, Assignment, AuditEvent, WorkflowStep
-from workflows.services import _lock
+from workflows.deciders import locked_request
 from workflows.trail import audit, person_label
 
 Escalation = WorkflowStep.Escalation
@@ -30,7 +30,7 @@ def requests_overdue(*, now: datetime | None = None) -> list[int]:
 def request_escalate(*, request_id: int, now: datetime | None = None) -> bool:
     """The step's deadline has passed: do what the step says, once, and put it in the trail."""
     now = now or timezone.now()
-    request = _lock(request_id)
+    request = locked_request(request_id)
     if (not request.is_open or request.step_due_at is None or request.step_due_at > now
             or request.step_escalated_at is not None or request.is_on_hold):
         return False

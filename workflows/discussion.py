@@ -13,7 +13,7 @@ from approvalmax.core.exceptions import ApplicationError
 from approvalmax.core.models import Membership
 from workflows.exceptions import NotAnApprover
 from workflows.models import ApprovalRequest, AuditEvent, Comment, Watch
-from workflows.services import _lock
+from workflows.deciders import locked_request
 from workflows.trail import audit, person_label
 
 MENTION = re.compile(r"(?<![\w.])@([\w.+-]+@[\w-]+(?:\.[\w-]+)+|[\w.+-]+)")
@@ -49,7 +49,7 @@ def request_comment(*, request_id: int, user: AbstractBaseUser, body: str) -> Co
     body = (body or "").strip()
     if not body:
         raise ApplicationError("Write something to comment.", fields={"body": "Write your comment."})
-    request = _lock(request_id)
+    request = locked_request(request_id)
     _member(request, user)
     people = mentioned(organisation_id=request.organisation_id, body=body)
     comment = Comment.objects.create(request=request, revision=request.revision, author=user, body=body)
@@ -62,7 +62,7 @@ def request_comment(*, request_id: int, user: AbstractBaseUser, body: str) -> Co
 
 @transaction.atomic
 def request_watch(*, request_id: int, user: AbstractBaseUser, watch: bool) -> bool:
-    request = _lock(request_id)
+    request = locked_request(request_id)
     _member(request, user)
     if watch:
         Watch.objects.get_or_create(request=request, user=user)
@@ -89,7 +89,7 @@ def request_hold(*, request_id: int, user: AbstractBaseUser, reason: str, until:
         raise ApplicationError("The hold must end in the future.", fields={"until": "Choose a later date."})
     if until > now + LONGEST_HOLD:
         raise ApplicationError("A request can be held for 90 days at most.", fields={"until": "Choose an earlier date."})
-    request = _lock(request_id)
+    request = locked_request(request_id)
     if not request.is_open:
         raise ApplicationError(f"The request is {request.get_state_display().lower()}: there is nothing to hold.")
     if not _may_hold(request, user):
@@ -105,7 +105,7 @@ def request_hold(*, request_id: int, user: AbstractBaseUser, reason: str, until:
 @transaction.atomic
 def request_release(*, request_id: int, user: AbstractBaseUser | None = None) -> ApprovalRequest:
     """The hold ends: by hand, or by itself once its date comes (user None)."""
-    request = _lock(request_id)
+    request = locked_request(request_id)
     if request.held_until is None:
         return request
     if user is not None and not _may_hold(request, user):

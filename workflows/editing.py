@@ -10,7 +10,7 @@ from approvalmax.core.models import Account, TaxRate, TrackingOption
 from approvalmax.core.money import bill_totals, line_tax
 from workflows.exceptions import EditNotAllowed, TotalWouldChange
 from workflows.models import ApprovalRequest, AuditEvent, RequestLine, WorkflowStep
-from workflows.services import _decider, _lock
+from workflows.deciders import decider_for, locked_request
 from workflows.trail import audit
 
 NOT_SET = object()
@@ -18,7 +18,7 @@ NOT_SET = object()
 
 def _editable_line(request: ApprovalRequest, user: AbstractBaseUser, line_id: int, step_id: int | None,
                    wanted: set[str]) -> RequestLine:  # fmt: skip
-    _decider(request, user, step_id)
+    decider_for(request, user, step_id)
     refused = wanted - request.current_step.allowed_edits()
     if refused:
         raise EditNotAllowed(
@@ -54,7 +54,7 @@ def request_line_edit(*, request_id: int, user: AbstractBaseUser, line_id: int, 
                       tracking_option_ids=NOT_SET) -> RequestLine:  # fmt: skip
     """Change a line's coding, as far as the current step allows; each changed field is
     recorded in the audit trail on its own."""
-    request = _lock(request_id)
+    request = locked_request(request_id)
     line = RequestLine.objects.filter(pk=line_id, request=request).select_related("account", "tax_rate").first()
     current_tracking = list(line.tracking.select_related("category")) if line else []
     changes: list[tuple[str, str, str]] = []
@@ -109,7 +109,7 @@ def request_line_edit(*, request_id: int, user: AbstractBaseUser, line_id: int, 
 def request_line_split(*, request_id: int, user: AbstractBaseUser, line_id: int, amount: Decimal,
                        step_id: int | None = None) -> RequestLine:  # fmt: skip
     """Split `amount` off a line into a new line with the same coding, right after it."""
-    request = _lock(request_id)
+    request = locked_request(request_id)
     line = _editable_line(request, user, line_id, step_id, {WorkflowStep.EditableField.SPLIT})
     whole = line.line_amount
     if not (0 < abs(amount) < abs(whole)) or (amount > 0) != (whole > 0):

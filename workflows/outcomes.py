@@ -11,7 +11,7 @@ from approvalmax.core.signals import send_on_commit
 from workflows import metrics as request_metrics
 from workflows.exceptions import AlreadyDecided, NotAnAdministrator
 from workflows.models import ApprovalRequest, AuditEvent
-from workflows.services import _lock
+from workflows.deciders import locked_request
 from workflows.trail import audit
 from workflows.signals import request_approved
 
@@ -22,7 +22,7 @@ State = ApprovalRequest.State
 def request_mark_published(*, request_id: int, external_system: str, external_id: str, external_url: str,
                            message: str = "", done: str = "Created") -> ApprovalRequest:
     """`done`: what the system did with it ("Authorised", for a bill that was there already)."""
-    request = _lock(request_id)
+    request = locked_request(request_id)
     if request.state == State.PUBLISHED:
         return request
     request.mark_published()
@@ -45,7 +45,7 @@ def request_mark_published(*, request_id: int, external_system: str, external_id
 
 @transaction.atomic
 def request_mark_publish_failed(*, request_id: int, error: str) -> ApprovalRequest:
-    request = _lock(request_id)
+    request = locked_request(request_id)
     if request.state != State.APPROVED:
         return request
     request.mark_publish_failed()
@@ -71,7 +71,7 @@ def requests_mark_publish_failed(*, organisation_id: int, error: str) -> int:
 def request_publish_again(*, request_id: int, user: AbstractBaseUser) -> ApprovalRequest:
     """Once the cause is fixed (in the accounting system, or the master data), an administrator publishes again;
     the publisher resumes from what it had already done."""
-    request = _lock(request_id)
+    request = locked_request(request_id)
     if request.state != State.PUBLISH_FAILED:
         raise AlreadyDecided(f"Only a request whose publishing failed can be published again; it is "
                              f"{request.get_state_display().lower()}.")

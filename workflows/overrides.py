@@ -8,7 +8,7 @@ from django_fsm import has_transition_perm
 from approvalmax.core.signals import send_on_commit
 from workflows.exceptions import AlreadyDecided, NotAnAdministrator, SelfApprovalRefused
 from workflows.models import ApprovalRequest, AuditEvent, Decision
-from workflows.services import _lock, _required_comment
+from workflows.deciders import locked_request, required_comment
 from workflows.trail import audit, person_label
 from workflows.signals import request_approved, request_rejected
 
@@ -26,8 +26,8 @@ def _require_administrator(request: ApprovalRequest, user: AbstractBaseUser, tra
 @transaction.atomic
 def request_force_approve(*, request_id: int, user: AbstractBaseUser, comment: str) -> ApprovalRequest:
     """An administrator approves the request outright, whatever step it is at."""
-    comment = _required_comment(comment, "Force-approving needs a comment.")
-    request = _lock(request_id)
+    comment = required_comment(comment, "Force-approving needs a comment.")
+    request = locked_request(request_id)
     _require_administrator(request, user, request.force_approve)
     Decision.objects.create(request=request, revision=request.revision, step=request.current_step, approver=user,
                             outcome=Decision.Outcome.APPROVED, comment=comment, forced=True)  # fmt: skip
@@ -44,8 +44,8 @@ def request_force_approve(*, request_id: int, user: AbstractBaseUser, comment: s
 
 @transaction.atomic
 def request_force_reject(*, request_id: int, user: AbstractBaseUser, comment: str) -> ApprovalRequest:
-    comment = _required_comment(comment, "Force-rejecting needs a comment.")
-    request = _lock(request_id)
+    comment = required_comment(comment, "Force-rejecting needs a comment.")
+    request = locked_request(request_id)
     _require_administrator(request, user, request.force_reject)
     Decision.objects.create(request=request, revision=request.revision, step=request.current_step, approver=user,
                             outcome=Decision.Outcome.REJECTED, comment=comment, forced=True)  # fmt: skip

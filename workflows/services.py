@@ -1,28 +1,18 @@
 """Writes to approval requests. Each service locks the row, transitions, saves, audits and
 announces, in one transaction; side effects run on commit."""
 
-from dataclasses import dataclass
-
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django_fsm import has_transition_perm
 
-from approvalmax.core.models import Membership, Organisation
+from approvalmax.core.models import Organisation
 from approvalmax.core.versioned_reads import loaded_organisation, read_through
 from workflows import routing
 from workflows.content import DocumentContent, RequestContent
 from workflows.conversion import conversion_text
-from workflows.exceptions import (
-    AlreadyDecided,
-    CommentRequired,
-    NotAnApprover,
-    NothingToRevoke,
-    RequestLocked,
-    SelfApprovalRefused,
-)
+from workflows.exceptions import CommentRequired, NothingToRevoke, NotAnApprover, RequestLocked
 from workflows.models import (
     ApprovalRequest,
     Assignment,
@@ -32,6 +22,7 @@ from workflows.models import (
     WorkflowStep,
 )
 from approvalmax.core.signals import send_on_commit
+from workflows.deciders import Decider, decider_for, locked_request, required_comment
 from workflows.duplicates import hold_for_review, possible_duplicates
 from workflows.revisions import revision_write
 from workflows.signals import request_approved, request_rejected
@@ -43,10 +34,6 @@ from workflows.working_time import step_due_at
 # How a decision reached us, when not from the request page: the audit trail says so.
 EMAIL = "email"
 State = ApprovalRequest.State
-
-
-def _lock(request_id: int) -> ApprovalRequest:
-    return ApprovalRequest.objects.select_for_update().get(pk=request_id)
 
 
 def workflow_for(*, organisation: Organisation) -> Workflow:
@@ -81,19 +68,7 @@ def _step_complete(request: ApprovalRequest) -> bool:
     return bool(assigned) and approvals >= step.approvals_needed(len(assigned))
 
 
-@dataclass(frozen=True)
-class _Decider:
-    """Who pressed the button, and whose place their decision takes."""
-
-    user: AbstractBaseUser
-    for_id: int
-
-    @property
-    def on_behalf_of_id(self) -> int | None:
-        return None if self.for_id == self.user.pk else self.for_id
-
-
-def _record_decision(request: ApprovalRequest, decider: _Decider, outcome: str, comment: str, *,
+def _record_decision(request: ApprovalRequest, decider: Decider, outcome: str, comment: str, *,
                      at_once: bool = False, via: str = "", duplicates: list | None = None) -> Decision:  # fmt: skip
     step = request.current_step
     decision = Decision.objects.create(
@@ -134,7 +109,7 @@ def _finish(request: ApprovalRequest, *, by_people: bool) -> None:
     send_on_commit(request_approved, ApprovalRequest, request=request)
 
 
-def _advance(request: ApprovalRequest, *, after: int, decider: _Decider | None = None,
+def _advance(request: ApprovalRequest, *, after: int, decider: Decider | None = None,
              facts: routing.RequestFacts | None = None, new_revision: bool = False,
              steps: list[WorkflowStep] | None = None) -> None:
     """Start the first step after position `after` that has someone to decide, skipping (and
@@ -263,7 +238,7 @@ def request_resubmit(
     `changes` ({"field", "approved", "now"} each) say what changed, and those who approved the
     revision before are told; `reopen` lets an approved or published request start again (its
     bill changed in the accounting system and the organisation reopens such requests)."""
-    request = _lock(request_id)
+    request = locked_request(request_id)
     reopening = reopen and request.state in ApprovalRequest.REOPENABLE_STATES
     if not reopening and request.state not in (*ApprovalRequest.OPEN_STATES, State.REJECTED, State.CANCELLED):
         raise RequestLocked(f"The request is {request.get_state_display().lower()} and can no longer change.")
@@ -288,43 +263,13 @@ def request_resubmit(
     return request
 
 
-def _require_current(request: ApprovalRequest, step_id: int | None) -> None:
-    if not request.is_open:
-        raise AlreadyDecided(f"This request has already been decided: it is {request.get_state_display().lower()}.")
-    if step_id is not None and step_id != request.current_step_id:
-        raise AlreadyDecided(
-            "This request has already been decided at the step you saw: it moved on while you were deciding, "
-            f"and is now at step {request.current_step.position}, {request.current_step.name}."
-        )
-
-
-def _decider(request: ApprovalRequest, user: AbstractBaseUser, step_id: int | None) -> _Decider:
-    """The user's place at the current step, or why they have none."""
-    _require_current(request, step_id)
-    for_id = request.decides_for(user)
-    if for_id is not None:
-        return _Decider(user=user, for_id=for_id)
-    standing = request.decisions.filter(revision=request.revision, step=request.current_step, revoked_at__isnull=True)
-    if standing.filter(Q(approver=user) | Q(on_behalf_of=user)).exists():
-        raise AlreadyDecided("You have already decided on this step.")
-    if Membership.objects.filter(organisation_id=request.organisation_id, user=user,
-                                 role=Membership.Role.AUDITOR).exists():
-        raise NotAnApprover("Auditors read requests; they do not decide them.")
-    may_self = request.workflow is not None and request.workflow.requester_may_approve
-    if user.pk == request.requester_id and not may_self:
-        raise SelfApprovalRefused(
-            "You requested this bill, so you cannot approve it: segregation of duties asks someone else to."
-        )
-    raise NotAnApprover("You are not an approver of this request at its current step.")
-
-
 @transaction.atomic
 def request_approve(*, request_id: int, user: AbstractBaseUser, comment: str = "",
                     step_id: int | None = None, via: str = "") -> ApprovalRequest:  # fmt: skip
     """Approve the current step (or complete its review). `step_id` is the step the user saw:
     if the request moved on meanwhile, the answer is "already decided"."""
-    request = _lock(request_id)
-    decider = _decider(request, user, step_id)
+    request = locked_request(request_id)
+    decider = decider_for(request, user, step_id)
     step = request.current_step
     outcome = Decision.Outcome.REVIEWED if step.is_review else Decision.Outcome.APPROVED
     flagged = [] if step.is_review else possible_duplicates(request)
@@ -343,21 +288,14 @@ def request_approve(*, request_id: int, user: AbstractBaseUser, comment: str = "
     return request
 
 
-def _required_comment(comment: str, message: str) -> str:
-    comment = (comment or "").strip()
-    if not comment:
-        raise CommentRequired(message, fields={"comment": "Say why."})
-    return comment
-
-
 @transaction.atomic
 def request_reject(*, request_id: int, user: AbstractBaseUser, comment: str,
                    step_id: int | None = None, via: str = "") -> ApprovalRequest:  # fmt: skip
     comment = (comment or "").strip()
     if not comment:
         raise CommentRequired("A rejection needs a comment.", fields={"comment": "Say why you reject it."})
-    request = _lock(request_id)
-    decider = _decider(request, user, step_id)
+    request = locked_request(request_id)
+    decider = decider_for(request, user, step_id)
     _record_decision(request, decider, Decision.Outcome.REJECTED, comment, via=via)
     request.reject()
     request.save()
@@ -368,7 +306,7 @@ def request_reject(*, request_id: int, user: AbstractBaseUser, comment: str,
 @transaction.atomic
 def request_revoke_decision(*, request_id: int, user: AbstractBaseUser) -> ApprovalRequest:
     """Take back one's own decision on the current step, while the request has not moved on."""
-    request = _lock(request_id)
+    request = locked_request(request_id)
     decision = None
     if request.is_open:
         decision = request.decisions.filter(
@@ -389,9 +327,9 @@ def request_return_to_review(*, request_id: int, user: AbstractBaseUser, comment
                              step_id: int | None = None) -> ApprovalRequest:  # fmt: skip
     """A later approver sends the request back to its review step, without rejecting it.
     The review and every step after it are decided again."""
-    comment = _required_comment(comment, "Say what the reviewer should look at again.")
-    request = _lock(request_id)
-    _decider(request, user, step_id)
+    comment = required_comment(comment, "Say what the reviewer should look at again.")
+    request = locked_request(request_id)
+    decider_for(request, user, step_id)
     if not has_transition_perm(request.return_to_review, user):
         raise NotAnApprover("There is no review step before this one to send the request back to.")
     review = request.workflow.steps.filter(
@@ -413,7 +351,7 @@ def request_return_to_review(*, request_id: int, user: AbstractBaseUser, comment
 
 @transaction.atomic
 def request_cancel(*, request_id: int, actor_label: str, reason: str = "Withdrawn.") -> ApprovalRequest:
-    request = _lock(request_id)
+    request = locked_request(request_id)
     if request.state == State.CANCELLED:
         return request
     if not request.is_open:

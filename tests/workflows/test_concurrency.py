@@ -186,7 +186,7 @@ def without_the_row_lock(monkeypatch):
         checked.wait(timeout=10)
         return complete
 
-    monkeypatch.setattr(services, "_lock", unlocked)
+    monkeypatch.setattr(services, "locked_request", unlocked)
     monkeypatch.setattr(services, "_step_complete", step_complete_together)
     # The audit chain's head is a row lock of its own, which would serialise the threads too.
     monkeypatch.setattr(services, "_audit", lambda *args, **kwargs: None)
