@@ -25,11 +25,15 @@ DEXT_ID_PATTERN = re.compile(r"(?!\.{1,2}$)[^\s/\\\x00-\x1f\x7f]{1,100}")
 
 
 class CostItem(models.Model):
-    """A Dext cost item and the request it became; `fingerprint` spots unchanged re-pushes."""
+    """A Dext cost item and the request it became; `fingerprint` spots unchanged re-pushes.
+
+    The push that creates an item inserts its row first, to hold the dext_id while it builds the
+    request (`services._claim`), so `request` is empty only inside that push's transaction."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     dext_id = models.CharField(max_length=100)
-    request = models.OneToOneField("workflows.ApprovalRequest", on_delete=models.CASCADE, related_name="dext_item")
+    request = models.OneToOneField("workflows.ApprovalRequest", on_delete=models.CASCADE, related_name="dext_item",
+                                   null=True)
     fingerprint = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

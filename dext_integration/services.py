@@ -6,14 +6,14 @@ import json
 import secrets
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from approvalmax.core.exceptions import NotFound
 from approvalmax.core.models import Organisation
 from dext_integration.auth import key_hash
 from dext_integration.exceptions import ItemLocked
-from dext_integration.item_content import item_content, item_kind, transaction_lock
+from dext_integration.item_content import item_content, item_kind
 from dext_integration.models import DEXT_ID_PATTERN, CostItem, DextConnection
 from workflows import services as workflow_services
 from workflows.content import DocumentContent
@@ -70,15 +70,26 @@ def _fingerprint(item: dict, document: DocumentContent) -> str:
     return hashlib.sha256(f"{canonical}\n{digest}".encode()).hexdigest()
 
 
-def _queue_behind_other_pushes(*, organisation: Organisation, dext_id: str) -> None:
-    """Pushes of one item wait for each other, so a duplicate finds the first push's item
-    instead of storing its document again."""
-    transaction_lock(f"dext-item:{organisation.pk}:{dext_id}")
+def _claim(*, organisation: Organisation, dext_id: str, fingerprint: str) -> int | None:
+    """The new item's row, inserted and so held by this transaction until it ends; None when the
+    item exists. A second push of the same item waits on this insert until the first push has
+    committed, then finds its item, instead of storing the document again."""
+    table = connection.ops.quote_name(CostItem._meta.db_table)
+    now = timezone.now()
+    with transaction.get_connection().cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {table} (organisation_id, dext_id, fingerprint, created_at, updated_at) "
+            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (organisation_id, dext_id) DO NOTHING RETURNING id",
+            [organisation.pk, dext_id, fingerprint, now, now],
+        )
+        row = cursor.fetchone()
+    return row[0] if row else None
 
 
 def _locked_item(*, organisation: Organisation, dext_id: str) -> CostItem | None:
     return (
-        CostItem.objects.select_for_update()
+        # The item's row only: its request is locked by the service that changes it.
+        CostItem.objects.select_for_update(of=("self",))
         .select_related("request")
         .filter(organisation=organisation, dext_id=dext_id)
         .first()
@@ -86,18 +97,22 @@ def _locked_item(*, organisation: Organisation, dext_id: str) -> CostItem | None
 
 
 @transaction.atomic(durable=True)
-def _publish(*, organisation: Organisation, item: dict, document: DocumentContent) -> PublishResult:
+def cost_item_publish(*, organisation: Organisation, item: dict, document: DocumentContent) -> PublishResult:
+    """A cost item Dext publishes: a new request, a new revision of its request, or nothing new.
+
+    `item` is validated by `serializers.item_parse`; this checks it against the organisation's
+    master data and arithmetic, and any failure rolls back the item's claimed row with the rest."""
     fingerprint = _fingerprint(item, document)
-    _queue_behind_other_pushes(organisation=organisation, dext_id=item["dext_id"])
-    existing = _locked_item(organisation=organisation, dext_id=item["dext_id"])
-    if existing is None:
+    claimed = _claim(organisation=organisation, dext_id=item["dext_id"], fingerprint=fingerprint)
+    if claimed is not None:
         content = item_content(organisation, item)
         request = workflow_services.request_create(organisation=organisation, content=content, document=document)
-        created = CostItem.objects.create(
-            organisation=organisation, dext_id=item["dext_id"], request=request, fingerprint=fingerprint
-        )
+        CostItem.objects.filter(pk=claimed).update(request=request)
+        created = CostItem(pk=claimed, organisation=organisation, dext_id=item["dext_id"], request=request,
+                           fingerprint=fingerprint)
         return PublishResult(created, Outcome.BYPASSED if content.kind == Kind.SPEND_MONEY else Outcome.CREATED)
 
+    existing = _locked_item(organisation=organisation, dext_id=item["dext_id"])
     # A retry of what was accepted before is answered as before, even if master data has
     # changed since; a changed item must be valid now.
     request = existing.request
@@ -118,19 +133,6 @@ def _publish(*, organisation: Organisation, item: dict, document: DocumentConten
     existing.fingerprint = fingerprint
     existing.save(update_fields=["fingerprint", "updated_at"])
     return PublishResult(existing, Outcome.REVISED)
-
-
-def cost_item_publish(*, organisation: Organisation, item: dict, document: DocumentContent) -> PublishResult:
-    """A cost item Dext publishes: a new request, a new revision of its request, or nothing new.
-
-    `item` is validated by `serializers.item_parse`; this checks it against the organisation's
-    master data and arithmetic before writing anything."""
-    try:
-        return _publish(organisation=organisation, item=item, document=document)
-    except IntegrityError:
-        # A concurrent push created the same dext_id first (on a database without the
-        # advisory lock): this push now finds that item and is answered as a re-push of it.
-        return _publish(organisation=organisation, item=item, document=document)
 
 
 @transaction.atomic(durable=True)

@@ -1,6 +1,7 @@
 """Two pushes of one item at once make one request; the loser is answered as a re-push."""
 
 import threading
+import time
 
 import pytest
 from django.db import connection
@@ -9,30 +10,47 @@ from dext_integration import services
 from dext_integration.models import CostItem
 from dext_integration.services import dext_connection_create
 from tests.dext_integration.conftest import client_for, make_item, publish
-from workflows.models import ApprovalRequest, RequestLine
+from workflows.models import ApprovalRequest, RequestDocument
 
 
-@pytest.mark.django_db
-def test_a_push_that_loses_the_race_on_the_unique_constraint_answers_200(api, ready, monkeypatch):
-    first = publish(api, make_item())
-    real_lookup = services._locked_item
-    lookups = []
+@pytest.mark.django_db(transaction=True)
+def test_a_second_push_waits_for_the_first_and_stores_nothing_again(organisation, master_data, workflow, monkeypatch):
+    """The first push holds the item's claimed row while it builds the request; the same item
+    pushed meanwhile waits on that row, then is answered as the re-push it is."""
+    _, key = dext_connection_create(organisation=organisation)
+    inside, second_started = threading.Event(), threading.Event()
+    real_create = services.workflow_services.request_create
+    creations = []
 
-    def blind_first_lookup(**kwargs):
-        # As if the winner had not committed yet when this push looked.
-        lookups.append(kwargs)
-        return None if len(lookups) == 1 else real_lookup(**kwargs)
+    def slow_create(**kwargs):
+        creations.append(kwargs["content"].source_reference)
+        inside.set()
+        second_started.wait(timeout=10)
+        time.sleep(0.5)  # long enough for the second push to reach the item's row and wait on it
+        return real_create(**kwargs)
 
-    monkeypatch.setattr(services, "_locked_item", blind_first_lookup)
+    monkeypatch.setattr(services.workflow_services, "request_create", slow_create)
+    statuses = {}
 
-    second = publish(api, make_item())
+    def push(name):
+        try:
+            if name == "second":
+                inside.wait(timeout=10)
+                second_started.set()
+            statuses[name] = publish(client_for(key), make_item()).status_code
+        finally:
+            connection.close()
 
-    assert len(lookups) == 2
-    assert second.status_code == 200
-    assert second.json() == first.json()
-    assert ApprovalRequest.objects.count() == 1
-    assert RequestLine.objects.count() == 1
-    assert CostItem.objects.count() == 1
+    threads = [threading.Thread(target=push, args=(name,)) for name in ("first", "second")]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert statuses == {"first": 201, "second": 200}
+    assert creations == ["CI-000123"]
+    assert ApprovalRequest.objects.count() == CostItem.objects.count() == RequestDocument.objects.count() == 1
+    assert CostItem.objects.get().request == ApprovalRequest.objects.get()
 
 
 @pytest.mark.django_db(transaction=True)
