@@ -5,14 +5,8 @@ email action links)."""
 from workflows.models.conversation import ActionLink, Comment, Watch
 from workflows.models.definition import MatrixRule, Substitution, Workflow, WorkflowStep
 from workflows.models.record import AuditEvent, AuditEventQuerySet, Decision
-from workflows.models.request import (
-    ApprovalRequest,
-    Assignment,
-    AuditReport,
-    RequestDocument,
-    RequestLine,
-    _document_path,
-)
+from workflows.models.request import ApprovalRequest, Assignment
+from workflows.models.revision_content import AuditReport, RequestDocument, RequestLine, _document_path
 
 __all__ = [
     "ActionLink", "Comment", "Watch", "ApprovalRequest", "Assignment", "AuditEvent", "AuditEventQuerySet", "AuditReport", "Decision", "MatrixRule",
