@@ -27,7 +27,7 @@ from xero_integration.services.connection import accounting_for
 from xero_integration.services.pulled_content import content_differences, number_text, plain
 from xero_integration.services.pulling import (
     AUTHORISED,
-    GONE,
+    NOT_AWAITING,
     bill_content,
     bill_remember,
     lock_name,
@@ -98,7 +98,7 @@ def pulled_bill_publish(client: XeroAccounting, connection: XeroConnection, requ
         status = invoice["Status"]
         if publication.create_sent_at and status in AUTHORISED and invoice.get("Url") == url:
             _authorised(publication, row, invoice)  # the answer was lost; it was done
-        elif status in GONE or status == "DRAFT":
+        elif status in NOT_AWAITING:
             raise XeroValidationError([f"The bill is {status.lower()} in Xero, no longer awaiting approval: it "
                                        "cannot be authorised from here."])
         elif status in AUTHORISED and invoice.get("Url") != url:

@@ -37,6 +37,8 @@ PAGE_SIZE = 100
 LOCK_WAIT_SECONDS = 60.0
 GONE = {"DELETED", "VOIDED"}
 AUTHORISED = {"AUTHORISED", "PAID"}
+# A bill in these is no longer awaiting approval, and cannot be authorised from here.
+NOT_AWAITING = GONE | {"DRAFT"}
 # Documents Xero holds that the request page can show; anything else is taken only if alone.
 SHOWN_TYPES = ("application/pdf", "image/")
 
@@ -168,7 +170,7 @@ def _revise(client, connection, row: XeroPulledBill, invoice: dict, changes: lis
 
 def _while_open(client, connection, row: XeroPulledBill, invoice: dict, result: PullResult) -> None:
     status, now = invoice["Status"], plain(invoice)
-    if status in GONE or status == "DRAFT":
+    if status in NOT_AWAITING:
         reason = (f"{status.title()} in Xero while on approval." if status in GONE else
                   "Moved back to draft in Xero; it comes back here when it is submitted again.")
         with transaction.atomic():
