@@ -39,9 +39,10 @@ def navigation_counts(request) -> dict:
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"waiting_count": 0, "waiting_label": "", "unread_notifications": 0}
-    inbox = awaiting_user(user=user, memberships=memberships_of(request)).values("pk")
+    # Unordered, both: the models' newest-first ordering would sort every row only to count them.
+    inbox = awaiting_user(user=user, memberships=memberships_of(request)).order_by().values("pk")
     counts = get_user_model().objects.filter(pk=user.pk).values(
-        waiting=Counted(inbox[:WAITING_SHOWN + 1]), unread=Counted(unread(user=user).values("pk"))).get()
+        waiting=Counted(inbox[:WAITING_SHOWN + 1]), unread=Counted(unread(user=user).order_by().values("pk"))).get()
     waiting = counts["waiting"] or 0  # NULL when they decide in no organisation (an empty IN)
     return {"waiting_count": waiting, "waiting_label": f"{WAITING_SHOWN}+" if waiting > WAITING_SHOWN else str(waiting),
             "unread_notifications": counts["unread"]}
