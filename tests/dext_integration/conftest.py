@@ -7,6 +7,7 @@ from rest_framework.test import APIClient
 
 from dext_integration.services import dext_connection_create
 from tests.builders import MINIMAL_PDF
+from workflows.models import ApprovalRequest, RequestDocument
 
 # INTERFACES.md §3's example item: 10 x 4.50 at 20% VAT, total 54.00.
 EXAMPLE_ITEM = {
@@ -52,6 +53,20 @@ def publish(client: APIClient, item, document: bytes = MINIMAL_PDF, filename: st
         {"item": payload, "document": SimpleUploadedFile(filename, document, "application/pdf")},
         format="multipart",
     )
+
+
+def error(response) -> dict:
+    """The JSON error of INTERFACES.md §3, checked for its shape."""
+    assert response["Content-Type"] == "application/json"
+    body = response.json()
+    assert set(body) == {"error"} and set(body["error"]) == {"code", "message", "fields"}
+    assert body["error"]["message"]
+    return body["error"]
+
+
+def assert_nothing_written():
+    assert not ApprovalRequest.objects.exists()
+    assert not RequestDocument.objects.exists()
 
 
 def client_for(key: str) -> APIClient:
