@@ -10,9 +10,8 @@ from xero_integration.sandbox import api_parts as api
 from xero_integration.sandbox import ledger, payloads, representations, selectors
 from xero_integration.sandbox.gateway import ATTACHMENT_MAX_BYTES, ApiCall, accounting_endpoint
 from xero_integration.sandbox.models import CREDIT_NOTE_TYPES, Contact, Invoice
-from xero_integration.sandbox.clean import load_chart
+from xero_integration.sandbox.clean import ValidationFailed, load_chart
 from xero_integration.sandbox.validation import (
-    ValidationFailed,
     validate_bank_transaction,
     validate_contact,
     validate_invoice,

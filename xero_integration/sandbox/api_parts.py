@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.utils.http import parse_http_date_safe
 
 from xero_integration.sandbox.gateway import ApiCall
-from xero_integration.sandbox.validation import ValidationFailed
+from xero_integration.sandbox.clean import ValidationFailed
 from xero_integration.sandbox.xero_json import ZERO_GUID, envelope, json_response, validation_exception
 
 DEFAULT_PAGE_SIZE = 100

@@ -10,8 +10,8 @@ from xero_integration.sandbox import ledger, payloads, representations, selector
 from xero_integration.sandbox.accounting import INVOICES
 from xero_integration.sandbox.gateway import ApiCall, accounting_endpoint
 from xero_integration.sandbox.models import CREDIT_NOTE_TYPES
-from xero_integration.sandbox.clean import load_chart
-from xero_integration.sandbox.validation import ValidationFailed, validate_invoice
+from xero_integration.sandbox.clean import ValidationFailed, load_chart
+from xero_integration.sandbox.validation import validate_invoice
 from xero_integration.sandbox.xero_json import envelope, json_response, not_found, parse_body
 
 
