@@ -11,6 +11,13 @@ def bystander(organisation):
 
 
 @pytest.fixture
+def approver_client(client, approver):
+    """The test client, signed in as the workflow's approver."""
+    client.force_login(approver)
+    return client
+
+
+@pytest.fixture
 def approvals():
     """The ids of the requests announced approved while the test runs."""
     received = []

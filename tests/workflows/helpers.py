@@ -1,5 +1,7 @@
 """Small helpers the workflows tests share."""
 
+from django.urls import reverse
+
 from workflows.models import ApprovalRequest, AuditEvent, MatrixRule, WorkflowStep
 
 
@@ -28,3 +30,8 @@ def actions(request: ApprovalRequest) -> list[str]:
 
 def events(request: ApprovalRequest, action: str) -> list[AuditEvent]:
     return list(AuditEvent.objects.filter(request=request, action=action).order_by("created_at", "pk"))
+
+
+def url(name: str, request: ApprovalRequest, **kwargs) -> str:
+    """A request's page of that name (`workflows:<name>`)."""
+    return reverse(f"workflows:{name}", kwargs={"public_id": request.public_id, **kwargs})

@@ -23,12 +23,6 @@ def document_url(request) -> str:
     return reverse("workflows:request_document", kwargs={"public_id": request.public_id})
 
 
-@pytest.fixture
-def approver_client(client, approver):
-    client.force_login(approver)
-    return client
-
-
 def dark_share(png: bytes) -> float:
     image = Image.open(io.BytesIO(png)).convert("L")
     histogram = image.histogram()

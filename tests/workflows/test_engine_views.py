@@ -12,16 +12,12 @@ from django.utils import timezone
 
 from tests.builders import bill_content
 from tests.factories import MembershipFactory
-from tests.workflows.helpers import add_step, events, reload
+from tests.workflows.helpers import url, add_step, events, reload
 from workflows import services
 from workflows.models import ApprovalRequest, AuditEvent, Decision, Substitution, WorkflowStep
 
 State = ApprovalRequest.State
 Action = AuditEvent.Action
-
-
-def url(name: str, request: ApprovalRequest, **kwargs) -> str:
-    return reverse(f"workflows:{name}", kwargs={"public_id": request.public_id, **kwargs})
 
 
 @pytest.fixture

@@ -1,25 +1,15 @@
 """The inbox and the request list: what each shows whom, filtering, and queries that do not grow
 with their rows."""
 
-import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from tests.workflows.helpers import url
 from workflows import services
 from workflows.models import ApprovalRequest
 
 State = ApprovalRequest.State
-
-
-def url(name: str, request: ApprovalRequest) -> str:
-    return reverse(f"workflows:{name}", kwargs={"public_id": request.public_id})
-
-
-@pytest.fixture
-def approver_client(client, approver):
-    client.force_login(approver)
-    return client
 
 
 def test_inbox_lists_what_waits_for_me(approver_client, create_request, approver, second_approver, workflow):

@@ -19,12 +19,6 @@ LIST = reverse("workflows:request_list")
 INBOX = reverse("workflows:inbox")
 
 
-@pytest.fixture
-def approver_client(client, approver):
-    client.force_login(approver)
-    return client
-
-
 def numbers(html: str) -> list[str]:
     return re.findall(r'<td data-label="Bill number">(INV-\d+)</td>', html)
 

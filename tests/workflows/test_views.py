@@ -12,21 +12,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.builders import bill_content, pdf_document
-from tests.workflows.helpers import reload
+from tests.workflows.helpers import url, reload
 from workflows import outcomes, services
 from workflows.models import ApprovalRequest, AuditEvent, Decision
 
 State = ApprovalRequest.State
-
-
-def url(name: str, request: ApprovalRequest) -> str:
-    return reverse(f"workflows:{name}", kwargs={"public_id": request.public_id})
-
-
-@pytest.fixture
-def approver_client(client, approver):
-    client.force_login(approver)
-    return client
 
 
 @pytest.mark.parametrize("name", ["request_detail", "request_document"])
