@@ -10,11 +10,13 @@ DIRECT = "SELECT changed.organisation_id FROM {rows} AS changed"
 
 
 def _upsert(vendor: str, organisations: str) -> str:
-    # DISTINCT first: one upsert may not touch a row twice.
+    # DISTINCT: one upsert may not touch a row twice. In id order: two writers that change the
+    # same organisations (a user in several) take their tokens' row locks in the same order.
     return (
         f"INSERT INTO core_dataversion (organisation_id, token) SELECT organisation_id, {TOKEN[vendor]} "
         f"FROM (SELECT DISTINCT organisation_id FROM ({organisations}) AS organisations) AS changed_organisations "
-        f"WHERE organisation_id IS NOT NULL ON CONFLICT (organisation_id) DO UPDATE SET token = excluded.token"
+        f"WHERE organisation_id IS NOT NULL ORDER BY organisation_id "
+        f"ON CONFLICT (organisation_id) DO UPDATE SET token = excluded.token"
     )
 
 
