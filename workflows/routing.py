@@ -8,6 +8,7 @@ line satisfies them ("does not match" is applied line by line, then "any line").
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 
 from django.db.models import Q
 
@@ -121,15 +122,15 @@ def _name(user) -> str:
     return user.get_full_name() or user.get_username()
 
 
-def _step_deciders(step: WorkflowStep) -> tuple[list[MatrixRule], list]:
-    """The step's matrix rules and default approvers, among the members who decide: auditors
-    decide nothing, and someone removed from the organisation no longer does, whatever the step
-    or its matrix still names."""
+def _step_deciders(step: WorkflowStep) -> tuple[list[MatrixRule], Callable[[], list]]:
+    """The step's matrix rules and (read when first asked for, since a matching rule makes them
+    moot) its default approvers, among the members who decide: auditors decide nothing, and
+    someone removed from the organisation no longer does, whatever the step or its matrix still names."""
     deciders = Membership.objects.filter(organisation__workflows=step.workflow_id).exclude(
         role=Membership.Role.AUDITOR).values("user_id")
     rules = list(step.rules.select_related("approver").filter(Q(approver__isnull=True) | Q(approver_id__in=deciders))
                  .order_by("pk"))
-    defaults = list(step.approvers.filter(pk__in=deciders).order_by("first_name", "last_name", "pk"))
+    defaults = cache(lambda: list(step.approvers.filter(pk__in=deciders).order_by("first_name", "last_name", "pk")))
     return rules, defaults
 
 
@@ -140,8 +141,8 @@ def step_route(step: WorkflowStep, facts: RequestFacts, *, requester_may_approve
     step left with nobody but the requester waits for an administrator instead of being skipped.
     With `organisation` (carrying its data-version token) the step's rules and approvers are
     read as the process holds them."""
-    rules, all_defaults = read_through(organisation, "step-deciders", [step.pk],
-                                       lambda keys: {step.pk: _step_deciders(step)})[step.pk]
+    rules, step_defaults = read_through(organisation, "step-deciders", [step.pk],
+                                        lambda keys: {step.pk: _step_deciders(step)})[step.pk]
     barred = None if requester_may_approve else facts.requester_id
     excluded = False
     chosen: dict[int, MatrixRule | None] = {}
@@ -157,6 +158,7 @@ def step_route(step: WorkflowStep, facts: RequestFacts, *, requester_may_approve
         names[rule.approver_id] = _name(rule.approver)
         reasons.append(f"{_name(rule.approver)} by the rule {rule.describe()}")
     if not chosen:
+        all_defaults = step_defaults()
         excluded = excluded or any(user.pk == barred for user in all_defaults)
         defaults = [user for user in all_defaults if user.pk != barred]
         chosen = {user.pk: None for user in defaults}

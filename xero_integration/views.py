@@ -153,8 +153,6 @@ def sync_now(request, slug):
     return redirect("xero:connection", slug=organisation.slug)
 
 
-
-
 @login_required
 @require_POST
 def pull_settings(request, slug):

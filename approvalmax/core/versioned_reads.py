@@ -25,11 +25,12 @@ TOKEN_ATTRIBUTE = "data_version_token"
 
 _held: OrderedDict[int, tuple[str, dict]] = OrderedDict()
 _lock = threading.Lock()  # the demo's runserver answers in threads
+_UNREAD = object()
 
 
-def with_token(queryset: QuerySet, organisation_field: str = "organisation_id") -> QuerySet:
+def with_token(queryset: QuerySet) -> QuerySet:
     """The queryset with each row's organisation's token as `data_version_token`, in the same query."""
-    token = DataVersion.objects.filter(organisation_id=OuterRef(organisation_field)).values("token")[:1]
+    token = DataVersion.objects.filter(organisation_id=OuterRef("organisation_id")).values("token")[:1]
     return queryset.annotate(**{TOKEN_ATTRIBUTE: Subquery(token)})
 
 
@@ -69,10 +70,11 @@ def read_through(
     entries = _entries(organisation)
     if entries is None:
         return load(keys)
-    missing = {key for key in keys if (kind, key) not in entries}
+    # Read each entry once: another thread may clear the store between two looks.
+    held = {key: entries.get((kind, key), _UNREAD) for key in keys}
+    missing = {key for key, row in held.items() if row is _UNREAD}
     if missing:
         loaded = load(missing)
         for key in missing:
-            entries[(kind, key)] = loaded.get(key)
-    return {key: entries[(kind, key)] for key in keys if entries[(kind, key)] is not None}
-
+            held[key] = entries[(kind, key)] = loaded.get(key)
+    return {key: row for key, row in held.items() if row is not None}

@@ -29,7 +29,7 @@ def _changes(organisation, write) -> bool:
 
 
 def test_every_kind_of_write_to_master_data_changes_the_token_of_that_organisation_only(organisation, two):
-    master, other, other_master = two
+    master, other, _ = two
     region = master["region"]
     writes = [
         lambda: Account.objects.filter(pk=master["general"].pk).update(status="ARCHIVED"),
