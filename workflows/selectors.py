@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import AbstractBaseUser
-from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import BooleanField, Exists, F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
@@ -58,16 +58,22 @@ def absent_colleagues_of(*, user: AbstractBaseUser) -> QuerySet[Substitution]:
     return Substitution.objects.filter(substitute=user, starts_on__lte=today, ends_on__gte=today)
 
 
-def _awaited(approvers: Q) -> Exists:
-    """The request's current step waits for one of `approvers` (assigned, no standing decision)."""
+def _awaited(approvers: Q) -> Q:
+    """The request's current step waits for one of `approvers` (assigned, no standing decision).
+
+    Put under an OR, the EXISTS stays a subplan, which PostgreSQL hashes once: the lists then
+    walk the open-requests index in their order and stop at a page. As a top-level EXISTS it
+    becomes a semi-join on three columns whose rows the planner underestimates ninefold, and it
+    joins and sorts every waiting request for each page (11 ms against 2 at 3,334 waiting)."""
     standing = Decision.objects.filter(
         request=OuterRef("request"), revision=OuterRef("revision"), step=OuterRef("step"), revoked_at__isnull=True
     ).filter(Q(approver=OuterRef("approver"), on_behalf_of__isnull=True) | Q(on_behalf_of=OuterRef("approver")))
-    return Exists(
+    assigned = Exists(
         Assignment.objects.filter(request=OuterRef("pk"), revision=OuterRef("revision"),
                                   step=OuterRef("current_step_id"))
         .filter(approvers).exclude(Exists(standing))
     )
+    return Q(assigned) | Q(Value(False, output_field=BooleanField()))
 
 
 def requests_awaiting(*, organisation_id: int, user_id: int) -> QuerySet[ApprovalRequest]:

@@ -1,0 +1,64 @@
+"""The inbox's page walks the open-requests index in its order and stops at a page, instead of
+joining and sorting every waiting request (PostgreSQL's plan, with thousands waiting)."""
+
+import json
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from tests.factories import MembershipFactory, OrganisationFactory
+from workflows import selectors
+from workflows.models import ApprovalRequest, Assignment, Workflow, WorkflowStep
+
+pytestmark = [
+    pytest.mark.django_db,
+    pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL plan"),
+]
+
+
+def _waiting_requests(organisation, user, count: int) -> None:
+    """`count` requests of which a third wait at the one step, assigned to `user`, as in the bench."""
+    workflow = Workflow.objects.create(organisation=organisation)
+    step = WorkflowStep.objects.create(workflow=workflow, position=1, name="Approval")
+    open_state, done = ApprovalRequest.State.ON_APPROVAL, ApprovalRequest.State.PUBLISHED
+    requests = ApprovalRequest.objects.bulk_create(
+        ApprovalRequest(organisation=organisation, workflow=workflow, state=done if n % 3 else open_state,
+                        current_step=None if n % 3 else step, supplier_name=f"Supplier {n % 97}",
+                        invoice_number=f"INV-{n:06}", date=date(2026, 1, 1) + timedelta(days=n % 300), currency="GBP",
+                        tax_treatment="exclusive", sub_total=Decimal("100.00"), tax_total=Decimal("20.00"),
+                        total=Decimal("120.00"), source_system="dext", source_reference=f"CI-{n}")
+        for n in range(count))
+    Assignment.objects.bulk_create(Assignment(request=r, revision=1, step=step, approver=user)
+                                   for r in requests if r.state == open_state)
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE workflows_approvalrequest SET created_at = %s + (id * interval '1 second')",
+                       [timezone.now() - timedelta(days=365)])
+        cursor.execute("ANALYZE workflows_approvalrequest")
+        cursor.execute("ANALYZE workflows_assignment")
+
+
+def _nodes(plan: dict):
+    yield plan
+    for child in plan.get("Plans", []):
+        yield from _nodes(child)
+
+
+def test_the_first_page_stops_after_its_rows():
+    organisation = OrganisationFactory()
+    user = MembershipFactory(organisation=organisation).user
+    _waiting_requests(organisation, user, 6000)
+    page = selectors.inbox_for_user(user=user).order_by("created_at", "pk")[:51]
+    sql, params = page.query.sql_with_params()
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
+        explained = cursor.fetchone()[0]  # psycopg decodes the JSON already
+    plan = (json.loads(explained) if isinstance(explained, str) else explained)[0]["Plan"]
+    nodes = list(_nodes(plan))
+    walked = [n for n in nodes if n.get("Index Name") == "request_open_oldest_first"]
+    assert walked and walked[0]["Actual Rows"] == 51
+    assert not [n for n in nodes if n["Node Type"] == "Sort" and n.get("Actual Rows", 0) > 51]
+    assert len(list(page)) == 51
