@@ -33,16 +33,23 @@ class Counted(Subquery):
 
 def navigation_counts(request) -> dict:
     """The navigation's badges, in one query: how many requests wait for the signed-in person's
-    decision (counting at most 100) and how many of their notifications are unread."""
+    decision (counting at most 100) and how many of their notifications are unread. The inbox
+    page, which counts what waits for its own list, leaves its count on the request
+    (`waiting_counted`), and then only the notifications are counted here."""
     from workflows.selectors import awaiting_user
 
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"waiting_count": 0, "waiting_label": "", "unread_notifications": 0}
+    counted = getattr(request, "waiting_counted", None)
     # Unordered, both: the models' newest-first ordering would sort every row only to count them.
-    inbox = awaiting_user(user=user, memberships=memberships_of(request)).order_by().values("pk")
-    counts = get_user_model().objects.filter(pk=user.pk).values(
-        waiting=Counted(inbox[:WAITING_SHOWN + 1]), unread=Counted(unread(user=user).order_by().values("pk"))).get()
+    unread_rows = Counted(unread(user=user).order_by().values("pk"))
+    if counted is None:
+        inbox = awaiting_user(user=user, memberships=memberships_of(request)).order_by().values("pk")
+        counts = get_user_model().objects.filter(pk=user.pk).values(
+            waiting=Counted(inbox[:WAITING_SHOWN + 1]), unread=unread_rows).get()
+    else:
+        counts = {"waiting": counted, **get_user_model().objects.filter(pk=user.pk).values(unread=unread_rows).get()}
     waiting = counts["waiting"] or 0  # NULL when they decide in no organisation (an empty IN)
     return {"waiting_count": waiting, "waiting_label": f"{WAITING_SHOWN}+" if waiting > WAITING_SHOWN else str(waiting),
             "unread_notifications": counts["unread"]}

@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from workflows import services
+from workflows.models import ApprovalRequest
 from workflows.context_processors import WAITING_SHOWN
 
 pytestmark = pytest.mark.django_db
@@ -53,3 +54,35 @@ def test_the_count_does_not_sort_what_it_counts(client, create_request, approver
 
     badge = next(q["sql"] for q in captured.captured_queries if "SELECT (SELECT COUNT(*)" in q["sql"])
     assert "ORDER BY" not in badge
+
+
+def _inbox_badge(client, query: str = "") -> str:
+    page = client.get(reverse("workflows:inbox") + query).content.decode()
+    start = page.find('<span class="badge">')
+    if start < 0:
+        return ""
+    start += len('<span class="badge">')
+    return page[start:page.find("<span", start)]
+
+
+def test_the_inbox_page_gives_the_badge_its_own_count(client, create_request, approver, monkeypatch):
+    """Unsearched, the inbox counted what the badge counts: the badge takes that count and the
+    page does not count what waits a second time; searched, the badge still counts every bill."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    monkeypatch.setattr("workflows.context_processors.WAITING_SHOWN", 2)
+    for n in range(3):
+        create_request(source_reference=f"CI-{n}", invoice_number=f"X-{n}", supplier_name=f"Supplier {n}")
+    client.force_login(approver)
+
+    with CaptureQueriesContext(connection) as captured:
+        assert _inbox_badge(client) == "2+"
+    assert not any("SELECT (SELECT COUNT(*)" in q["sql"] and "workflows_assignment" in q["sql"]
+                   for q in captured.captured_queries)
+    assert _inbox_badge(client, "?q=Supplier+1") == "2+"
+
+    services.request_approve(request_id=ApprovalRequest.objects.get(source_reference="CI-0").pk, user=approver,
+                             comment="A separate bill.")
+    assert _inbox_badge(client) == "2"
+    assert _inbox_badge(client, "?q=Supplier+1") == "2"
