@@ -4,7 +4,8 @@ A throw-away test database gets N requests of one organisation (bulk inserted), 
 waiting at a step assigned to the user; the figures are the median time of the first page, of a
 deep page (reached by following "Older requests" or "Later bills" 200 times, or as far as they
 go) and its query count, each against the reference: the same template rendered through the
-same middleware from 50 rows held in memory, with no query for them.
+same middleware from 50 rows held in memory, with no query for them, requested in turns with
+the page so that the machine's other work weighs on both alike.
 
     DATABASE_URL=postgres://… .venv/bin/python bench/request_list_pages.py [10000 100000]
 """
@@ -38,7 +39,7 @@ from tests.factories import MembershipFactory, OrganisationFactory  # noqa: E402
 from workflows.models import ApprovalRequest, Assignment, Workflow, WorkflowStep  # noqa: E402
 from workflows.pagination import KeysetPage  # noqa: E402
 
-ROUNDS = 15
+ROUNDS = 25
 
 
 @login_required
@@ -88,16 +89,22 @@ def _seed(organisation, n: int) -> None:
         cursor.execute("ANALYZE workflows_approvalrequest")
 
 
-def _median_ms(client: Client, url: str) -> tuple[float, int]:
+def _paired_ms(client: Client, url: str, reference: str) -> tuple[float, float, int]:
+    """Median times of the page and of its reference, taken in turns so that whatever else the
+    machine does at a moment weighs on both alike; and the page's query count."""
     client.get(url)
-    times = []
+    client.get(reference)
+    times, reference_times = [], []
     for _ in range(ROUNDS):
+        began = time.perf_counter()
+        assert client.get(reference).status_code == 200
+        reference_times.append((time.perf_counter() - began) * 1000)
         with CaptureQueriesContext(connection) as queries:
             began = time.perf_counter()
             response = client.get(url)
             times.append((time.perf_counter() - began) * 1000)
         assert response.status_code == 200
-    return statistics.median(times), len(queries.captured_queries)
+    return statistics.median(times), statistics.median(reference_times), len(queries.captured_queries)
 
 
 def main(sizes: list[int]) -> None:
@@ -126,7 +133,6 @@ def _measure(sizes: list[int]) -> None:
             row.submitted_at = row.created_at
         for name, url, parameter, bare in (("requests", "/requests/", "older", "/bench/bare-list/"),
                                            ("inbox", "/requests/awaiting/", "after", "/bench/bare-inbox/")):
-            reference, _ = _median_ms(client, bare)
             deep, depth = url, 0
             for depth in range(1, 201):  # 200 pages deep: 10,000 rows in
                 found = re.search(rf'{parameter}=([^"]+)" rel="next"', client.get(deep).content.decode())
@@ -134,7 +140,7 @@ def _measure(sizes: list[int]) -> None:
                     break
                 deep = f"{url}?{parameter}={found.group(1)}"
             for label, page_url in (("first", url), (f"{depth + 1}th", deep)):
-                ms, queries = _median_ms(client, page_url)
+                ms, reference, queries = _paired_ms(client, page_url, bare)
                 print(f"{n:>9} {name:>8} {label:>6} {ms:>8.1f} {reference:>8.1f} {ms / reference:>6.2f} {queries:>8}")
 
 
