@@ -66,8 +66,11 @@ def keyset_page(queryset: QuerySet, *, after: str = "", size: int = 50, newest_f
     rows = queryset.order_by(*((f"-{key}", "-pk") if newest_first else (key, "pk")))
     if position is not None:
         value, pk = position
-        rows = rows.filter(Q(**{f"{key}__lt": value}) | Q(**{key: value, "pk__lt": pk})) if newest_first \
-            else rows.filter(Q(**{f"{key}__gt": value}) | Q(**{key: value, "pk__gt": pk}))
+        beyond, reach = ("lt", "lte") if newest_first else ("gt", "gte")
+        # `reach` says nothing that `beyond` does not; it is there because an index can start
+        # from it, where it cannot from an OR: page 200 then reads what page 1 reads.
+        rows = rows.filter(Q(**{f"{key}__{reach}": value}),
+                           Q(**{f"{key}__{beyond}": value}) | Q(**{key: value, f"pk__{beyond}": pk}))
     found = list(rows[: size + 1])
     count = queryset.order_by().values("pk")[: bound + 1].count()
     return KeysetPage(object_list=found[:size], next=_cursor(found[size - 1], key) if len(found) > size else None,

@@ -7,10 +7,12 @@ from decimal import Decimal
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from tests.factories import MembershipFactory, OrganisationFactory
 from workflows import selectors
+from workflows.pagination import KeysetPage, keyset_page
 from workflows.models import ApprovalRequest, Assignment, Workflow, WorkflowStep
 
 pytestmark = [
@@ -46,19 +48,46 @@ def _nodes(plan: dict):
         yield from _nodes(child)
 
 
-def test_the_first_page_stops_after_its_rows():
-    organisation = OrganisationFactory()
-    user = MembershipFactory(organisation=organisation).user
-    _waiting_requests(organisation, user, 6000)
-    page = selectors.inbox_for_user(user=user).order_by("created_at", "pk")[:51]
-    sql, params = page.query.sql_with_params()
-
+def _plan(sql: str, params) -> list[dict]:
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN (ANALYZE, FORMAT JSON) " + sql, params)
         explained = cursor.fetchone()[0]  # psycopg decodes the JSON already
-    plan = (json.loads(explained) if isinstance(explained, str) else explained)[0]["Plan"]
-    nodes = list(_nodes(plan))
+    return list(_nodes((json.loads(explained) if isinstance(explained, str) else explained)[0]["Plan"]))
+
+
+@pytest.fixture
+def waiting_user():
+    organisation = OrganisationFactory()
+    user = MembershipFactory(organisation=organisation).user
+    _waiting_requests(organisation, user, 6000)
+    return user
+
+
+def _page_query(user, after: str = "") -> tuple[str, KeysetPage]:
+    with CaptureQueriesContext(connection) as captured:
+        page = keyset_page(selectors.inbox_for_user(user=user), after=after, newest_first=False, size=50)
+    rows = next(q["sql"] for q in captured.captured_queries if "ORDER BY" in q["sql"])
+    return rows, page
+
+
+def test_the_first_page_stops_after_its_rows(waiting_user):
+    sql, page = _page_query(waiting_user)
+
+    nodes = _plan(sql, None)
     walked = [n for n in nodes if n.get("Index Name") == "request_open_oldest_first"]
     assert walked and walked[0]["Actual Rows"] == 51
     assert not [n for n in nodes if n["Node Type"] == "Sort" and n.get("Actual Rows", 0) > 51]
-    assert len(list(page)) == 51
+    assert len(page.object_list) == 50
+
+
+def test_a_deep_page_starts_where_the_cursor_points(waiting_user):
+    after = ""
+    for _ in range(30):  # 1,500 waiting requests in
+        _, page = _page_query(waiting_user, after)
+        after = page.next
+
+    sql, page = _page_query(waiting_user, after)
+
+    walked = [n for n in _plan(sql, None) if n.get("Index Name") == "request_open_oldest_first"]
+    assert walked and walked[0]["Actual Rows"] == 51 and walked[0]["Rows Removed by Filter"] <= 1
+    assert page.object_list[0].invoice_number == f"INV-{1500 * 3:06}"
