@@ -61,18 +61,18 @@ def absent_colleagues_of(*, user: AbstractBaseUser) -> QuerySet[Substitution]:
 def _awaited(approvers: Q) -> Q:
     """The request's current step waits for one of `approvers` (assigned, no standing decision).
 
-    Put under an OR, the EXISTS stays a subplan, which PostgreSQL hashes once: the lists then
-    walk the open-requests index in their order and stop at a page. As a top-level EXISTS it
-    becomes a semi-join on three columns whose rows the planner underestimates ninefold, and it
-    joins and sorts every waiting request for each page (11 ms against 2 at 3,334 waiting)."""
+    Written so that PostgreSQL checks each request it walks, and only those: the lists then
+    walk the open-requests index in their order and stop at a page, whatever the number
+    waiting. Under an OR, the EXISTS is not turned into a join (which sorted every waiting
+    request for each page); naming the request, not the assignment, in the decision check
+    keeps it from being hashed once over all the person's assignments (10 ms a query at
+    33,000 waiting, against under 1 ms for the rows a page reads)."""
+    outer = OuterRef("pk"), OuterRef("revision"), OuterRef("current_step_id")
     standing = Decision.objects.filter(
-        request=OuterRef("request"), revision=OuterRef("revision"), step=OuterRef("step"), revoked_at__isnull=True
+        request=OuterRef(outer[0]), revision=OuterRef(outer[1]), step=OuterRef(outer[2]), revoked_at__isnull=True
     ).filter(Q(approver=OuterRef("approver"), on_behalf_of__isnull=True) | Q(on_behalf_of=OuterRef("approver")))
-    assigned = Exists(
-        Assignment.objects.filter(request=OuterRef("pk"), revision=OuterRef("revision"),
-                                  step=OuterRef("current_step_id"))
-        .filter(approvers).exclude(Exists(standing))
-    )
+    assigned = Exists(Assignment.objects.filter(request=outer[0], revision=outer[1], step=outer[2])
+                      .filter(approvers).exclude(Exists(standing)))
     return Q(assigned) | Q(Value(False, output_field=BooleanField()))
 
 
