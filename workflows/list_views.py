@@ -31,8 +31,8 @@ def inbox(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None, with_state=False, default_sort="oldest")
     page = _page(selectors.inbox_for_user(user=request.user), form, request.GET.get("after", ""),
                  size=REQUESTS_PER_PAGE, bound=INBOX_COUNT_BOUND)
-    if not form.is_bound:
-        # Unsearched, the page counted what the navigation's badge counts: it need not count again.
+    if not form.narrows:
+        # Unfiltered, the page counted what the navigation's badge counts: it need not count again.
         request.waiting_counted = page.count
     return render(request, "workflows/inbox.html", {"page": page, "form": form, "searching": bool(request.GET),
                                                     "query": query_without_cursor(request.GET)},

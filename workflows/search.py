@@ -50,6 +50,13 @@ class SearchForm(forms.Form):
         return data
 
     @property
+    def narrows(self) -> bool:
+        """Whether valid filters leave out some of the list (a sort or a page cursor does not)."""
+        return self.is_bound and self.is_valid() and any(
+            value not in (None, "") and value is not False  # a total from 0 narrows: 0 == False
+            for name, value in self.cleaned_data.items() if name != "sort")
+
+    @property
     def sort_key(self) -> tuple[str, bool]:
         chosen = (self.cleaned_data.get("sort") if self.is_bound and self.is_valid() else "") or self.default_sort
         return SORTS[chosen]

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from workflows.models import ApprovalRequest
+from workflows.search import SearchForm
 
 pytestmark = pytest.mark.django_db
 
@@ -105,3 +106,16 @@ def test_the_export_is_what_is_shown_and_only_my_organisations(client, approver,
     client.force_login(outsider)
     assert len(list(csv.reader(io.StringIO(b"".join(
         client.get(reverse("workflows:request_export")).streaming_content).decode())))) == 1
+
+
+@pytest.mark.parametrize(("query", "narrows"), [
+    ({}, False), ({"sort": "amount"}, False), ({"after": "x"}, False), ({"overdue": ""}, False),
+    ({"min_total": "abc"}, False),  # not valid: the list shows everything
+    ({"q": "Acme"}, True), ({"min_total": "0"}, True), ({"overdue": "on"}, True), ({"date_to": "2026-01-01"}, True),
+])
+def test_the_form_says_whether_it_leaves_anything_out(query, narrows):
+    from django.http import QueryDict
+
+    params = QueryDict(mutable=True)
+    params.update(query)
+    assert SearchForm(params or None, with_state=False).narrows is narrows
