@@ -8,6 +8,7 @@ from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from approvalmax.core.selectors import memberships_of
 from workflows import selectors
 from workflows.models import ApprovalRequest
 from workflows.pagination import keyset_page
@@ -20,17 +21,25 @@ INBOX_COUNT_BOUND = 250
 EXPORT_MOST = 10_000
 
 
-def _page(queryset, form: SearchForm, cursor: str, **options):
+def _page(queryset, form: SearchForm, cursor: str, walk=None, **options):
     key, descending = form.sort_key
-    return keyset_page(searched(queryset, form), after=cursor, key=key, newest_first=descending, **options)
+    return keyset_page(searched(queryset, form), after=cursor, key=key, newest_first=descending,
+                       walk=None if walk is None else searched(walk, form), **options)
+
+
+def inbox_page(request: HttpRequest, form: SearchForm, cursor: str):
+    """A page of what waits for the signed-in person; a long inbox read in order, up to its page."""
+    user, memberships = request.user, memberships_of(request)
+    return _page(selectors.inbox_for_user(user=user, memberships=memberships), form, cursor,
+                 walk=selectors.inbox_for_user(user=user, memberships=memberships, walked=True),
+                 size=REQUESTS_PER_PAGE, bound=INBOX_COUNT_BOUND)
 
 
 @require_safe
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
     form = SearchForm(request.GET or None, with_state=False, default_sort="oldest")
-    page = _page(selectors.inbox_for_user(user=request.user), form, request.GET.get("after", ""),
-                 size=REQUESTS_PER_PAGE, bound=INBOX_COUNT_BOUND)
+    page = inbox_page(request, form, request.GET.get("after", ""))
     if not form.narrows:
         # Unfiltered, the page counted what the navigation's badge counts: it need not count again.
         request.waiting_counted = page.count

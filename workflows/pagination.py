@@ -57,13 +57,17 @@ def _position(cursor: str, key: str) -> tuple | None:
 
 
 def keyset_page(queryset: QuerySet, *, after: str = "", size: int = 50, newest_first: bool = True,
-                bound: int | None = None, key: str = "created_at") -> KeysetPage:
+                bound: int | None = None, key: str = "created_at", walk: QuerySet | None = None) -> KeysetPage:
     """`queryset` ordered by `key` and id (descending when `newest_first`); the rows that come
     after the cursor in that order, and their count up to `bound` (COUNT_BOUND). `key` is a
-    field or annotation that is never null."""
+    field or annotation that is never null. `walk`, when given, is the same rows written to be
+    read in order and stop at the page; they are read from it when there are more than `bound`,
+    too many to sort for every page."""
     bound = COUNT_BOUND if bound is None else bound
     position = _position(after, key) if after else None
-    rows = queryset.order_by(*((f"-{key}", "-pk") if newest_first else (key, "pk")))
+    count = queryset.order_by().values("pk")[: bound + 1].count()
+    source = walk if walk is not None and count > bound else queryset
+    rows = source.order_by(*((f"-{key}", "-pk") if newest_first else (key, "pk")))
     if position is not None:
         value, pk = position
         beyond, reach = ("lt", "lte") if newest_first else ("gt", "gte")
@@ -72,6 +76,5 @@ def keyset_page(queryset: QuerySet, *, after: str = "", size: int = 50, newest_f
         rows = rows.filter(Q(**{f"{key}__{reach}": value}),
                            Q(**{f"{key}__{beyond}": value}) | Q(**{key: value, f"pk__{beyond}": pk}))
     found = list(rows[: size + 1])
-    count = queryset.order_by().values("pk")[: bound + 1].count()
     return KeysetPage(object_list=found[:size], next=_cursor(found[size - 1], key) if len(found) > size else None,
                       is_first=position is None, count=count, bound=bound)  # fmt: skip
