@@ -15,8 +15,6 @@ from workflows.pagination import keyset_page
 from workflows.search import SearchForm, query_without_cursor, searched
 
 REQUESTS_PER_PAGE = 50
-# Each bill counted in the inbox costs a look at its assignments: "more than 250" says enough.
-INBOX_COUNT_BOUND = 250
 # An export is what an auditor reads in a spreadsheet, not a backup: bounded.
 EXPORT_MOST = 10_000
 
@@ -28,11 +26,9 @@ def _page(queryset, form: SearchForm, cursor: str, walk=None, **options):
 
 
 def inbox_page(request: HttpRequest, form: SearchForm, cursor: str):
-    """A page of what waits for the signed-in person; a long inbox read in order, up to its page."""
-    user, memberships = request.user, memberships_of(request)
-    return _page(selectors.inbox_for_user(user=user, memberships=memberships), form, cursor,
-                 walk=selectors.inbox_for_user(user=user, memberships=memberships, walked=True),
-                 size=REQUESTS_PER_PAGE, bound=INBOX_COUNT_BOUND)
+    """A page of what waits for the signed-in person."""
+    joined, walked = selectors.inbox_joined_and_walked(user=request.user, memberships=memberships_of(request))
+    return _page(joined, form, cursor, walk=walked, size=REQUESTS_PER_PAGE, bound=selectors.INBOX_COUNT_BOUND)
 
 
 @require_safe

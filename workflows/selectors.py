@@ -16,6 +16,7 @@ from approvalmax.core.exceptions import NotFound
 from approvalmax.core.models import Account, Membership, TaxRate, TrackingCategory, TrackingOption
 from approvalmax.core.versioned_reads import read_through
 from workflows.line_reads import lines_with_coding
+from workflows.pagination import keyset_page
 from workflows.models import (
     ApprovalRequest,
     Assignment,
@@ -30,6 +31,8 @@ from workflows.models import (
 )
 
 State = ApprovalRequest.State
+# Each bill counted in the inbox costs a look at its assignments: "more than 250" says enough.
+INBOX_COUNT_BOUND = 250
 
 
 def _submitted_at() -> Subquery:
@@ -97,6 +100,22 @@ def inbox_for_user(*, user: AbstractBaseUser, memberships: list[Membership] | No
         .annotate(submitted_at=Coalesce(_submitted_at(), "created_at"))
         .order_by("created_at", "pk")
     )
+
+
+def inbox_joined_and_walked(*, user: AbstractBaseUser, memberships: list[Membership] | None = None,
+                            besides: int | None = None) -> tuple[QuerySet[ApprovalRequest], QuerySet[ApprovalRequest]]:
+    """What waits for the user (but `besides`), as a join to count and a walk to read a long
+    inbox in order: `keyset_page`'s queryset and its `walk`."""
+    joined, walked = (inbox_for_user(user=user, memberships=memberships, walked=walk) for walk in (False, True))
+    return (joined, walked) if besides is None else (joined.exclude(pk=besides), walked.exclude(pk=besides))
+
+
+def next_awaiting(*, user: AbstractBaseUser, memberships: list[Membership] | None = None,
+                  besides: int) -> ApprovalRequest | None:
+    """The oldest request waiting for the user but `besides`: "approve, then next"."""
+    joined, walked = inbox_joined_and_walked(user=user, memberships=memberships, besides=besides)
+    page = keyset_page(joined, size=1, newest_first=False, bound=INBOX_COUNT_BOUND, walk=walked)
+    return page.object_list[0] if page.object_list else None
 
 
 def awaiting_user(*, user: AbstractBaseUser, memberships: list[Membership] | None = None,

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from approvalmax.core import accounting
 from approvalmax.core.exceptions import ApplicationError, NotFound
 from approvalmax.core.models import Membership
-from approvalmax.core.selectors import organisations_for_user, role_in
+from approvalmax.core.selectors import memberships_of, organisations_for_user, role_in
 from workflows import (
     checks,
     configuration,
@@ -233,7 +233,8 @@ def _decide(request: HttpRequest, public_id: uuid.UUID, form_class, form_name: s
         return redirect("workflows:request_detail", public_id=public_id)
     messages.success(request, f"You {done} {_describe(approval_request)}.")
     if request.POST.get("then") == "next":
-        following = selectors.inbox_for_user(user=request.user).exclude(pk=approval_request.pk).first()
+        following = selectors.next_awaiting(user=request.user, memberships=memberships_of(request),
+                                            besides=approval_request.pk)
         if following is None:
             messages.info(request, "Nothing else is waiting for your decision.")
             return redirect("workflows:inbox")

@@ -313,10 +313,13 @@ def test_publish_failure_is_shown_in_an_alert(approver_client, create_request, a
     assert "Xero said: &lt;Account code &#x27;429&#x27; is archived&gt;" in html
 
 
-def test_approve_and_next_goes_on_to_the_next_waiting_bill_then_to_the_inbox(approver_client, create_request):
+@pytest.mark.parametrize("bound", [250, 0], ids=["joined", "walked in order"])
+def test_approve_and_next_goes_on_to_the_next_waiting_bill_then_to_the_inbox(approver_client, create_request,
+                                                                              monkeypatch, bound):
     from tests.builders import pdf_document
     from tests.files import pdf
 
+    monkeypatch.setattr("workflows.selectors.INBOX_COUNT_BOUND", bound)
     first = create_request(source_reference="CI-1", invoice_number="A-1")
     second = create_request(source_reference="CI-2", invoice_number="B-2", supplier=None, supplier_name="Other Ltd",
                             document=pdf_document("b.pdf", data=pdf(pages=2)))
