@@ -1,5 +1,5 @@
 """The inbox reads what its page shows, whether thousands wait or three (PostgreSQL's plans,
-with 2,000 of 6,000 requests open): a long inbox walks the open-requests index in its order and
+with 1,000 of 3,000 requests open): a long inbox walks the open-requests index in its order and
 stops at the page, checking only the requests it walks, instead of joining and sorting every
 waiting request or hashing all of the person's assignments; a short one starts from the
 person's assignments instead of walking every open request."""
@@ -65,9 +65,9 @@ def organisation():
 
 @pytest.fixture
 def busy(organisation):
-    """An approver for whom 2,000 of the 6,000 requests wait."""
+    """An approver for whom 1,000 of the 3,000 requests wait."""
     user = MembershipFactory(organisation=organisation).user
-    _waiting_requests(organisation, user, 6000)
+    _waiting_requests(organisation, user, 3000)
     return user
 
 
@@ -102,7 +102,7 @@ def test_a_long_inbox_walks_to_its_first_page_and_stops(client, busy):
 
 def test_a_deep_page_starts_where_the_cursor_points(client, busy):
     after = ""
-    for _ in range(30):  # 1,500 waiting requests in
+    for _ in range(12):  # 600 waiting requests in
         _, _, after = _inbox(client, busy, after)
 
     queries, numbers, _ = _inbox(client, busy, after)
@@ -111,11 +111,11 @@ def test_a_deep_page_starts_where_the_cursor_points(client, busy):
     walked = [n for n in nodes if n.get("Index Name") == "request_open_oldest_first"]
     assert walked and walked[0]["Actual Rows"] == 51 and walked[0]["Rows Removed by Filter"] <= 1
     assert _most_read(nodes) <= 52
-    assert numbers[0] == f"INV-{1500 * 3:06}"
+    assert numbers[0] == f"INV-{600 * 3:06}"
 
 
 def test_a_short_inbox_among_many_open_requests_reads_only_its_own(client, organisation, busy):
-    """Three requests wait for this approver among the 2,000 open: the page and its count are
+    """Three requests wait for this approver among the 1,000 open: the page and its count are
     joined from the approver's assignments, not checked request by request over every open one."""
     quiet = MembershipFactory(organisation=organisation).user
     mine = list(ApprovalRequest.objects.filter(assignments__approver=busy).order_by("-pk")[:3])
