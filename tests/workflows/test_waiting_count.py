@@ -4,14 +4,14 @@ import pytest
 from django.urls import reverse
 
 from workflows import services
-from workflows.models import ApprovalRequest
 from workflows.context_processors import WAITING_SHOWN
+from workflows.models import ApprovalRequest
 
 pytestmark = pytest.mark.django_db
 
 
-def _badge(client) -> str:
-    page = client.get(reverse("workflows:request_list")).content.decode()
+def _badge(client, url: str = reverse("workflows:request_list")) -> str:
+    page = client.get(url).content.decode()
     start = page.find('<span class="badge">')
     if start < 0:
         return ""
@@ -57,12 +57,7 @@ def test_the_count_does_not_sort_what_it_counts(client, create_request, approver
 
 
 def _inbox_badge(client, query: str = "") -> str:
-    page = client.get(reverse("workflows:inbox") + query).content.decode()
-    start = page.find('<span class="badge">')
-    if start < 0:
-        return ""
-    start += len('<span class="badge">')
-    return page[start:page.find("<span", start)]
+    return _badge(client, reverse("workflows:inbox") + query)
 
 
 def test_the_inbox_page_gives_the_badge_its_own_count(client, create_request, approver, monkeypatch):
