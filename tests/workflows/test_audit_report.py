@@ -123,3 +123,28 @@ def test_report_rendering_accepts_inline_data(connections):
 
     assert pdf.startswith(b"%PDF-")
     assert connections == []
+
+
+def test_reports_rendered_one_after_another_share_fonts_and_each_carries_its_own(decided_request, connections):
+    """The fonts are found once a thread; every PDF still embeds the glyphs it uses, as text."""
+    import io
+    import threading
+
+    from pypdf import PdfReader
+
+    from workflows.audit_report import _font_config
+
+    pdfs = [render_audit_report(request=decided_request) for _ in range(2)]
+
+    for pdf in pdfs:
+        reader = PdfReader(io.BytesIO(pdf))
+        text = " ".join(page.extract_text() for page in reader.pages)
+        assert "Approval audit report" in text and "Acme Supplies Ltd" in text
+        fonts = reader.pages[0]["/Resources"]["/Font"]
+        assert fonts and all("/FontFile2" in font.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"]
+                             for font in fonts.values())
+    elsewhere = []
+    thread = threading.Thread(target=lambda: elsewhere.append(_font_config()))
+    thread.start()
+    thread.join()
+    assert _font_config() is _font_config() and elsewhere[0] is not _font_config()
