@@ -3,9 +3,10 @@ of the same page count.
 
 A throw-away test database gets the bill: four one-approver steps, each approved with a comment.
 Printed: the report's pages, how many times WeasyPrint lays the document out per render, and the
-median time (of ROUNDS) of the report from its HTML to its PDF bytes (the template, the layout,
-the PDF), of its layout alone, and of the reference: a document of the same number of pages with
-one paragraph on each, from HTML to PDF. The ratio is the report's to the reference's.
+median time (of ROUNDS, each round taking every document in turn) of the report from its HTML
+to its PDF bytes (the template, the layout, the PDF), of its layout alone, and of the reference:
+a document of the same number of pages with one paragraph on each, from HTML to PDF. The ratio
+is the report's to the reference's.
 
 Also printed, to say what the target asks of any document with this much to say: the report's own
 text (every cell, as plain text) laid out without tables or styles, once as one paragraph per cell
@@ -63,13 +64,16 @@ def _bill():
     return request
 
 
-def _median(work, rounds: int) -> float:
-    times = []
+def _medians(works: list, rounds: int) -> list[float]:
+    """Each work's median time, the works taken in turns round by round so that whatever else
+    the machine does at a moment weighs on all of them alike."""
+    times = [[] for _ in works]
     for _ in range(rounds):
-        began = time.perf_counter()
-        work()
-        times.append(time.perf_counter() - began)
-    return statistics.median(times)
+        for work, taken in zip(works, times):
+            began = time.perf_counter()
+            work()
+            taken.append(time.perf_counter() - began)
+    return [statistics.median(taken) for taken in times]
 
 
 def main(rounds: int) -> None:
@@ -91,14 +95,17 @@ def main(rounds: int) -> None:
         audit_report.html_to_pdf(html)
         weasyprint.document.layout_document = original
         reference_html = "".join(f"<p style='break-before: page'>Page {n + 1}</p>" for n in range(pages))
-        reference = _median(lambda: HTML(string=reference_html).write_pdf(), rounds)
-        ours = _median(lambda: audit_report.html_to_pdf(audit_report.audit_report_html(request=request)), rounds)
-        layout = _median(lambda: audit_report.html_to_document(html), rounds)
         cells = [re.sub(r"<[^>]+>", " ", cell).strip() for cell in re.findall(r"<t[dh][^>]*>(.*?)</t[dh]>", html, re.S)]
         per_cell = "".join(f"<p>{cell}</p>" for cell in cells)
         one = f"<p>{' '.join(cells)}</p>"
-        floors = [(f"{len(cells)} cells' text, a paragraph each", _median(lambda: HTML(string=per_cell).write_pdf(), rounds)),
-                  ("the same text as one paragraph", _median(lambda: HTML(string=one).write_pdf(), rounds))]
+        reference, ours, layout, *floors = _medians([
+            lambda: HTML(string=reference_html).write_pdf(),
+            lambda: audit_report.html_to_pdf(audit_report.audit_report_html(request=request)),
+            lambda: audit_report.html_to_document(html),
+            lambda: HTML(string=per_cell).write_pdf(),
+            lambda: HTML(string=one).write_pdf(),
+        ], rounds)
+        floors = list(zip([f"{len(cells)} cells' text, a paragraph each", "the same text as one paragraph"], floors))
     finally:
         connection.creation.destroy_test_db(real_name, verbosity=0)
     print(f"report: {pages} pages, laid out {len(layouts)} time(s) a render")
