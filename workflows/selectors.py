@@ -16,7 +16,6 @@ from approvalmax.core.exceptions import NotFound
 from approvalmax.core.models import Account, Membership, TaxRate, TrackingCategory, TrackingOption
 from approvalmax.core.versioned_reads import read_through
 from workflows.line_reads import lines_with_coding
-from workflows.pagination import keyset_page
 from workflows.models import (
     ApprovalRequest,
     Assignment,
@@ -29,6 +28,7 @@ from workflows.models import (
     Watch,
     Workflow,
 )
+from workflows.pagination import keyset_page
 
 State = ApprovalRequest.State
 # Each bill counted in the inbox costs a look at its assignments: "more than 250" says enough.
