@@ -15,13 +15,17 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from tests.conftest import require_service
 from tests.factories import MembershipFactory, OrganisationFactory
 from workflows.models import ApprovalRequest, Assignment, Workflow, WorkflowStep
 
-pytestmark = [
-    pytest.mark.django_db,
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="a PostgreSQL plan"),
-]
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _postgresql():
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "these tests read PostgreSQL's query plans")
 
 
 def _waiting_requests(organisation, user, count: int) -> None:
