@@ -22,7 +22,7 @@ EXPORT_MOST = 10_000
 def _page(queryset, form: SearchForm, cursor: str, walk=None, **options):
     key, descending = form.sort_key
     return keyset_page(searched(queryset, form), after=cursor, key=key, newest_first=descending,
-                       walk=None if walk is None else searched(walk, form), **options)
+                       walk=None if walk is None else lambda: searched(walk(), form), **options)
 
 
 def inbox_page(request: HttpRequest, form: SearchForm, cursor: str):

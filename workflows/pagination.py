@@ -4,6 +4,7 @@ creation time and id, newest first (the request list) or oldest first (the inbox
 key and id (due time, amount) when a person sorts them so."""
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal, InvalidOperation
@@ -57,16 +58,17 @@ def _position(cursor: str, key: str) -> tuple | None:
 
 
 def keyset_page(queryset: QuerySet, *, after: str = "", size: int = 50, newest_first: bool = True,
-                bound: int | None = None, key: str = "created_at", walk: QuerySet | None = None) -> KeysetPage:
+                bound: int | None = None, key: str = "created_at",
+                walk: Callable[[], QuerySet] | None = None) -> KeysetPage:
     """`queryset` ordered by `key` and id (descending when `newest_first`); the rows that come
     after the cursor in that order, and their count up to `bound` (COUNT_BOUND). `key` is a
-    field or annotation that is never null. `walk`, when given, is the same rows written to be
+    field or annotation that is never null. `walk`, when given, makes the same rows written to be
     read in order and stop at the page; they are read from it when there are more than `bound`,
-    too many to sort for every page."""
+    too many to sort for every page (built only then: building it costs as much as a query)."""
     bound = COUNT_BOUND if bound is None else bound
     position = _position(after, key) if after else None
     count = queryset.order_by().values("pk")[: bound + 1].count()
-    source = walk if walk is not None and count > bound else queryset
+    source = walk() if walk is not None and count > bound else queryset
     rows = source.order_by(*((f"-{key}", "-pk") if newest_first else (key, "pk")))
     if position is not None:
         value, pk = position

@@ -1,6 +1,7 @@
 """Reads of approval requests, shaped for the pages and the audit report that show them."""
 
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -103,11 +104,15 @@ def inbox_for_user(*, user: AbstractBaseUser, memberships: list[Membership] | No
 
 
 def inbox_joined_and_walked(*, user: AbstractBaseUser, memberships: list[Membership] | None = None,
-                            besides: int | None = None) -> tuple[QuerySet[ApprovalRequest], QuerySet[ApprovalRequest]]:
+                            besides: int | None = None) -> tuple[QuerySet[ApprovalRequest],
+                                                                  Callable[[], QuerySet[ApprovalRequest]]]:
     """What waits for the user (but `besides`), as a join to count and a walk to read a long
     inbox in order: `keyset_page`'s queryset and its `walk`."""
-    joined, walked = (inbox_for_user(user=user, memberships=memberships, walked=walk) for walk in (False, True))
-    return (joined, walked) if besides is None else (joined.exclude(pk=besides), walked.exclude(pk=besides))
+    def waiting(walked: bool) -> QuerySet[ApprovalRequest]:
+        rows = inbox_for_user(user=user, memberships=memberships, walked=walked)
+        return rows if besides is None else rows.exclude(pk=besides)
+
+    return waiting(False), lambda: waiting(True)
 
 
 def next_awaiting(*, user: AbstractBaseUser, memberships: list[Membership] | None = None,
