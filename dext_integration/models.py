@@ -28,7 +28,8 @@ class CostItem(models.Model):
     """A Dext cost item and the request it became; `fingerprint` spots unchanged re-pushes.
 
     The push that creates an item inserts its row first, to hold the dext_id while it builds the
-    request (`services._claim`), so `request` is empty only inside that push's transaction."""
+    request (`services._claim`): until that push commits, `request` is empty, or names the request
+    it is about to insert."""
 
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     dext_id = models.CharField(max_length=100)

@@ -66,24 +66,28 @@ class PublishResult:
 
 def _fingerprint(item: dict, document: DocumentContent) -> str:
     canonical = json.dumps(item, sort_keys=True, separators=(",", ":"), default=str)
-    digest = hashlib.sha256(document.data).hexdigest()
-    return hashlib.sha256(f"{canonical}\n{digest}".encode()).hexdigest()
+    return hashlib.sha256(f"{canonical}\n{document.sha256}".encode()).hexdigest()
 
 
-def _claim(*, organisation: Organisation, dext_id: str, fingerprint: str) -> int | None:
-    """The new item's row, inserted and so held by this transaction until it ends; None when the
-    item exists. A second push of the same item waits on this insert until the first push has
-    committed, then finds its item, instead of storing the document again."""
+def _claim(*, organisation: Organisation, dext_id: str, fingerprint: str) -> tuple[int, int | None] | None:
+    """The new item's row, inserted and so held by this transaction until it ends, and the id it
+    reserved for its request; None when the item exists. A second push of the same item waits on
+    this insert until the first push has committed, then finds its item, instead of storing the
+    document again. On PostgreSQL the row names its request before the request exists (foreign
+    keys are checked at commit), so it is not updated afterwards; elsewhere no id is reserved."""
     table = connection.ops.quote_name(CostItem._meta.db_table)
+    requests = ApprovalRequest._meta.db_table
+    reserve = f"nextval(pg_get_serial_sequence('{requests}', 'id'))" if connection.vendor == "postgresql" else "NULL"
     now = timezone.now()
     with transaction.get_connection().cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (organisation_id, dext_id, fingerprint, created_at, updated_at) "
-            "VALUES (%s, %s, %s, %s, %s) ON CONFLICT (organisation_id, dext_id) DO NOTHING RETURNING id",
+            f"INSERT INTO {table} (organisation_id, dext_id, fingerprint, created_at, updated_at, request_id) "
+            f"VALUES (%s, %s, %s, %s, %s, {reserve}) ON CONFLICT (organisation_id, dext_id) DO NOTHING "
+            "RETURNING id, request_id",
             [organisation.pk, dext_id, fingerprint, now, now],
         )
         row = cursor.fetchone()
-    return row[0] if row else None
+    return (row[0], row[1]) if row else None
 
 
 def _locked_item(*, organisation: Organisation, dext_id: str) -> CostItem | None:
@@ -105,10 +109,13 @@ def cost_item_publish(*, organisation: Organisation, item: dict, document: Docum
     fingerprint = _fingerprint(item, document)
     claimed = _claim(organisation=organisation, dext_id=item["dext_id"], fingerprint=fingerprint)
     if claimed is not None:
+        item_id, request_id = claimed
         content = item_content(organisation, item)
-        request = workflow_services.request_create(organisation=organisation, content=content, document=document)
-        CostItem.objects.filter(pk=claimed).update(request=request)
-        created = CostItem(pk=claimed, organisation=organisation, dext_id=item["dext_id"], request=request,
+        request = workflow_services.request_create(organisation=organisation, content=content, document=document,
+                                                   request_id=request_id)
+        if request_id is None:
+            CostItem.objects.filter(pk=item_id).update(request=request)
+        created = CostItem(pk=item_id, organisation=organisation, dext_id=item["dext_id"], request=request,
                            fingerprint=fingerprint)
         return PublishResult(created, Outcome.BYPASSED if content.kind == Kind.SPEND_MONEY else Outcome.CREATED)
 

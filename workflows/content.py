@@ -1,8 +1,10 @@
 """The content of a request revision as adapters hand it to the engine."""
 
+import hashlib
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import cached_property
 
 from approvalmax.core.models import Account, Supplier, TaxRate, TrackingOption
 
@@ -24,6 +26,11 @@ class DocumentContent:
     filename: str
     content_type: str
     data: bytes
+
+    @cached_property
+    def sha256(self) -> str:
+        """Hex digest of the data: read for the push's fingerprint and again for the stored file."""
+        return hashlib.sha256(self.data).hexdigest()
 
 
 @dataclass(frozen=True)

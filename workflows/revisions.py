@@ -1,8 +1,6 @@
 """Writing a revision's content: the request's fields (with its requester, when a member, and
 its conversion, when in another currency), its lines and their tracking, and its document."""
 
-import hashlib
-
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -43,13 +41,32 @@ def revision_write(request: ApprovalRequest, content: RequestContent,
     """Store the revision's content: the request, its lines (all in one insert, their tracking in
     another) and its document (a bill pulled from an accounting system may come without one).
     Returns the facts the matrix routes on, from what was written."""
+    facts = revision_prepare(request, content)
+    request.save()
+    revision_rows_write(request, content, document)
+    return facts
+
+
+def revision_prepare(request: ApprovalRequest, content: RequestContent) -> routing.RequestFacts:
+    """The revision's fields on the request (its requester, when a member, and its conversion),
+    not yet saved; the facts the matrix routes on. A new request is routed before its first
+    save, so that its row is inserted once, with its first step."""
     for name in CONTENT_FIELDS:
         setattr(request, name, getattr(content, name))
     # What the accounting system changed after an earlier approval is answered by this revision.
     request.external_change = {}
     request.requester = _requester(request, content.requester_email)
     request_convert(request)
-    request.save()
+    return routing.RequestFacts(
+        total=request.routing_total, supplier_id=request.supplier_id, requester_id=request.requester_id,
+        budget=routing.BudgetStatuses(request, lines=content.lines),
+        lines=tuple(routing.LineFacts(line.account.pk if line.account else None,
+                                      line.tax_rate.pk if line.tax_rate else None,
+                                      frozenset(option.pk for option in line.tracking)) for line in content.lines))
+
+
+def revision_rows_write(request: ApprovalRequest, content: RequestContent, document: DocumentContent | None) -> None:
+    """The saved request's lines for this revision, their tracking and its document."""
     rows = [RequestLine(request=request, revision=request.revision, position=position, description=line.description,
                         quantity=line.quantity, unit_amount=line.unit_amount, account=line.account,
                         tax_rate=line.tax_rate, line_amount=line.line_amount, tax_amount=line.tax_amount)
@@ -62,12 +79,6 @@ def revision_write(request: ApprovalRequest, content: RequestContent,
                                  for row, line in zip(rows, content.lines, strict=True) for option in line.tracking)
     if document is not None:
         _document_write(request, document)
-    return routing.RequestFacts(
-        total=request.routing_total, supplier_id=request.supplier_id, requester_id=request.requester_id,
-        budget=routing.BudgetStatuses(request, lines=content.lines),
-        lines=tuple(routing.LineFacts(line.account.pk if line.account else None,
-                                      line.tax_rate.pk if line.tax_rate else None,
-                                      frozenset(option.pk for option in line.tracking)) for line in content.lines))
 
 
 @transaction.atomic
@@ -88,7 +99,7 @@ def _document_write(request: ApprovalRequest, document: DocumentContent) -> None
         filename=document.filename,
         content_type=document.content_type,
         size=len(document.data),
-        sha256=hashlib.sha256(document.data).hexdigest(),
+        sha256=document.sha256,
         image_hash=difference_hash(document.data) if document.content_type.startswith("image/") else "",
     )
     stored.file.save(document.filename, ContentFile(document.data), save=False)

@@ -24,7 +24,7 @@ from workflows.models import (
 from approvalmax.core.signals import send_on_commit
 from workflows.deciders import Decider, decider_for, locked_request, required_comment
 from workflows.duplicates import hold_for_review, possible_duplicates
-from workflows.revisions import revision_write
+from workflows.revisions import revision_prepare, revision_rows_write, revision_write
 from workflows.signals import request_approved, request_rejected
 from workflows.trail import changes_text, person_label, requester_label, source_label
 from workflows.trail import audit as _audit
@@ -189,19 +189,22 @@ def _start_workflow(request: ApprovalRequest, facts: routing.RequestFacts | None
     _advance(request, after=0, facts=facts, new_revision=True, steps=steps)
 
 
-@transaction.atomic
+# No savepoint inside a caller's transaction: none goes on after a failure here.
+@transaction.atomic(savepoint=False)
 def request_create(
-    *, organisation: Organisation, content: RequestContent, document: DocumentContent | None
+    *, organisation: Organisation, content: RequestContent, document: DocumentContent | None,
+    request_id: int | None = None,
 ) -> ApprovalRequest:
-    """A new request: bills start the organisation's workflow, bank transactions bypass it."""
+    """A new request: bills start the organisation's workflow, bank transactions bypass it.
+    `request_id`: the id the caller reserved for it (`ApprovalRequest.save`)."""
     with _audit_together():
-        return _request_create(organisation=organisation, content=content, document=document)
+        return _request_create(organisation=organisation, content=content, document=document, request_id=request_id)
 
 
 def _request_create(*, organisation: Organisation, content: RequestContent,
-                    document: DocumentContent | None) -> ApprovalRequest:
-    # Its state is set before the first save, so the new row is written once, not written and updated.
-    request = ApprovalRequest(organisation=organisation)
+                    document: DocumentContent | None, request_id: int | None) -> ApprovalRequest:
+    # Its state and first step are set before the first save, so the new row is written once.
+    request = ApprovalRequest(pk=request_id, organisation=organisation)
     if content.kind == ApprovalRequest.Kind.SPEND_MONEY:
         request.bypass()
         revision_write(request, content, document)
@@ -212,12 +215,14 @@ def _request_create(*, organisation: Organisation, content: RequestContent,
         return request
     request.workflow = workflow_for(organisation=organisation)
     request.submit()
-    facts = revision_write(request, content, document)
+    facts = revision_prepare(request, content)
     _audit(request, AuditEvent.Action.SUBMITTED, actor_label=requester_label(request, content),
            message=f"Submitted from {source_label(content)}. Workflow version {request.workflow.version}. "
                    f"{conversion_text(request)}".strip(),
            data={"source": content.source_system, "reference": content.source_reference})
+    # Routed before it is written: starting the workflow inserts the row with its first step.
     _start_workflow(request, facts)
+    revision_rows_write(request, content, document)
     hold_for_review(request)
     return request
 

@@ -91,6 +91,9 @@ def chain_append(records: list[ChainedRecord]) -> None:
         head = _locked_head(records[0].chain_organisation_id())
         position, previous = head.length, head.last_hash
         for record in records:
+            # A record made before its request was first saved takes the request's id now, as
+            # bulk_create would, so that the hash covers it.
+            record._prepare_related_fields_for_save(operation_name="chain_append")
             if getattr(record, "created_at", None) is None:
                 record.created_at = timezone.now()
             position += 1

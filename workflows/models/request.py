@@ -167,6 +167,8 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
     def save(self, *args, **kwargs):
         """Saved, and its lines' budget copy brought in step when what it depends on changed."""
         adding = self._state.adding
+        if adding and self.pk is not None:
+            kwargs.setdefault("force_insert", True)  # its id was reserved: one INSERT, not an UPDATE first
         super().save(*args, **kwargs)
         if kwargs.get("update_fields") is not None and not COUNTED_FIELDS & set(kwargs["update_fields"]):
             return
