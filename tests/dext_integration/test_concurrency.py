@@ -9,8 +9,15 @@ from django.db import connection
 from dext_integration import services
 from dext_integration.models import CostItem
 from dext_integration.services import dext_connection_create
+from tests.conftest import require_service
 from tests.dext_integration.conftest import client_for, make_item, publish
 from workflows.models import ApprovalRequest, RequestDocument
+
+
+@pytest.fixture(autouse=True)
+def _postgresql(transactional_db):
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "concurrent pushes wait on row locks, as on the database production runs on")
 
 
 @pytest.mark.django_db(transaction=True)
