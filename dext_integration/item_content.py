@@ -187,8 +187,9 @@ def _options(organisation: Organisation, categories) -> dict[tuple[int, str], Tr
     return {(pk, name): option for pk, options in held.items() for name, option in options.items()}
 
 
-def _line_contents(item: dict, resolved: list[dict]) -> list[LineContent]:
-    """Our arithmetic (`approvalmax.core.money`), then a check that the item's totals agree with it."""
+def _line_contents(item: dict, resolved: list[dict]) -> tuple[list[LineContent], tuple[Decimal, Decimal, Decimal]]:
+    """Our arithmetic (`approvalmax.core.money`), then a check that the item's totals agree with it.
+    The lines, and the bill's sub-total, tax and total."""
     kind = TAX_TREATMENTS[item["line_amount_types"]]
     contents, problems = [], {}
     for index, (line, refs) in enumerate(zip(item["line_items"], resolved, strict=True)):
@@ -209,7 +210,8 @@ def _line_contents(item: dict, resolved: list[dict]) -> list[LineContent]:
                 tracking=refs["tracking"],
             )
         )
-    _, tax_total, total = bill_totals([(c.line_amount, c.tax_amount) for c in contents], kind)
+    totals = bill_totals([(c.line_amount, c.tax_amount) for c in contents], kind)
+    _, tax_total, total = totals
     if tax_total != item["tax_total"]:
         problems["tax_total"] = f"Expected {tax_total} from the lines, got {item['tax_total']}."
     if total != item["total"]:
@@ -220,7 +222,7 @@ def _line_contents(item: dict, resolved: list[dict]) -> list[LineContent]:
             + ", ".join(problems) + ".",
             fields=problems,
         )
-    return contents
+    return contents, totals
 
 
 def _require_tracking(organisation: Organisation, item: dict, resolved: list[dict]) -> None:
@@ -261,11 +263,9 @@ def item_content(organisation: Organisation, item: dict) -> RequestContent:
             fields=unknown,
         )
     _require_tracking(organisation, item, resolved)
-    lines = _line_contents(item, resolved)
+    lines, (sub_total, tax_total, total) = _line_contents(item, resolved)
     if supplier is None:
         supplier = _supplier_introduce(organisation, supplier_name)
-    treatment = TAX_TREATMENTS[item["line_amount_types"]]
-    sub_total, tax_total, total = bill_totals([(x.line_amount, x.tax_amount) for x in lines], treatment)
     return RequestContent(
         kind=item_kind(item),
         supplier_name=supplier_name,
@@ -274,7 +274,7 @@ def item_content(organisation: Organisation, item: dict) -> RequestContent:
         date=item["date"],
         due_date=item["due_date"],
         currency=item["currency"],
-        tax_treatment=treatment,
+        tax_treatment=TAX_TREATMENTS[item["line_amount_types"]],
         lines=lines,
         sub_total=sub_total,
         tax_total=tax_total,
