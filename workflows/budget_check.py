@@ -12,7 +12,7 @@ from django.db.models import DecimalField, ExpressionWrapper, F, Q, Sum, Value
 
 from approvalmax.budgets.models import Budget, BudgetPolicy
 from approvalmax.budgets.periods import describe, period_months
-from approvalmax.core.money import TaxTreatment
+from approvalmax.core.money import TaxTreatment, round_money
 from workflows.models import ApprovalRequest, RequestLine
 from workflows.models.spending import OPEN, SPENT
 
@@ -105,7 +105,9 @@ def _used(request: ApprovalRequest, months: list[date], accounts: set[int], basi
     totals = rows.values(*keys).annotate(
         spent=Sum(amount, filter=Q(counts_as=SPENT), default=Value(ZERO), output_field=MONEY),
         open=Sum(amount, filter=Q(counts_as=OPEN), default=Value(ZERO), output_field=MONEY))
-    return {(row["account_id"], row["tracking"] if by_option else None): (row["spent"], row["open"]) for row in totals}
+    # To the cent: SQLite (the demo's database) sums decimals as floats, and loses their places.
+    return {(row["account_id"], row["tracking"] if by_option else None): (round_money(row["spent"]),
+                                                                           round_money(row["open"])) for row in totals}
 
 
 def budget_check(request: ApprovalRequest, lines: list[RequestLine] | None = None) -> BudgetCheck | None:
@@ -124,7 +126,7 @@ def budget_check(request: ApprovalRequest, lines: list[RequestLine] | None = Non
         lines = list(request.current_lines().select_related("account").prefetch_related("tracking__category"))
     lines = [line for line in lines if line.account is not None]
     accounts = {line.account.pk for line in lines}
-    budgets = {(row["account_id"], row["tracking_option_id"]): row["total"] for row in
+    budgets = {(row["account_id"], row["tracking_option_id"]): round_money(row["total"]) for row in
                Budget.objects.filter(organisation_id=request.organisation_id, account_id__in=accounts,
                                      month__in=months).values("account_id", "tracking_option_id")
                .annotate(total=Sum("amount"))}
