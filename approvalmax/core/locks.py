@@ -11,6 +11,7 @@ while the holder lives, so a killed holder's lease lapses within `LOCK_LEASE_SEC
 import fcntl
 import hashlib
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -85,10 +86,28 @@ def _redis_lock(name: str, timeout: float) -> Iterator[None]:
             pass
 
 
+POLL_SECONDS = 0.05
+
+
+def _wait_for(try_once, name: str, timeout: float) -> None:
+    """Try until `try_once()` takes the lock, for at most `timeout` seconds: neither the advisory
+    lock nor flock waits for a given time by itself."""
+    deadline = time.monotonic() + timeout
+    while not try_once():
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise LockTimeout(f"Another process holds {name}.")
+        time.sleep(min(POLL_SECONDS, left))
+
+
 @contextmanager
-def _advisory_lock(name: str) -> Iterator[None]:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_lock(%s)", [_key(name)])
+def _advisory_lock(name: str, timeout: float) -> Iterator[None]:
+    def try_once() -> bool:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_try_advisory_lock(%s)", [_key(name)])
+            return cursor.fetchone()[0]
+
+    _wait_for(try_once, name, timeout)
     try:
         yield
     finally:
@@ -97,9 +116,16 @@ def _advisory_lock(name: str) -> Iterator[None]:
 
 
 @contextmanager
-def _file_lock(name: str) -> Iterator[None]:
+def _file_lock(name: str, timeout: float) -> Iterator[None]:
     with open(_lock_file(name), "w") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
+        def try_once() -> bool:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                return False
+            return True
+
+        _wait_for(try_once, name, timeout)
         try:
             yield
         finally:
@@ -112,9 +138,9 @@ def exclusive(name: str, *, timeout: float = 60.0) -> Iterator[None]:
     if settings.REDIS_URL:
         lock = _redis_lock(name, timeout)
     elif connection.vendor == "postgresql":
-        lock = _advisory_lock(name)
+        lock = _advisory_lock(name, timeout)
     else:
-        lock = _file_lock(name)
+        lock = _file_lock(name, timeout)
     with lock:
         yield
 

@@ -4,13 +4,15 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
 import redis
 from django.conf import settings as django_settings
 
-from approvalmax.core.locks import exclusive, is_held
+from approvalmax.core import locks
+from approvalmax.core.locks import LockTimeout, exclusive, is_held
 from tests.conftest import require_service
 
 HOLD_AND_WAIT = """
@@ -89,6 +91,52 @@ def test_without_redis_a_killed_holders_advisory_lock_goes_with_its_connection(s
     while is_held("test-advisory") and time.monotonic() < deadline:
         time.sleep(0.1)
     assert not is_held("test-advisory")
+
+
+def _outcome_of_waiting(lock) -> list:
+    """What waiting on `lock` (a context manager) came to within 10 seconds: ["timeout"],
+    ["acquired"], or nothing when it still waits, as a lock that ignores its timeout does."""
+    outcome = []
+
+    def wait() -> None:
+        try:
+            with lock:
+                outcome.append("acquired")
+        except LockTimeout:
+            outcome.append("timeout")
+
+    waiter = threading.Thread(target=wait, daemon=True)
+    waiter.start()
+    waiter.join(10)
+    return outcome
+
+
+@pytest.mark.django_db(transaction=True)
+def test_without_redis_waiting_for_a_held_advisory_lock_ends_at_its_timeout(settings):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "advisory locks are PostgreSQL's")
+    settings.REDIS_URL = ""
+    env = {**os.environ, "REDIS_URL": "", "DJANGO_SETTINGS_MODULE": "approvalmax.settings.test",
+           "DATABASE_URL": _database_url(connection.settings_dict)}
+    holder = subprocess.Popen([sys.executable, "-c", HOLD_AND_WAIT, "test-advisory-wait"], env=env,
+                              stdout=subprocess.PIPE, cwd=django_settings.BASE_DIR, start_new_session=True, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        assert _outcome_of_waiting(exclusive("test-advisory-wait", timeout=0.3)) == ["timeout"]
+    finally:
+        os.killpg(holder.pid, signal.SIGKILL)
+        holder.wait()
+    assert _outcome_of_waiting(exclusive("test-advisory-wait", timeout=5)) == ["acquired"]
+
+
+def test_the_demos_file_lock_waits_only_until_its_timeout(settings, tmp_path):
+    """Without Redis or PostgreSQL (the SQLite demo), processes share a file lock."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+    with locks._file_lock("test-file-wait", timeout=1):
+        assert _outcome_of_waiting(locks._file_lock("test-file-wait", timeout=0.3)) == ["timeout"]
+    assert _outcome_of_waiting(locks._file_lock("test-file-wait", timeout=1)) == ["acquired"]
 
 
 def _database_url(settings_dict) -> str:
