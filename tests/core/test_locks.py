@@ -72,8 +72,9 @@ def test_a_killed_holders_lock_lapses_within_its_lease(redis_locks):
     assert not is_held("test-killed-holder")
 
 
-@pytest.mark.django_db(transaction=True)
-def test_without_redis_a_killed_holders_advisory_lock_goes_with_its_connection(settings):
+@pytest.fixture
+def advisory_holder(transactional_db, settings):
+    """Without Redis: starts a process that holds the named PostgreSQL advisory lock until killed."""
     from django.db import connection
 
     if connection.vendor != "postgresql":
@@ -81,9 +82,24 @@ def test_without_redis_a_killed_holders_advisory_lock_goes_with_its_connection(s
     settings.REDIS_URL = ""
     env = {**os.environ, "REDIS_URL": "", "DJANGO_SETTINGS_MODULE": "approvalmax.settings.test",
            "DATABASE_URL": _database_url(connection.settings_dict)}
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_AND_WAIT, "test-advisory"], env=env, stdout=subprocess.PIPE,
-                              cwd=django_settings.BASE_DIR, start_new_session=True, text=True)
-    assert holder.stdout.readline().strip() == "held"
+    started = []
+
+    def start(name: str) -> subprocess.Popen:
+        holder = subprocess.Popen([sys.executable, "-c", HOLD_AND_WAIT, name], env=env, stdout=subprocess.PIPE,
+                                  cwd=django_settings.BASE_DIR, start_new_session=True, text=True)
+        started.append(holder)
+        assert holder.stdout.readline().strip() == "held"
+        return holder
+
+    yield start
+    for holder in started:
+        if holder.poll() is None:
+            os.killpg(holder.pid, signal.SIGKILL)
+            holder.wait()
+
+
+def test_without_redis_a_killed_holders_advisory_lock_goes_with_its_connection(advisory_holder):
+    holder = advisory_holder("test-advisory")
     assert is_held("test-advisory")
     os.killpg(holder.pid, signal.SIGKILL)
     holder.wait()
@@ -111,23 +127,11 @@ def _outcome_of_waiting(lock) -> list:
     return outcome
 
 
-@pytest.mark.django_db(transaction=True)
-def test_without_redis_waiting_for_a_held_advisory_lock_ends_at_its_timeout(settings):
-    from django.db import connection
-
-    if connection.vendor != "postgresql":
-        require_service("PostgreSQL", "advisory locks are PostgreSQL's")
-    settings.REDIS_URL = ""
-    env = {**os.environ, "REDIS_URL": "", "DJANGO_SETTINGS_MODULE": "approvalmax.settings.test",
-           "DATABASE_URL": _database_url(connection.settings_dict)}
-    holder = subprocess.Popen([sys.executable, "-c", HOLD_AND_WAIT, "test-advisory-wait"], env=env,
-                              stdout=subprocess.PIPE, cwd=django_settings.BASE_DIR, start_new_session=True, text=True)
-    try:
-        assert holder.stdout.readline().strip() == "held"
-        assert _outcome_of_waiting(exclusive("test-advisory-wait", timeout=0.3)) == ["timeout"]
-    finally:
-        os.killpg(holder.pid, signal.SIGKILL)
-        holder.wait()
+def test_without_redis_waiting_for_a_held_advisory_lock_ends_at_its_timeout(advisory_holder):
+    holder = advisory_holder("test-advisory-wait")
+    assert _outcome_of_waiting(exclusive("test-advisory-wait", timeout=0.3)) == ["timeout"]
+    os.killpg(holder.pid, signal.SIGKILL)
+    holder.wait()
     assert _outcome_of_waiting(exclusive("test-advisory-wait", timeout=5)) == ["acquired"]
 
 
