@@ -17,12 +17,6 @@ forwarded_allow_ips = "127.0.0.1,::1"
 
 
 def post_worker_init(worker):
-    """The application is loaded (its views imported here, not on the first request): what it holds
-    lives as long as the worker, so the garbage collector stops walking it. Its full collections
-    over some 200,000 such objects paused a page for 100-160 ms every few dozen pages."""
-    import gc
+    from approvalmax.core.process_start import worker_ready
 
-    from django.urls import get_resolver
-
-    get_resolver().url_patterns
-    gc.freeze()
+    worker_ready()
