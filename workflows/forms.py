@@ -1,5 +1,8 @@
+from dataclasses import dataclass
+
 from django import forms
 from django.forms.utils import flatatt
+from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html, format_html_join
 
 COMMENT_MAX_LENGTH = 2000
@@ -82,28 +85,67 @@ class QuickSelect(forms.Select):
         return format_html('<select name="{}"{}>{}</select>', widget["name"], flatatt(widget["attrs"]), options)
 
 
+class SharedChoices(BaseChoiceIterator):
+    """(value, label) pairs built once and shared, unchanged, by every form of a page: Django
+    normalises a field's choices pair by pair when they are set, and copies them with each form,
+    which for a select of every account on each of 200 lines was most of building the forms."""
+
+    def __init__(self, pairs) -> None:
+        self.pairs = tuple(pairs)
+
+    def __iter__(self):
+        return iter(self.pairs)
+
+    def __len__(self) -> int:
+        return len(self.pairs)
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+
+@dataclass(frozen=True)
+class LineChoices:
+    """What the line forms' selects offer, from the coding choices read once for the page."""
+
+    accounts: SharedChoices
+    tax_rates: SharedChoices
+    categories: list[tuple[object, SharedChoices]]  # (tracking category, its options with "none" first)
+
+    @classmethod
+    def of(cls, coding) -> "LineChoices":
+        return cls(
+            accounts=SharedChoices((a.pk, str(a)) for a in coding.accounts),
+            tax_rates=SharedChoices((t.pk, str(t)) for t in coding.tax_rates),
+            categories=[(category, SharedChoices([("", "—"), *((o.pk, o.name) for o in category.options.all())]))
+                        for category in coding.categories],
+        )
+
+
 class LineEditForm(DecisionForm):
-    """One line's coding. Choices come from the page, read once for all lines; only the
-    fields the step allows are shown and taken."""
+    """One line's coding. Choices come from the page, read once for all lines (`LineChoices`);
+    only the fields the step allows are shown and taken."""
 
     description = forms.CharField(label="Description", required=False, max_length=4000,
                                   widget=forms.Textarea(attrs={"rows": 2}))  # fmt: skip
     account = forms.TypedChoiceField(label="Account", coerce=int, widget=QuickSelect)
     tax_rate = forms.TypedChoiceField(label="Tax rate", coerce=int, widget=QuickSelect)
 
-    def __init__(self, *args, allowed: set[str], choices, line=None, **kwargs):
+    def __init__(self, *args, allowed: set[str], choices: LineChoices, line=None, **kwargs):
         prefix = f"line-{line.pk}" if line is not None else None
         kwargs.setdefault("prefix", prefix)
         super().__init__(*args, **kwargs)
         self.allowed = allowed
-        self.fields["account"].choices = [(a.pk, str(a)) for a in choices.accounts]
-        self.fields["tax_rate"].choices = [(t.pk, str(t)) for t in choices.tax_rates]
+        self.fields["account"].choices = choices.accounts
+        self.fields["tax_rate"].choices = choices.tax_rates
         self.tracking_fields = []
-        for category in choices.categories:
+        for category, options in choices.categories:
             name = f"tracking_{category.pk}"
             self.fields[name] = forms.TypedChoiceField(
                 label=category.name, required=False, coerce=int, empty_value=None, widget=QuickSelect,
-                choices=[("", "—"), *((o.pk, o.name) for o in category.options.all())],
+                choices=options,
             )  # fmt: skip
             self.tracking_fields.append(name)
         for name in ["description", "account", "tax_rate"]:

@@ -29,6 +29,7 @@ from workflows.forms import (
     ApproveForm,
     CommentForm,
     HoldForm,
+    LineChoices,
     LineEditForm,
     LineSplitForm,
     OverrideForm,
@@ -86,7 +87,7 @@ def _render_detail(
     allowed_edits = step.allowed_edits() if can_decide and step else set()
     line_forms = []
     if allowed_edits:
-        choices = selectors.coding_choices(request=approval_request)
+        choices = LineChoices.of(selectors.coding_choices(request=approval_request))
         line_forms = [
             (line,
              LineEditForm(allowed=allowed_edits, choices=choices, line=line, initial=step_initial)
@@ -337,7 +338,7 @@ def request_line_edit(request: HttpRequest, public_id: uuid.UUID, line_id: int) 
         # Someone the step does not wait for gets the service's refusal, not a form error.
         allowed = step.allowed_edits() if step and approval_request.decides_for(request.user) else set()
         form = LineEditForm(request.POST, allowed=allowed, line=line,
-                            choices=selectors.coding_choices(request=approval_request))  # fmt: skip
+                            choices=LineChoices.of(selectors.coding_choices(request=approval_request)))  # fmt: skip
         if not form.is_valid():
             messages.error(request, "Nothing was changed: " + "; ".join(
                 f"{name}: {' '.join(errors)}" for name, errors in form.errors.items()))  # fmt: skip
