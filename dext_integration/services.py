@@ -76,8 +76,7 @@ def _claim(*, organisation: Organisation, dext_id: str, fingerprint: str) -> tup
     document again. On PostgreSQL the row names its request before the request exists (foreign
     keys are checked at commit), so it is not updated afterwards; elsewhere no id is reserved."""
     table = connection.ops.quote_name(CostItem._meta.db_table)
-    requests = ApprovalRequest._meta.db_table
-    reserve = f"nextval(pg_get_serial_sequence('{requests}', 'id'))" if connection.vendor == "postgresql" else "NULL"
+    reserve = ApprovalRequest.id_reserving_sql(connection.vendor)
     now = timezone.now()
     with transaction.get_connection().cursor() as cursor:
         cursor.execute(

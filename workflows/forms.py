@@ -5,6 +5,8 @@ from django.forms.utils import flatatt
 from django.utils.choices import BaseChoiceIterator
 from django.utils.html import format_html, format_html_join
 
+from approvalmax.core.models import TrackingCategory
+
 COMMENT_MAX_LENGTH = 2000
 
 
@@ -112,7 +114,7 @@ class LineChoices:
 
     accounts: SharedChoices
     tax_rates: SharedChoices
-    categories: list[tuple[object, SharedChoices]]  # (tracking category, its options with "none" first)
+    categories: list[tuple[TrackingCategory, SharedChoices]]  # each with its options, "none" first
 
     @classmethod
     def of(cls, coding) -> "LineChoices":

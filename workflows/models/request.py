@@ -164,6 +164,15 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
         super().refresh_from_db(*args, **kwargs)
         self._counted = None  # counted again on the next save: the copy may have moved meanwhile
 
+    @classmethod
+    def id_reserving_sql(cls, vendor: str) -> str:
+        """SQL, for another insert of the same transaction, that takes the id the next request
+        will be saved with, so that its row can name the request before it exists (PostgreSQL
+        checks foreign keys at commit); NULL where the database has no sequence to take it from."""
+        if vendor != "postgresql":
+            return "NULL"
+        return f"nextval(pg_get_serial_sequence('{cls._meta.db_table}', '{cls._meta.pk.column}'))"
+
     def save(self, *args, **kwargs):
         """Saved, and its lines' budget copy brought in step when what it depends on changed."""
         adding = self._state.adding
