@@ -1,62 +1,58 @@
 """A revision's lines with their coding, read for pages and reports that show every line."""
 
-from django.db.models import Model
-
-from approvalmax.core.models import Account, TaxRate, TrackingCategory, TrackingOption
+from approvalmax.core.models import Account, TaxRate, TrackingOption
+from approvalmax.core.versioned_reads import loaded_organisation, read_through
 from workflows.models import ApprovalRequest, RequestLine
 
-
-def _fields(model: type[Model]) -> list[str]:
-    return [field.attname for field in model._meta.concrete_fields]
-
-
-def _columns() -> list[tuple[str, type[Model], list[str], int]]:
-    """(relation, model, its fields, where its columns start in a row) of what a line is coded with."""
-    columns, start = [], len(LINE_FIELDS)
-    for relation, model in [("account", Account), ("tax_rate", TaxRate), ("tracking", TrackingOption),
-                            ("tracking__category", TrackingCategory)]:
-        columns.append((relation, model, _fields(model), start))
-        start += len(columns[-1][2])
-    return columns
-
-
-LINE_FIELDS = _fields(RequestLine)
-COLUMNS = _columns()
+LINE_FIELDS = [field.attname for field in RequestLine._meta.concrete_fields]
+ACCOUNT, TAX_RATE = RequestLine.account.field, RequestLine.tax_rate.field
 
 
 def lines_with_coding(request: ApprovalRequest) -> list[RequestLine]:
     """The current revision's lines in order, with account, tax rate and tracking options (and their
-    categories) in one query whatever the number of lines: a row a line and option. Lines share one
-    instance of each account, tax rate and option; `line.tracking.all()` then reads no more, and
-    `line.tracking_options` is the same list, for loops that need not build a manager a line.
+    categories). Lines share one instance of each account, tax rate and option; `line.tracking.all()`
+    then reads no more, and `line.tracking_options` is the same list, for loops that need not build
+    a manager a line.
 
-    select_related and prefetch_related would build three instances a line and a filtered queryset
-    a line, in two queries: on a bill of 200 lines that cost more than reading the rows."""
-    rows = (RequestLine.objects.filter(request=request, revision=request.revision)
-            .order_by("position", "pk", "tracking__category__name", "tracking__pk")
-            .values_list(*LINE_FIELDS, *(f"{relation}__{name}" for relation, _, fields, _ in COLUMNS
-                                         for name in fields)))  # fmt: skip
-    db, shared = rows.db, {}
+    One query for the lines and their options' ids, whatever their number; then the coding they
+    name, by id, through the process's store when the request was read with its organisation's
+    data-version token (the request page's is): none when the store holds it, three when not.
+    Joining the coding's every column to each of 200 rows cost 7 ms, four times the lines alone."""
+    rows = list(RequestLine.objects.filter(request=request, revision=request.revision)
+                .order_by("position", "pk").values_list(*LINE_FIELDS, "tracking"))  # fmt: skip
+    coding = _coding(request, rows)
+    db = RequestLine.objects.db
     lines: dict[int, RequestLine] = {}
     options: dict[int, list[TrackingOption]] = {}
-    for row in rows:
-        found = []
-        for _, model, fields, start in COLUMNS:
-            key = (model, row[start])
-            if row[start] is not None and key not in shared:
-                shared[key] = model.from_db(db, fields, row[start:start + len(fields)])
-            found.append(shared.get(key))
-        account, tax_rate, option, category = found
-        line = lines.get(row[0])
+    for *fields, option_id in rows:
+        line = lines.get(fields[0])
         if line is None:
-            line = lines[row[0]] = RequestLine.from_db(db, LINE_FIELDS, row[:len(LINE_FIELDS)])
-            line.account, line.tax_rate = account, tax_rate
-        held = options.setdefault(line.pk, [])
-        if option is not None:
-            option.category = category
-            held.append(option)
+            line = lines[fields[0]] = RequestLine.from_db(db, LINE_FIELDS, fields)
+            # Cached as select_related would: the descriptors' checks cost more than the read.
+            ACCOUNT.set_cached_value(line, coding["account"].get(line.account_id))
+            TAX_RATE.set_cached_value(line, coding["tax-rate"].get(line.tax_rate_id))
+            options[line.pk] = []
+        if option_id is not None:
+            options[line.pk].append(coding["option"][option_id])
+    for held in options.values():
+        held.sort(key=lambda option: (option.category.name, option.pk))
     _hold_tracking(lines.values(), options)
     return list(lines.values())
+
+
+def _coding(request: ApprovalRequest, rows: list[tuple]) -> dict[str, dict]:
+    """{"account"|"tax-rate"|"option": {id: instance}} for the ids the rows name; options come
+    with their category."""
+    at = {name: LINE_FIELDS.index(name) for name in ("account_id", "tax_rate_id")}
+    wanted = {"account": {row[at["account_id"]] for row in rows},
+              "tax-rate": {row[at["tax_rate_id"]] for row in rows},
+              "option": {row[-1] for row in rows}}
+    reads = {"account": Account.objects, "tax-rate": TaxRate.objects,
+             "option": TrackingOption.objects.select_related("category")}
+    organisation = loaded_organisation(request)
+    return {kind: read_through(organisation, f"coded-{kind}", ids - {None},
+                               lambda missing, kind=kind: reads[kind].in_bulk(missing))
+            for kind, ids in wanted.items()}  # fmt: skip
 
 
 def _hold_tracking(lines, options: dict[int, list[TrackingOption]]) -> None:

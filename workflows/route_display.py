@@ -4,6 +4,7 @@ come are routed as they would be now, from the request's current content."""
 
 from dataclasses import dataclass, field
 
+from approvalmax.core.versioned_reads import loaded_organisation
 from workflows import routing
 from workflows.models import ApprovalRequest, AuditEvent, WorkflowStep
 from workflows.selectors import RequestRecord
@@ -27,7 +28,8 @@ class RouteStep:
 
 
 def request_route(request: ApprovalRequest, record: RequestRecord) -> list[RouteStep]:
-    """Every step, in order. One query for the steps, and the routing of each step still to come."""
+    """Every step, in order. One query for the steps, and the routing of each step still to come
+    (none when the request came with its organisation's data-version token and the process holds them)."""
     events = [event for event in record.audit_events if event.revision == request.revision]
     skipped = {event.data.get("step"): event.message for event in events if event.action == Action.STEP_SKIPPED}
     auto = {event.data.get("step"): event.message for event in events if event.action == Action.AUTO_APPROVED}
@@ -39,7 +41,7 @@ def request_route(request: ApprovalRequest, record: RequestRecord) -> list[Route
     current = request.current_step if request.is_open else None
     facts = None
     route = []
-    for step in request.workflow.steps.order_by("position"):
+    for step in routing.workflow_steps(request):
         if step.kind == WorkflowStep.Kind.AUTO_APPROVAL:
             route.append(RouteStep(step, "automatic", note=auto.get(step.pk) or "No auto-approval rule matched."))
         elif step.pk in skipped:
@@ -51,7 +53,8 @@ def request_route(request: ApprovalRequest, record: RequestRecord) -> list[Route
             route.append(RouteStep(step, "done", decided[step.pk]))
         elif request.is_open and (current is None or step.position > current.position):
             facts = facts or routing.request_facts(request, lines=record.lines)
-            planned = routing.step_route(step, facts, requester_may_approve=request.workflow.requester_may_approve)
+            planned = routing.step_route(step, facts, requester_may_approve=request.workflow.requester_may_approve,
+                                         organisation=loaded_organisation(request))
             if planned.is_empty and not planned.excluded_requester:
                 route.append(RouteStep(step, "to_come", note=f"Would be skipped: {planned.explanation}"))
             else:

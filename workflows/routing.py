@@ -13,7 +13,7 @@ from functools import cache
 from django.db.models import Q
 
 from approvalmax.core.models import Membership
-from approvalmax.core.versioned_reads import read_through
+from approvalmax.core.versioned_reads import loaded_organisation, read_through
 from workflows.budget_check import budget_check
 from workflows.models import ApprovalRequest, MatrixRule, RequestLine, WorkflowStep
 
@@ -132,6 +132,14 @@ def _step_deciders(step: WorkflowStep) -> tuple[list[MatrixRule], Callable[[], l
                  .order_by("pk"))
     defaults = cache(lambda: list(step.approvers.filter(pk__in=deciders).order_by("first_name", "last_name", "pk")))
     return rules, defaults
+
+
+def workflow_steps(request: ApprovalRequest) -> list[WorkflowStep]:
+    """The steps of the request's workflow in order, as the process holds them when the request's
+    organisation came with its data-version token."""
+    return read_through(loaded_organisation(request), "steps", [request.workflow_id], lambda keys: {
+        request.workflow_id: list(WorkflowStep.objects.filter(workflow_id=request.workflow_id).order_by("position"))
+    })[request.workflow_id]
 
 
 def step_route(step: WorkflowStep, facts: RequestFacts, *, requester_may_approve: bool,

@@ -15,7 +15,7 @@ from django.utils import timezone
 from approvalmax.budgets.models import Budget
 from approvalmax.core.exceptions import NotFound
 from approvalmax.core.models import Account, Membership, TaxRate, TrackingCategory, TrackingOption
-from approvalmax.core.versioned_reads import read_through
+from approvalmax.core.versioned_reads import TOKEN_ATTRIBUTE, read_through, remember_token, with_token
 from workflows.line_reads import lines_with_coding
 from workflows.models import (
     ApprovalRequest,
@@ -154,21 +154,27 @@ def request_list_for_user(*, user: AbstractBaseUser, state: str = "") -> QuerySe
     )
 
 
-def request_get_for_user(*, user: AbstractBaseUser, public_id: uuid.UUID) -> ApprovalRequest:
+def request_get_for_user(*, user: AbstractBaseUser, public_id: uuid.UUID, versioned: bool = False) -> ApprovalRequest:
     """The request if the user is a member of its organisation; otherwise it does not exist
     for them (NotFound), so ids of other organisations reveal nothing. Read with two facts its
     page shows, which cost nothing here and a query each apart: whether the user watches it
-    (`watched`) and whether its organisation keeps budgets (`keeps_budgets`)."""
-    request = (
+    (`watched`) and whether its organisation keeps budgets (`keeps_budgets`).
+
+    `versioned`: with its organisation's data-version token too, so that what the page reads of
+    the master data and the workflow comes from the process's store (versioned_reads). Only for
+    a reader that writes nothing before those reads."""
+    requests = (
         requests_visible_to(user=user)
         .select_related("organisation", "workflow", "current_step", "supplier", "payment_account")
         .annotate(watched=Exists(Watch.objects.filter(request=OuterRef("pk"), user=user)),
                   keeps_budgets=Exists(Budget.objects.filter(organisation=OuterRef("organisation"))))
         .filter(public_id=public_id)
-        .first()
     )
+    request = (with_token(requests) if versioned else requests).first()
     if request is None:
         raise NotFound("There is no such request.")
+    if versioned:
+        remember_token(request.organisation, getattr(request, TOKEN_ATTRIBUTE))
     return request
 
 

@@ -171,8 +171,7 @@ def _step_clock_start(request: ApprovalRequest, step: WorkflowStep) -> None:
 def _start_workflow(request: ApprovalRequest, facts: routing.RequestFacts | None = None) -> None:
     """Auto-approval rules first; otherwise route the request to its first step with approvers."""
     facts = facts or routing.request_facts(request)
-    steps = read_through(loaded_organisation(request), "steps", [request.workflow_id], lambda keys: {
-        request.workflow_id: list(request.workflow.steps.order_by("position"))})[request.workflow_id]
+    steps = routing.workflow_steps(request)
     # Most workflows have no auto-approval step: their rules (a six-table read) are not asked for.
     has_auto = any(step.kind == WorkflowStep.Kind.AUTO_APPROVAL for step in steps)
     rule = routing.auto_approval_rule(request.workflow, facts) if has_auto else None

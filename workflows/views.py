@@ -54,8 +54,8 @@ SERVABLE_CONTENT_TYPES = {
 
 
 def _visible_request(request: HttpRequest, public_id: uuid.UUID) -> ApprovalRequest:
-    try:
-        return selectors.request_get_for_user(user=request.user, public_id=public_id)
+    try:  # a page that only reads takes the master data and workflow it shows from the process's store
+        return selectors.request_get_for_user(user=request.user, public_id=public_id, versioned=request.method == "GET")
     except NotFound as exc:
         raise Http404(exc.message) from exc
 

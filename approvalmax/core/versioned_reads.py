@@ -4,8 +4,9 @@ data-version token stays the same: master data, the published workflow, its rout
 The token (`DataVersion`) changes in the same transaction as any change to those, whoever
 makes it, so a reader that fetched the token with its first query reads nothing older than
 that query could have. Each process keeps its own small store: a hit costs no round trip.
-Only the Dext push fetches the token (with its key); every other reader passes no token and
-reads the database as before.
+The Dext push fetches the token with its key, and a request's page with the request (the
+coding its lines show, its workflow's steps); every other reader passes no token and reads the
+database as before.
 
 Never hold a row the reading transaction wrote itself: it could still be rolled back, and the
 next push would code a bill with it."""

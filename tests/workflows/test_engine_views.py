@@ -99,11 +99,12 @@ def test_the_reviewer_page_query_count_does_not_grow_with_lines(client, create_r
                                                                 master_data):
     client.force_login(approver)
     one = create_request()
-    with CaptureQueriesContext(connection) as small:
-        client.get(url("request_detail", one))
     line = bill_content(master_data).lines[0]
     many = create_request(lines=[replace(line) for _ in range(6)], sub_total=Decimal("270.00"),
                           tax_total=Decimal("54.00"), total=Decimal("324.00"))
+    client.get(url("request_detail", many))  # the process now holds the coding both show
+    with CaptureQueriesContext(connection) as small:
+        client.get(url("request_detail", one))
     with CaptureQueriesContext(connection) as large:
         html = client.get(url("request_detail", many)).content.decode()
 

@@ -1,13 +1,15 @@
-"""The lines a page shows, read with their coding in one query whatever their number."""
+"""The lines a page shows, read with their coding in a fixed number of queries whatever their number;
+the coding from the process's store when the page read its organisation's data-version token."""
 
 from dataclasses import replace
 from decimal import Decimal
 
 import pytest
 
-from approvalmax.core.models import TrackingCategory, TrackingOption
+from approvalmax.core.models import Account, TrackingCategory, TrackingOption
 from tests.builders import bill_content
 from tests.workflows.helpers import reload
+from workflows import selectors
 from workflows.line_reads import lines_with_coding
 from workflows.templatetags.bill_lines import line_rows, quantity
 
@@ -26,8 +28,8 @@ def bill(create_request, master_data, organisation):
                                  total=Decimal("153.00")))  # fmt: skip
 
 
-def test_lines_come_in_order_with_their_options_by_category_in_one_query(bill, django_assert_num_queries):
-    with django_assert_num_queries(1):
+def test_lines_come_in_order_with_their_options_by_category_in_four_queries(bill, django_assert_num_queries):
+    with django_assert_num_queries(4):  # the lines, then the accounts, tax rates and options they name
         lines = lines_with_coding(bill)
         shown = [(line.description, line.account.code, line.tax_rate and line.tax_rate.name,
                   [(o.category.name, o.name) for o in line.tracking.all()]) for line in lines]
@@ -38,6 +40,34 @@ def test_lines_come_in_order_with_their_options_by_category_in_one_query(bill, d
         ("One option", "429", "20% (VAT on Expenses)", [("Region", "North")]),
     ]
     assert lines[0].tracking.all()[1] is lines[2].tracking.all()[0]  # one instance of an option
+    assert lines[0].account is lines[2].account
+
+
+def _versioned(bill, approver):
+    """The bill as its page reads it: with its organisation's data-version token."""
+    return selectors.request_get_for_user(user=approver, public_id=bill.public_id, versioned=True)
+
+
+def test_a_page_that_read_the_token_takes_the_coding_from_the_process(bill, approver, django_assert_num_queries):
+    lines_with_coding(_versioned(bill, approver))
+    again = _versioned(bill, approver)
+
+    with django_assert_num_queries(1):  # the lines alone
+        lines = lines_with_coding(again)
+        shown = [(line.account.code, [o.name for o in line.tracking.all()]) for line in lines]
+
+    assert shown == [("429", ["Apollo", "North"]), ("429", []), ("429", ["North"])]
+
+
+def test_a_change_to_the_coding_is_shown_by_the_next_read(bill, approver, master_data):
+    lines_with_coding(_versioned(bill, approver))
+    Account.objects.filter(pk=master_data["general"].pk).update(name="Office supplies")
+    TrackingOption.objects.filter(name="Apollo").update(name="Artemis")
+
+    lines = lines_with_coding(_versioned(bill, approver))
+
+    assert lines[0].account.name == "Office supplies"
+    assert [o.name for o in lines[0].tracking.all()] == ["Artemis", "North"]
 
 
 def test_the_options_read_are_those_stored(bill):
