@@ -37,7 +37,7 @@ from approvalmax import urls as root_urls  # noqa: E402
 from approvalmax.core.process_start import worker_ready  # noqa: E402
 from tests.builders import bill_content, pdf_document  # noqa: E402
 from tests.factories import MembershipFactory, OrganisationFactory, chart_of_accounts, one_step_workflow  # noqa: E402
-from workflows import services, views  # noqa: E402
+from workflows import request_page, services  # noqa: E402
 from workflows.content import LineContent  # noqa: E402
 
 CAPTURED: dict = {}
@@ -49,17 +49,17 @@ def bare_page(request):
 
 
 def _capture(client: Client, url: str) -> None:
-    original = views.render
+    original = request_page.render
 
     def keep(request, template, context, status=200):
         CAPTURED["context"] = context
         return original(request, template, context, status=status)
 
-    views.render = keep
+    request_page.render = keep
     try:
         client.get(url)
     finally:
-        views.render = original
+        request_page.render = original
 
 
 def _median(client: Client, url: str, rounds: int) -> tuple[float, int]:

@@ -10,13 +10,13 @@ from django.views.decorators.http import require_POST
 
 from workflows.credit_allocation import credit_allocate
 from workflows.exceptions import EditNotAllowed
-from workflows.views import _visible_request
+from workflows.request_page import visible_request
 
 
 @require_POST
 @login_required
 def request_credit_allocation(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    approval_request = _visible_request(request, public_id)
+    approval_request = visible_request(request, public_id)
     raw = request.POST.get("bill", "").strip()
     if raw and not raw.isdigit():
         messages.error(request, "Nothing was changed: choose a bill from the list.")

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from approvalmax.core.exceptions import ApplicationError
 from workflows import discussion
 from workflows.forms import CommentForm, HoldForm
-from workflows.views import _visible_request
+from workflows.request_page import visible_request
 
 
 def _back(public_id: uuid.UUID) -> HttpResponse:
@@ -28,7 +28,7 @@ def _first_error(form) -> str:
 @require_POST
 @login_required
 def request_comment(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    approval_request = _visible_request(request, public_id)
+    approval_request = visible_request(request, public_id)
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"Not posted. {_first_error(form)}")
@@ -48,7 +48,7 @@ def request_comment(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 @login_required
 def request_watch(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    approval_request = _visible_request(request, public_id)
+    approval_request = visible_request(request, public_id)
     watch = request.POST.get("watch") == "1"
     try:
         discussion.request_watch(request_id=approval_request.pk, user=request.user, watch=watch)
@@ -63,7 +63,7 @@ def request_watch(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 @login_required
 def request_hold(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    approval_request = _visible_request(request, public_id)
+    approval_request = visible_request(request, public_id)
     form = HoldForm(request.POST)
     if not form.is_valid():
         messages.error(request, f"Not put on hold. {_first_error(form)}")
@@ -83,7 +83,7 @@ def request_hold(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 @login_required
 def request_release(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    approval_request = _visible_request(request, public_id)
+    approval_request = visible_request(request, public_id)
     try:
         discussion.request_release(request_id=approval_request.pk, user=request.user)
     except ApplicationError as exc:

@@ -9,26 +9,14 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from approvalmax.core import accounting
 from approvalmax.core.exceptions import ApplicationError, NotFound
-from approvalmax.core.models import Membership
-from approvalmax.core.selectors import memberships_of, organisations_for_user, role_in
-from workflows import (
-    checks,
-    configuration,
-    credit_allocation,
-    editing,
-    outcomes,
-    overrides,
-    previews,
-    selectors,
-    services,
-)
+from approvalmax.core.selectors import memberships_of, organisations_for_user
+from workflows import configuration, editing, outcomes, overrides, previews, selectors, services
+from workflows.audit_report import render_audit_report
+from workflows.audit_reports import audit_report_get
 from workflows.exceptions import CommentRequired, NotAnApprover
 from workflows.forms import (
     ApproveForm,
-    CommentForm,
-    HoldForm,
     LineChoices,
     LineEditForm,
     LineSplitForm,
@@ -37,15 +25,9 @@ from workflows.forms import (
     ReturnToReviewForm,
     SubstitutionForm,
 )
-from workflows.audit_report import render_audit_report
-from workflows.audit_reports import audit_report_get
-from workflows.bill_context import bill_context
-from workflows.budget_check import budget_check
-from workflows.conversion import conversion_text
-from workflows.duplicates import possible_duplicates, supplier_history
-from workflows.models import ApprovalRequest, WorkflowStep
-from workflows.live_views import live_status, system_name_of, web_link
-from workflows.route_display import request_route
+from workflows.live_views import system_name_of
+from workflows.models import ApprovalRequest
+from workflows.request_page import render_detail, visible_request
 
 # Only what Dext may upload is served under its own type; anything else is opaque bytes.
 SERVABLE_CONTENT_TYPES = {
@@ -53,110 +35,10 @@ SERVABLE_CONTENT_TYPES = {
 }  # fmt: skip
 
 
-def _visible_request(request: HttpRequest, public_id: uuid.UUID) -> ApprovalRequest:
-    try:  # a page that only reads takes the master data and workflow it shows from the process's store
-        return selectors.request_get_for_user(user=request.user, public_id=public_id, versioned=request.method == "GET")
-    except NotFound as exc:
-        raise Http404(exc.message) from exc
-
-
-def _render_detail(
-    request: HttpRequest,
-    approval_request: ApprovalRequest,
-    *,
-    approve_form: ApproveForm | None = None,
-    reject_form: RejectForm | None = None,
-    review_form: ReturnToReviewForm | None = None,
-    override_form: OverrideForm | None = None,
-    status: int = 200,
-) -> HttpResponse:
-    record = selectors.request_record(request=approval_request)
-    waiting = record.waiting
-    step = approval_request.current_step
-    # The person's role, read once: whether they administer, and whether they are an auditor.
-    role = role_in(request, approval_request.organisation_id)
-    decides_for = approval_request.decides_for(request.user, waiting, role=role)
-    can_decide = decides_for is not None
-    administrator = role == Membership.Role.ADMINISTRATOR
-    route = request_route(approval_request, record)
-    step_initial = {"step": approval_request.current_step_id}
-    connected = accounting.system_for(approval_request.organisation_id)
-    # An open request is checked for duplicates; the supplier's history read for it holds its earlier bills too.
-    history = supplier_history(approval_request, document=record.document) if approval_request.is_open else None
-    accounting_name = system_name_of(approval_request, connected)
-    allowed_edits = step.allowed_edits() if can_decide and step else set()
-    line_forms = []
-    if allowed_edits:
-        choices = LineChoices.of(selectors.coding_choices(request=approval_request))
-        line_forms = [
-            (line,
-             LineEditForm(allowed=allowed_edits, choices=choices, line=line, initial=step_initial)
-             if allowed_edits - {"split"} else None,
-             LineSplitForm(line=line, initial=step_initial) if "split" in allowed_edits else None)
-            for line in record.lines
-        ]  # fmt: skip
-    context = {
-        "record": record,
-        "approval_request": approval_request,
-        "can_decide": can_decide,
-        "on_behalf_of": next((u for u in record.assigned if u.pk == decides_for), None)
-        if can_decide and decides_for != request.user.pk else None,
-        "is_review": bool(step and step.is_review),
-        "can_return_to_review": can_decide and step is not None and any(
-            item.step.kind == WorkflowStep.Kind.REVIEW and item.step.position < step.position for item in route),
-        "revocable": selectors.revocable_decision(request=approval_request, user=request.user,
-                                                  decisions=record.decisions),
-        "can_override": approval_request.is_open and administrator,
-        "can_publish_again": approval_request.state == ApprovalRequest.State.PUBLISH_FAILED and administrator,
-        "line_forms": line_forms,
-        "approve_form": approve_form or ApproveForm(initial=step_initial),
-        "reject_form": reject_form or RejectForm(initial=step_initial),
-        "review_form": review_form or ReturnToReviewForm(initial=step_initial),
-        "override_form": override_form or OverrideForm(),
-        # What the accounting system (and any registered check) would refuse, shown before the approval.
-        "problems": checks.problems_before_approval(approval_request, connected) if can_decide else [],
-        "accounting_name": accounting_name,
-        "State": ApprovalRequest.State,
-        "source_url": web_link(approval_request.source_url),
-        # A bill pulled from an accounting system for approval names that system as its source.
-        "pulled_from": accounting.system_named(approval_request.source_system),
-        "preview": _preview(record.document),
-        "duplicates": possible_duplicates(approval_request, history=history) if history is not None else [],
-        "comments": selectors.request_comments(request=approval_request),
-        "watching": approval_request.watched,
-        "can_hold": approval_request.is_open and (can_decide or administrator),
-        "credit": _credit(approval_request, may_choose=approval_request.is_open and (can_decide or administrator)),
-        "budget": budget_check(approval_request, lines=record.lines),
-        "route": route,
-        "context": bill_context(approval_request, history),
-        "live": live_status(approval_request, accounting_name=accounting_name),
-        "conversion": conversion_text(approval_request),
-        "comment_form": CommentForm(),
-        "hold_form": HoldForm(),
-    }
-    return render(request, "workflows/request_detail.html", context, status=status)
-
-
-def _credit(approval_request: ApprovalRequest, *, may_choose: bool) -> dict | None:
-    """A credit note's allocation: the chosen bill, and the bills one may choose from (the page
-    already knows whether the person decides or administers: credit_allocation.may_choose's rule)."""
-    if not approval_request.is_credit_note:
-        return None
-    return {"bill": approval_request.credit_for, "may_choose": may_choose,
-            "candidates": credit_allocation.credit_candidates(approval_request) if may_choose else []}
-
-
-def _preview(document) -> dict | None:
-    if document is None:
-        return None
-    shown, total = previews.preview_pages(document)
-    return {"pages": range(1, shown + 1), "shown": shown, "total": total}
-
-
 @require_safe
 @login_required
 def request_detail(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    return _render_detail(request, _visible_request(request, public_id))
+    return render_detail(request, visible_request(request, public_id))
 
 
 def _visible_document(request: HttpRequest, public_id: uuid.UUID):
@@ -199,7 +81,7 @@ def request_document_page(request: HttpRequest, public_id: uuid.UUID, page: int)
 @login_required
 def request_audit_report(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
     """The revision's audit report: the one kept since its approval, or, before that, as it reads now."""
-    approval_request = _visible_request(request, public_id)
+    approval_request = visible_request(request, public_id)
     kept = audit_report_get(request=approval_request)
     data = kept.file.open("rb").read() if kept else render_audit_report(request=approval_request)
     name = f"Approval audit report {approval_request.invoice_number or approval_request.public_id}.pdf"
@@ -214,13 +96,13 @@ def _decide(request: HttpRequest, public_id: uuid.UUID, form_class, form_name: s
     """Parse a decision form, call its service, and answer as a person would expect: a
     decision that came too late is a message on the request page, not an error page; a decision
     made returns to the page to show its result, or with "and next" goes on to the next waiting bill."""
-    approval_request = _visible_request(request, public_id)
+    approval_request = visible_request(request, public_id)
     step = approval_request.current_step
     if review_done and step is not None and step.is_review:
         done = review_done
     form = form_class(request.POST)
     if not form.is_valid():
-        return _render_detail(request, approval_request, **{form_name: form}, status=400)
+        return render_detail(request, approval_request, **{form_name: form}, status=400)
     try:
         service(request_id=approval_request.pk, user=request.user, comment=form.cleaned_data["comment"],
                 step_id=form.cleaned_data["step"])  # fmt: skip
@@ -228,7 +110,7 @@ def _decide(request: HttpRequest, public_id: uuid.UUID, form_class, form_name: s
         raise PermissionDenied(exc.message) from exc
     except CommentRequired as exc:
         form.add_error("comment", exc.fields.get("comment", exc.message))
-        return _render_detail(request, approval_request, **{form_name: form}, status=400)
+        return render_detail(request, approval_request, **{form_name: form}, status=400)
     except ApplicationError as exc:
         messages.error(request, exc.message)
         return redirect("workflows:request_detail", public_id=public_id)
@@ -267,7 +149,7 @@ def request_return_to_review(request: HttpRequest, public_id: uuid.UUID) -> Http
 @require_POST
 @login_required
 def request_revoke(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    approval_request = _visible_request(request, public_id)
+    approval_request = visible_request(request, public_id)
     try:
         services.request_revoke_decision(request_id=approval_request.pk, user=request.user)
     except ApplicationError as exc:
@@ -280,10 +162,10 @@ def request_revoke(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
 @require_POST
 @login_required
 def request_override(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    approval_request = _visible_request(request, public_id)
+    approval_request = visible_request(request, public_id)
     form = OverrideForm(request.POST)
     if not form.is_valid():
-        return _render_detail(request, approval_request, override_form=form, status=400)
+        return render_detail(request, approval_request, override_form=form, status=400)
     service = (overrides.request_force_approve if form.cleaned_data["decision"] == "approve"
                else overrides.request_force_reject)  # fmt: skip
     try:
@@ -303,7 +185,7 @@ def request_override(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse
 @require_POST
 @login_required
 def request_publish_again(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
-    approval_request = _visible_request(request, public_id)
+    approval_request = visible_request(request, public_id)
     try:
         outcomes.request_publish_again(request_id=approval_request.pk, user=request.user)
     except ApplicationError as exc:
@@ -317,7 +199,7 @@ def request_publish_again(request: HttpRequest, public_id: uuid.UUID) -> HttpRes
 
 
 def _line_change(request: HttpRequest, public_id: uuid.UUID, line_id: int, call) -> HttpResponse:
-    approval_request = _visible_request(request, public_id)
+    approval_request = visible_request(request, public_id)
     try:
         line = selectors.request_line_for_edit(request=approval_request, line_id=line_id)
         call(approval_request, line)
