@@ -1,7 +1,7 @@
 """A revision's lines with their coding, read for pages and reports that show every line."""
 
 from approvalmax.core.models import Account, TaxRate, TrackingOption
-from approvalmax.core.versioned_reads import loaded_organisation, read_through
+from approvalmax.core.versioned_reads import held_by_id, loaded_organisation
 from workflows.models import ApprovalRequest, RequestLine
 
 LINE_FIELDS = [field.attname for field in RequestLine._meta.concrete_fields]
@@ -50,9 +50,7 @@ def _coding(request: ApprovalRequest, rows: list[tuple]) -> dict[str, dict]:
     reads = {"account": Account.objects, "tax-rate": TaxRate.objects,
              "option": TrackingOption.objects.select_related("category")}
     organisation = loaded_organisation(request)
-    return {kind: read_through(organisation, f"coded-{kind}", ids - {None},
-                               lambda missing, kind=kind: reads[kind].in_bulk(missing))
-            for kind, ids in wanted.items()}  # fmt: skip
+    return {kind: held_by_id(organisation, f"coded-{kind}", reads[kind], ids) for kind, ids in wanted.items()}
 
 
 def _hold_tracking(lines, options: dict[int, list[TrackingOption]]) -> None:

@@ -79,3 +79,9 @@ def read_through(
         for key in missing:
             held[key] = entries[(kind, key)] = loaded.get(key)
     return {key: row for key, row in held.items() if row is not None}
+
+
+def held_by_id(organisation: Organisation | None, kind: str, queryset: QuerySet, ids: Iterable) -> dict:
+    """{id: row} of `queryset` for the ids (None ignored), as `read_through` holds them. One kind
+    names one queryset's shape: rows kept under it are handed to every reader of that kind."""
+    return read_through(organisation, kind, set(ids) - {None}, queryset.in_bulk)
