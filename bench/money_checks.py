@@ -59,7 +59,8 @@ def _history(organisation, workflow, master, past: int) -> None:
             line_amount=Decimal("45.00"), tax_amount=Decimal("9.00"), net_amount=Decimal("45.00"),
             month=r.date.replace(day=1), counts_as=use_of(r)) for n, r in zip(numbers, requests, strict=True))
         RequestDocument.objects.bulk_create(RequestDocument(
-            request=r, revision=1, file=f"documents/bench/{n}.pdf", filename=f"{n}.pdf", content_type="application/pdf",
+            request=r, organisation_id=r.organisation_id, revision=1, file=f"documents/bench/{n}.pdf", filename=f"{n}.pdf",
+            content_type="application/pdf",
             size=1000, sha256=hashlib.sha256(str(n).encode()).hexdigest()) for n, r in zip(numbers, requests, strict=True))
 
 

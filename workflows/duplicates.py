@@ -157,18 +157,19 @@ def supplier_history(request: ApprovalRequest, *, document=_READ) -> SupplierHis
     """Three queries at most: its document (unless the caller has it: `document`, the current
     revision's or None), the requests with the same file, the pictures' fingerprints (for an
     image), and the candidates, latest bill date first."""
-    documents = RequestDocument.objects.filter(request__organisation_id=request.organisation_id) \
-        .exclude(request_id=request.pk)
+    documents = RequestDocument.objects.filter(organisation_id=request.organisation_id).exclude(request_id=request.pk)
     if document is _READ:
-        document = request.documents.filter(revision=request.revision).order_by().only("sha256", "image_hash").first()
+        # request_id too: the related manager checks each row's, and a deferred one is a query.
+        document = request.documents.filter(revision=request.revision).order_by().only(
+            "request_id", "sha256", "image_hash").first()
     wanted, same_picture, same_file = _same_supplier(request), set(), set()
     if document is not None:
         sha256, image_hash = document.sha256, document.image_hash
         # Ids, not a subquery: inside the OR a subquery would make PostgreSQL read every request.
-        same_file = set(documents.filter(sha256=sha256).values_list("request_id", flat=True)[:CANDIDATES])
+        same_file = set(documents.filter(sha256=sha256).order_by("-id").values_list("request_id", flat=True)[:CANDIDATES])
         wanted |= Q(pk__in=same_file)
         if image_hash:
-            pictures = documents.exclude(image_hash="").exclude(sha256=sha256).order_by("-pk")
+            pictures = documents.exclude(image_hash="").exclude(sha256=sha256).order_by("-id")
             same_picture = {request_id for request_id, fingerprint in
                             pictures.values_list("request_id", "image_hash")[:IMAGES]
                             if distance(fingerprint, image_hash) <= CLOSE}  # fmt: skip

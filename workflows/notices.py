@@ -41,13 +41,25 @@ def _due(request: ApprovalRequest) -> str:
     return f"{timezone.localtime(request.step_due_at, zone):%a %d %b %Y %H:%M} ({request.organisation.timezone})"
 
 
+# A message names the latest few; the page lists them all.
+MAIL_DUPLICATES = 5
+
+
+def _duplicates_told(duplicates: list) -> list[str]:
+    told = [duplicate.describe() for duplicate in duplicates[:MAIL_DUPLICATES]]
+    if len(duplicates) > MAIL_DUPLICATES:
+        more = len(duplicates) - MAIL_DUPLICATES
+        told.append(f"{more} more possible duplicate{'s' if more > 1 else ''}: the request page lists them.")
+    return told
+
+
 def bill_context(request: ApprovalRequest) -> dict:
     """What every approver's message about the request shows, read once for all of them."""
     lines = RequestLine.objects.filter(request=request, revision=request.revision).select_related("account")
     check = budget_check(request)
     return {"r": request, "lines": list(lines.order_by("position")), "url": request_page_url(request=request),
             "due": _due(request), "title": bill_title(request), "conversion": conversion_text(request),
-            "warnings": [d.describe() for d in possible_duplicates(request)]
+            "warnings": _duplicates_told(possible_duplicates(request))
             + [message for _, message in (check.warnings() if check else [])]
             + ([conversion_text(request)] if request.is_foreign and request.base_total is None else [])
             + checks.problems_before_approval(request)}

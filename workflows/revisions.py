@@ -95,6 +95,7 @@ def request_document_add(*, request_id: int, revision: int, document: DocumentCo
 def _document_write(request: ApprovalRequest, document: DocumentContent) -> None:
     stored = RequestDocument(
         request=request,
+        organisation_id=request.organisation_id,
         revision=request.revision,
         filename=document.filename,
         content_type=document.content_type,

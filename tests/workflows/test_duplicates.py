@@ -121,3 +121,72 @@ def test_a_plain_picture_has_no_fingerprint_to_match():
     from workflows.image_hash import difference_hash
 
     assert difference_hash(jpeg()) == "" and difference_hash(b"not an image") == ""
+
+
+def _copies(create_request, count: int) -> list:
+    """`count` bills of one supplier and one file, numbered apart, the latest last."""
+    return [create_request(source_reference=f"CI-{n}", invoice_number=f"C-{n:03}") for n in range(count)]
+
+
+def test_many_possible_duplicates_the_page_shows_five_and_folds_the_rest(client, create_request, approver):
+    *earlier, latest = _copies(create_request, 8)
+    client.force_login(approver)
+
+    page = client.get(f"/requests/{latest.public_id}/").content.decode()
+
+    shown, folded = page.split("<summary>2 more possible duplicates</summary>")
+    assert shown.count("Possible duplicate of bill C-") == 5 and folded.count("Possible duplicate of bill C-") == 2
+    assert all(f'href="/requests/{other.public_id}/"' in page for other in earlier)
+
+
+def test_many_possible_duplicates_the_email_names_the_latest_five_and_counts_the_rest(create_request, deliver_mail):
+    _copies(create_request, 8)
+
+    text = next(m.get_body(preferencelist=("plain",)).get_content() for m in deliver_mail() if "C-007" in m["Subject"])
+
+    assert text.count("Possible duplicate of bill C-") == 5 and "C-006" in text and "C-001" not in text
+    assert "2 more possible duplicates: the request page lists them." in text
+
+
+def test_the_same_file_in_another_organisation_is_no_duplicate(create_request):
+    from tests.builders import bill_content
+    from tests.factories import MembershipFactory, OrganisationFactory, chart_of_accounts, one_step_workflow
+
+    create_request(source_reference="CI-1")
+    elsewhere = OrganisationFactory()
+    one_step_workflow(elsewhere, [MembershipFactory(organisation=elsewhere).user])
+    theirs = services.request_create(organisation=elsewhere, content=bill_content(chart_of_accounts(elsewhere)),
+                                     document=pdf_document())
+
+    assert possible_duplicates(reload(theirs)) == []
+
+
+def test_copies_of_a_file_are_checked_in_four_queries(create_request, django_assert_num_queries):
+    *_, latest = _copies(create_request, 60)
+    latest = reload(latest)
+
+    with django_assert_num_queries(4):  # its document, the same file, the candidates, the accounting system's bills
+        found = possible_duplicates(latest)
+
+    assert len(found) == 59
+
+
+def test_copies_of_a_file_are_found_by_the_organisations_index(create_request):
+    """A burst of copies, before PostgreSQL's statistics know of them: the same file is read from
+    the documents' own index, not joined to every request of the organisation for each copy."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.conftest import require_service
+
+    if connection.vendor != "postgresql":
+        require_service("PostgreSQL", "this test reads PostgreSQL's query plan")
+    *_, latest = _copies(create_request, 60)
+    with CaptureQueriesContext(connection) as captured:
+        possible_duplicates(reload(latest))
+    same_file = next(q["sql"] for q in captured.captured_queries if '"sha256" =' in q["sql"])
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN " + same_file)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+
+    assert "document_same_file" in plan and "workflows_approvalrequest" not in plan, plan

@@ -6,7 +6,7 @@ from pathlib import PurePath
 from django.db import models
 from django.utils.text import get_valid_filename
 
-from approvalmax.core.models import Account, TaxRate, TrackingOption
+from approvalmax.core.models import Account, Organisation, TaxRate, TrackingOption
 from workflows.models.request import ApprovalRequest
 from workflows.models.spending import line_count
 
@@ -47,18 +47,26 @@ class RequestDocument(models.Model):
     """The original file of one revision, kept byte for byte."""
 
     request = models.ForeignKey(ApprovalRequest, on_delete=models.CASCADE, related_name="documents")
+    # The request's, kept here so that the duplicate check finds the organisation's copies of a
+    # file by one index: joined to the requests, a burst of copies was planned as a loop over
+    # every request of the organisation for each copy.
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+", db_index=False)
     revision = models.PositiveIntegerField()
     file = models.FileField(upload_to=_document_path, max_length=500)
     filename = models.CharField(max_length=255)
     content_type = models.CharField(max_length=100)
     size = models.PositiveIntegerField()
-    sha256 = models.CharField(max_length=64, db_index=True)  # the same file again (workflows.duplicates)
+    sha256 = models.CharField(max_length=64)  # the same file again (workflows.duplicates)
     # A perceptual fingerprint of an image (workflows.image_hash), to catch the same page photographed twice.
-    image_hash = models.CharField(max_length=16, blank=True, db_index=True)
+    image_hash = models.CharField(max_length=16, blank=True)
 
     class Meta:
         ordering = ["request", "-revision"]
         constraints = [models.UniqueConstraint(fields=["request", "revision"], name="one_document_per_revision")]
+        indexes = [
+            models.Index(fields=["organisation", "sha256"], name="document_same_file"),
+            models.Index(fields=["organisation", "-id"], name="document_pictures", condition=~models.Q(image_hash="")),
+        ]
 
     @property
     def is_pdf(self) -> bool:
