@@ -21,6 +21,8 @@ logger = logging.getLogger(__name__)
 
 PREVIEW_WIDTH = 1240
 MAX_PREVIEW_PAGES = 50
+# A whole PNG ends with its IEND chunk; one still being written does not.
+PNG_END = b"IEND\xaeB`\x82"
 # PDFium is not thread-safe; the demo's server and threaded workers share a process.
 _pdfium = threading.Lock()
 
@@ -44,15 +46,28 @@ def preview_pages(document: RequestDocument) -> tuple[int, int]:
 def _stored_or_counted(document: RequestDocument) -> tuple[int, int]:
     name = f"{_folder(document)}/pages"
     if default_storage.exists(name):
-        with default_storage.open(name) as stored:
-            shown, total = (int(n) for n in stored.read().split())
-            return shown, total
+        kept = _stored(name).split()
+        if len(kept) == 2:
+            return int(kept[0]), int(kept[1])
+        return _counted(document)  # another process is still writing it: count, and leave it be
+    counted = _counted(document)
+    default_storage.save(name, ContentFile(" ".join(map(str, counted)).encode()))
+    return counted
+
+
+def _stored(name: str) -> bytes:
+    """What storage holds under the name: on the local disk, a file another process has created
+    and not yet written reads empty, or short."""
+    with default_storage.open(name) as stored:
+        return stored.read()
+
+
+def _counted(document: RequestDocument) -> tuple[int, int]:
     try:
         total = _page_count(document)
     except Exception:  # a file stored before the checks of file_safety existed
         logger.warning("The document %s cannot be previewed", document.pk, exc_info=True)
         total = 0
-    default_storage.save(name, ContentFile(f"{min(total, MAX_PREVIEW_PAGES)} {total}".encode()))
     return min(total, MAX_PREVIEW_PAGES), total
 
 
@@ -61,13 +76,14 @@ def preview_png(document: RequestDocument, page: int) -> bytes | None:
     if not 1 <= page <= preview_pages(document)[0]:
         return None
     name = f"{_folder(document)}/{page}-{PREVIEW_WIDTH}.png"
-    if default_storage.exists(name):
-        with default_storage.open(name) as stored:
-            return stored.read()
+    stored = default_storage.exists(name)
+    if stored and (kept := _stored(name)).endswith(PNG_END):
+        return kept
     image = _render(document, page - 1)
     out = io.BytesIO()
     image.save(out, "PNG", optimize=True)
-    default_storage.save(name, ContentFile(out.getvalue()))
+    if not stored:  # one being written is left to its writer
+        default_storage.save(name, ContentFile(out.getvalue()))
     return out.getvalue()
 
 

@@ -71,6 +71,39 @@ def test_the_page_count_is_read_from_the_cache_not_the_storage_on_every_page(app
     assert html.decode().count('class="document-page"') == 1  # the page still shown, its count from the cache
 
 
+def _being_written(request, name: str, data: bytes) -> None:
+    """Storage as another process leaves it between creating a preview file and writing it all."""
+    from django.core.cache import cache
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+
+    sha256 = request.documents.get().sha256
+    default_storage.save(f"previews/{sha256}/{name}", ContentFile(data))
+    cache.delete(f"preview-pages:{sha256}")
+
+
+def test_a_page_count_another_process_is_still_writing_is_counted_not_read(approver_client, create_request):
+    request = create_request(document=DocumentContent("INV.pdf", "application/pdf", files.pdf(pages=2)))
+    _being_written(request, "pages", b"")
+
+    response = approver_client.get(reverse("workflows:request_detail", kwargs={"public_id": request.public_id}))
+
+    assert response.status_code == 200 and response.content.decode().count('class="document-page"') == 2
+
+
+def test_a_page_image_another_process_is_still_writing_is_rendered_not_served(approver_client, create_request):
+    request = create_request()
+    whole = approver_client.get(page_url(request, 1)).content
+    request = create_request(source_reference="CI-2", document=DocumentContent(
+        "other.pdf", "application/pdf", files.pdf_with_black_square(pages=1)))
+    _being_written(request, f"1-{previews.PREVIEW_WIDTH}.png", whole[:200])
+
+    response = approver_client.get(page_url(request, 1))
+
+    assert response.status_code == 200 and response.content.endswith(previews.PNG_END)
+    assert Image.open(io.BytesIO(response.content)).width == previews.PREVIEW_WIDTH
+
+
 def test_an_image_is_shown_as_a_scaled_copy(approver_client, create_request):
     request = create_request(document=DocumentContent("receipt.png", "image/png", files.png(3000, 2000)))
 
