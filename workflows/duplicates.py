@@ -21,6 +21,8 @@ from workflows.trail import audit
 NEAR_DAYS = 7
 # Enough of the supplier's history to find a repeat without reading years of it on every page.
 CANDIDATES = 500
+# The latest possible duplicates a page or a message names before it folds or counts the rest.
+FIRST_SHOWN = 5
 # What the comparison and the warning read of each candidate.
 COMPARED = ["id", "public_id", "kind", "state", "supplier_name", "supplier_id", "invoice_number", "date", "currency",
             "total", "created_at"]

@@ -13,7 +13,7 @@ from workflows import checks
 from workflows.action_links import links_issue
 from workflows.budget_check import budget_check
 from workflows.conversion import conversion_text
-from workflows.duplicates import possible_duplicates
+from workflows.duplicates import FIRST_SHOWN, possible_duplicates
 from workflows.models import ApprovalRequest, AuditEvent, RequestLine, Substitution, Watch
 from workflows.selectors import request_page_url
 
@@ -41,14 +41,10 @@ def _due(request: ApprovalRequest) -> str:
     return f"{timezone.localtime(request.step_due_at, zone):%a %d %b %Y %H:%M} ({request.organisation.timezone})"
 
 
-# A message names the latest few; the page lists them all.
-MAIL_DUPLICATES = 5
-
-
 def _duplicates_told(duplicates: list) -> list[str]:
-    told = [duplicate.describe() for duplicate in duplicates[:MAIL_DUPLICATES]]
-    if len(duplicates) > MAIL_DUPLICATES:
-        more = len(duplicates) - MAIL_DUPLICATES
+    told = [duplicate.describe() for duplicate in duplicates[:FIRST_SHOWN]]
+    if len(duplicates) > FIRST_SHOWN:
+        more = len(duplicates) - FIRST_SHOWN
         told.append(f"{more} more possible duplicate{'s' if more > 1 else ''}: the request page lists them.")
     return told
 

@@ -15,7 +15,7 @@ from workflows import checks, credit_allocation, previews, selectors
 from workflows.bill_context import bill_context
 from workflows.budget_check import budget_check
 from workflows.conversion import conversion_text
-from workflows.duplicates import possible_duplicates, supplier_history
+from workflows.duplicates import FIRST_SHOWN, possible_duplicates, supplier_history
 from workflows.forms import (
     ApproveForm,
     CommentForm,
@@ -102,7 +102,7 @@ def render_detail(
         # A bill pulled from an accounting system for approval names that system as its source.
         "pulled_from": accounting.system_named(approval_request.source_system),
         "preview": _preview(record.document),
-        "duplicates": possible_duplicates(approval_request, history=history) if history is not None else [],
+        **_duplicates(possible_duplicates(approval_request, history=history) if history is not None else []),
         "comments": selectors.request_comments(request=approval_request),
         "watching": approval_request.watched,
         "can_hold": approval_request.is_open and (can_decide or administrator),
@@ -125,6 +125,11 @@ def _credit(approval_request: ApprovalRequest, *, may_choose: bool) -> dict | No
         return None
     return {"bill": approval_request.credit_for, "may_choose": may_choose,
             "candidates": credit_allocation.credit_candidates(approval_request) if may_choose else []}
+
+
+def _duplicates(found: list) -> dict:
+    """The latest possible duplicates, and the rest the page folds."""
+    return {"duplicates": found[:FIRST_SHOWN], "more_duplicates": found[FIRST_SHOWN:]}
 
 
 def _preview(document) -> dict | None:
