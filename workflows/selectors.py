@@ -15,7 +15,16 @@ from django.utils import timezone
 from approvalmax.budgets.models import Budget
 from approvalmax.core.exceptions import NotFound
 from approvalmax.core.models import Account, Membership, Supplier, TaxRate, TrackingCategory, TrackingOption
-from approvalmax.core.versioned_reads import TOKEN_ATTRIBUTE, held_by_id, read_through, remember_token, with_token
+from approvalmax.core.versioned_reads import (
+    TOKEN_ATTRIBUTE,
+    held_by_id,
+    held_whole,
+    loaded_organisation,
+    read_through,
+    remember_token,
+    unless_written,
+    with_token,
+)
 from workflows import routing
 from workflows.line_reads import lines_with_coding
 from workflows.models import (
@@ -158,6 +167,8 @@ def request_list_for_user(*, user: AbstractBaseUser, state: str = "") -> QuerySe
 
 # What a request's page reads with the request, and a versioned read takes from the process's store.
 HELD_RELATIONS = ("workflow", "current_step", "supplier", "payment_account")
+# Its record version, as a versioned read has it: '' when the reading transaction has written.
+HELD_VERSION = "held_record_version"
 
 
 def request_get_for_user(*, user: AbstractBaseUser, public_id: uuid.UUID, versioned: bool = False) -> ApprovalRequest:
@@ -178,7 +189,8 @@ def request_get_for_user(*, user: AbstractBaseUser, public_id: uuid.UUID, versio
     if not versioned:
         request = requests.select_related("organisation", *HELD_RELATIONS).first()
     else:
-        request = with_token(requests.select_related("organisation")).first()
+        request = (with_token(requests.select_related("organisation"))
+                   .annotate(**{HELD_VERSION: unless_written(F("record_version"))}).first())
         if request is not None:
             remember_token(request.organisation, getattr(request, TOKEN_ATTRIBUTE))
             _hold_relations(request)
@@ -242,6 +254,16 @@ class RequestRecord:
 
 
 def request_record(*, request: ApprovalRequest) -> RequestRecord:
+    """What the request's page and audit report show of it. When the request was read with its
+    organisation's data-version token (its page's GET), the process keeps what it read under the
+    request's record version, which the database changes with any of it: a page seen again reads
+    none of it."""
+    parts = held_whole(loaded_organisation(request), ("request-record", request.pk),
+                       lambda: getattr(request, HELD_VERSION, ""), lambda: _record_parts(request))
+    return RequestRecord(request=request, **parts)
+
+
+def _record_parts(request: ApprovalRequest) -> dict:
     decisions = list(
         Decision.objects.filter(request=request)
         .select_related("approver", "on_behalf_of", "step")
@@ -256,16 +278,17 @@ def request_record(*, request: ApprovalRequest) -> RequestRecord:
     decided = request.decided_ids(decisions)
     waiting_for = sorted((a.approver for a in assignments if a.approver_id not in decided),
                          key=lambda person: (person.first_name, person.last_name, person.pk))
-    return RequestRecord(
-        request=request,
-        lines=lines_with_coding(request),
-        document=request.current_document(),
-        decisions=decisions,
-        audit_events=list(AuditEvent.objects.filter(request=request).select_related("actor")
-                          .order_by("created_at", "pk")),
-        waiting_for=waiting_for,
-        assignments=assignments,
-    )  # fmt: skip
+    # Not through the request's manager, which would give the document this request to keep.
+    document = RequestDocument.objects.filter(request_id=request.pk, revision=request.revision).first()
+    return {
+        "lines": lines_with_coding(request),
+        "document": document,
+        "decisions": decisions,
+        "audit_events": list(AuditEvent.objects.filter(request=request).select_related("actor")
+                             .order_by("created_at", "pk")),
+        "waiting_for": waiting_for,
+        "assignments": assignments,
+    }  # fmt: skip
 
 
 def document_get_for_user(*, user: AbstractBaseUser, public_id: uuid.UUID) -> RequestDocument:
@@ -354,7 +377,11 @@ def revocable_decision(*, request: ApprovalRequest, user: AbstractBaseUser,
 
 
 def request_comments(*, request: ApprovalRequest) -> list[Comment]:
-    return list(Comment.objects.filter(request=request).select_related("author").order_by("created_at", "pk"))
+    """The request's discussion, kept as `request_record` keeps the rest of its page."""
+    return held_whole(loaded_organisation(request), ("request-comments", request.pk),
+                      lambda: getattr(request, HELD_VERSION, ""),
+                      lambda: list(Comment.objects.filter(request=request).select_related("author")
+                                   .order_by("created_at", "pk")))
 
 
 def approved_waiting_count(*, organisation_id: int) -> int:

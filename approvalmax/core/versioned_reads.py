@@ -9,22 +9,32 @@ coding its lines show, its workflow's steps); every other reader passes no token
 database as before.
 
 Never hold a row the reading transaction wrote itself: it could still be rolled back, and the
-next push would code a bill with it."""
+next push would code a bill with it.
+
+Whole records (`held_whole`: a request's lines, decisions, trail… as its page shows them) are kept
+under a version of their own as well, which the database changes with any of their rows, read
+with the token (`unless_written` gives none to a transaction that has written)."""
 
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable, Iterable
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db import connection
+from django.db.models import BooleanField, Case, Expression, OuterRef, QuerySet, Subquery, Value, When
+from django.db.models.expressions import RawSQL
 
 from approvalmax.core.models import DataVersion, Organisation
 
 # Organisations a process keeps, and entries each: a push names a handful of codes.
 MOST_ORGANISATIONS = 500
 MOST_ENTRIES = 5_000
+# Whole records (a request's lines, decisions…), each kept under a version of its own too: the
+# pages last read, which a bill of a few hundred lines makes large.
+MOST_WHOLES = 100
 TOKEN_ATTRIBUTE = "data_version_token"
 
 _held: OrderedDict[int, tuple[str, dict]] = OrderedDict()
+_wholes: OrderedDict[Hashable, tuple[tuple[str, str], object]] = OrderedDict()
 _lock = threading.Lock()  # the demo's runserver answers in threads
 _UNREAD = object()
 
@@ -33,6 +43,16 @@ def with_token(queryset: QuerySet) -> QuerySet:
     """The queryset with each row's organisation's token as `data_version_token`, in the same query."""
     token = DataVersion.objects.filter(organisation_id=OuterRef("organisation_id")).values("token")[:1]
     return queryset.annotate(**{TOKEN_ATTRIBUTE: Subquery(token)})
+
+
+def unless_written(expression: Expression) -> Expression:
+    """`expression`, or '' when the reading transaction has written anything (a version to keep
+    what it reads under: what it wrote could still be rolled back, and the database does not
+    change a version twice in one transaction). SQLite's triggers always do."""
+    if connection.vendor != "postgresql":
+        return expression
+    unwritten = RawSQL("pg_current_xact_id_if_assigned() IS NULL", [], output_field=BooleanField())
+    return Case(When(unwritten, then=expression), default=Value(""))
 
 
 def remember_token(organisation: Organisation, token: str | None) -> None:
@@ -85,3 +105,32 @@ def held_by_id(organisation: Organisation | None, kind: str, queryset: QuerySet,
     """{id: row} of `queryset` for the ids (None ignored), as `read_through` holds them. One kind
     names one queryset's shape: rows kept under it are handed to every reader of that kind."""
     return read_through(organisation, kind, set(ids) - {None}, queryset.in_bulk)
+
+
+def held_whole(organisation: Organisation | None, key: Hashable, version: Callable[[], str], load: Callable[[], object]):
+    """`load()`, kept under `key` while both the organisation's token and `version()` (read in the
+    same query as the token; asked only when there is one) stay what they are; read afresh when
+    the organisation carries no token. What is kept is shared by every reader of the process:
+    never change it."""
+    token = getattr(organisation, TOKEN_ATTRIBUTE, None)
+    stamp = (token, version()) if token else None
+    if stamp is None or not stamp[1]:
+        return load()
+    with _lock:
+        held = _wholes.get(key)
+        if held is not None and held[0] == stamp:
+            _wholes.move_to_end(key)
+            return held[1]
+    value = load()
+    with _lock:
+        _wholes[key] = (stamp, value)
+        _wholes.move_to_end(key)
+        if len(_wholes) > MOST_WHOLES:
+            _wholes.popitem(last=False)
+    return value
+
+
+def forget_wholes() -> None:
+    """Drop every whole record the process keeps, as a process that has not read them yet."""
+    with _lock:
+        _wholes.clear()

@@ -14,7 +14,7 @@ from django_fsm import ConcurrentTransition
 
 from tests.conftest import require_service
 from tests.workflows.helpers import add_step, events, reload
-from workflows import services
+from workflows import record_version_sql, services
 from workflows.exceptions import AlreadyDecided
 from workflows.models import ApprovalRequest, AuditEvent, Decision, WorkflowStep
 from workflows.signals import request_approved
@@ -168,7 +168,21 @@ def test_pressing_together_in_the_browser_answers_already_decided_not_an_error(c
 
 
 @pytest.fixture
-def without_the_row_lock(monkeypatch):
+def without_the_record_version():
+    """The database without the triggers that renew a request's record version: a decision's
+    insert updates the request, which takes the row's lock as well."""
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        for statement in record_version_sql.remove(vendor):
+            cursor.execute(statement)
+    yield
+    with connection.cursor() as cursor:
+        for statement in record_version_sql.install(vendor):
+            cursor.execute(statement)
+
+
+@pytest.fixture
+def without_the_row_lock(monkeypatch, without_the_record_version):
     """The services as they would be with a plain read: both threads read the request before
     either writes, then check completeness before either commits."""
     read, check, checked = threading.Barrier(2), threading.Barrier(2), threading.Barrier(2)

@@ -44,6 +44,10 @@ def _is_system(instance: "ApprovalRequest", user) -> bool:
     return user is None
 
 
+def _new_version() -> str:
+    return uuid.uuid4().hex
+
+
 class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
     class State(models.TextChoices):
         DRAFT = "draft", "Draft"
@@ -126,6 +130,10 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Changes, in the database, with the request and with anything its page shows of it (its
+    # decisions, lines, document, trail, comments): what a process keeps of those is kept under it
+    # (workflows/record_version_sql.py, selectors.request_record). Never set by code.
+    record_version = models.CharField(max_length=32, default=_new_version, editable=False)
 
     class Meta:
         ordering = ["-created_at"]
