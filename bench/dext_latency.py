@@ -36,7 +36,7 @@ from django.test import override_settings  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
 from approvalmax.celery import app as celery_app  # noqa: E402
-from bench.live import start_server  # noqa: E402
+from bench.live import start_server, stop_server  # noqa: E402
 from approvalmax.demo.data import ADMINISTRATOR, PASSWORD, demo_organisation_load  # noqa: E402
 from approvalmax.demo.web_client import WebClient  # noqa: E402
 from dext_integration.sandbox.models import SandboxMasterData  # noqa: E402
@@ -152,7 +152,7 @@ def main(rounds: int) -> None:
         print(f"in production add the wait for the next incremental check (beat: minute {check._orig_minute}), "
               f"against up to 24 h with the daily run alone")
     finally:
-        server.terminate()
+        stop_server(server)
         connection.creation.destroy_test_db(test_database, verbosity=0)
         teardown_test_environment()
 

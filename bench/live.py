@@ -5,6 +5,7 @@ import time
 from contextlib import contextmanager
 
 from django.contrib.staticfiles.handlers import StaticFilesHandler
+from django.db import connection
 from django.test.testcases import LiveServerThread
 
 
@@ -16,6 +17,16 @@ def start_server() -> tuple[LiveServerThread, str]:
     if server.error:
         raise server.error
     return server, f"http://127.0.0.1:{server.port}"
+
+
+def stop_server(server: LiveServerThread) -> None:
+    """Stop it, and end every other session on the bench's database, which a thread of the
+    server may still hold open: else the database cannot be dropped after the figures."""
+    server.terminate()
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = current_database() AND pid <> pg_backend_pid()")
 
 
 class Recorder:

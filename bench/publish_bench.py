@@ -40,7 +40,7 @@ from django.db import connection  # noqa: E402
 from django.test import override_settings  # noqa: E402
 from django.test.utils import setup_test_environment, teardown_test_environment  # noqa: E402
 
-from bench.live import recording, start_server, wait_for_a_fresh_window  # noqa: E402
+from bench.live import recording, start_server, stop_server, wait_for_a_fresh_window  # noqa: E402
 from approvalmax.demo.data import ADMINISTRATOR, PASSWORD, demo_organisation_load  # noqa: E402
 from approvalmax.demo.web_client import WebClient  # noqa: E402
 from tests.builders import pdf_document  # noqa: E402
@@ -181,7 +181,7 @@ def main(count: int, scale: float) -> None:
                          for f in (clean, faulty))
         print("target (≥ 90 % of the ceiling, no duplicates):", "met" if target_met else "NOT met")
     finally:
-        server.terminate()
+        stop_server(server)
         connection.creation.destroy_test_db(test_database, verbosity=0)
         teardown_test_environment()
 

@@ -42,7 +42,7 @@ from django.test.utils import setup_test_environment, teardown_test_environment 
 
 from approvalmax.core.models import Account, Supplier, TaxRate, TrackingOption  # noqa: E402
 from approvalmax.core.ratebudget import TurnEnded  # noqa: E402
-from bench.live import recording, start_server, wait_for_a_fresh_window  # noqa: E402
+from bench.live import recording, start_server, stop_server, wait_for_a_fresh_window  # noqa: E402
 from approvalmax.demo.data import ADMINISTRATOR, PASSWORD, demo_services_load  # noqa: E402
 from approvalmax.demo.web_client import WebClient  # noqa: E402
 from quickbooks_integration import client as qbo_client  # noqa: E402
@@ -182,7 +182,7 @@ def main(count: int, scale: float, calls_per_minute: int) -> None:
         met = all(f["ratio"] >= 0.9 and f["duplicates"] == 0 and f["published"] == count for f in (clean, faulty))
         print("target (≥ 90 % of the ceiling, no duplicates):", "met" if met else "NOT met")
     finally:
-        server.terminate()
+        stop_server(server)
         connection.creation.destroy_test_db(test_database, verbosity=0)
         teardown_test_environment()
 
