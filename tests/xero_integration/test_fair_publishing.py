@@ -7,9 +7,12 @@ import pytest
 import redis
 from django.utils import timezone
 
+from approvalmax.core.ratebudget import TurnEnded
 from tests.xero_integration.helpers import approved_request
 from workflows.models import ApprovalRequest
+from xero_integration import client as xero_client
 from xero_integration.models import XeroConnection, XeroPublication
+from xero_integration.services import publishing
 from xero_integration.tasks import publish_tenant
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -99,3 +102,31 @@ def test_a_turn_that_ends_mid_batch_leaves_each_finished_bill_published(
     second.refresh_from_db()
     assert first.state == ApprovalRequest.State.PUBLISHED and first.external_id
     assert second.state == ApprovalRequest.State.APPROVED
+
+
+def test_turns_finish_a_batch_before_creating_the_next_in_one_call(
+        connected_organisation, settings, monkeypatch, django_capture_on_commit_callbacks):
+    # Batches of three, turns of three calls: the batch's PUT /Invoices and a bill's two
+    # attachments, then the finished bills' places are not refilled one request at a time.
+    monkeypatch.setattr(publishing, "BATCH_SIZE", 3)
+    settings.XERO_PUBLISH_TURN_CALLS = 3
+    requests = [approved_request(connected_organisation, django_capture_on_commit_callbacks,
+                                 invoice_number=f"T-{n}", source_reference=f"T-{n}") for n in range(5)]
+    creates = []
+    original = xero_client._send
+
+    def counting(session, method, url, **kwargs):
+        if method == "PUT" and url.split("?")[0].endswith("/Invoices"):
+            creates.append(url)
+        return original(session, method, url, **kwargs)
+
+    monkeypatch.setattr(xero_client, "_send", counting)
+    for _ in range(20):
+        try:
+            if not publishing.tenant_publish(organisation_id=connected_organisation.pk):
+                break
+        except TurnEnded:
+            continue
+
+    assert len(creates) == 2  # ceil(5 / 3)
+    assert {ApprovalRequest.objects.get(pk=r.pk).state for r in requests} == {ApprovalRequest.State.PUBLISHED}
