@@ -88,7 +88,9 @@ def preview_png(document: RequestDocument, page: int) -> bytes | None:
 
 
 def _data(document: RequestDocument) -> bytes:
-    with document.file.open("rb") as stored:
+    # A handle of its own: the page's document may be one instance that a process's threads share
+    # (selectors.request_record keeps it), and its FieldFile keeps the one file it opened.
+    with document.file.storage.open(document.file.name, "rb") as stored:
         return stored.read()
 
 

@@ -104,6 +104,19 @@ def test_a_page_image_another_process_is_still_writing_is_rendered_not_served(ap
     assert Image.open(io.BytesIO(response.content)).width == previews.PREVIEW_WIDTH
 
 
+def test_rendering_leaves_a_handle_another_thread_holds_on_the_same_document(create_request):
+    # One document instance serves a process's threads (the page's record is kept): reading it
+    # for a preview must not rewind or close the file another thread is reading.
+    document = create_request(document=DocumentContent("INV.pdf", "application/pdf", files.pdf(pages=2))) \
+        .documents.get()
+    document.file.open("rb")
+    start = document.file.read(10)
+
+    assert previews.preview_pages(document) == (2, 2)
+    assert start + document.file.read() == files.pdf(pages=2)
+    document.file.close()
+
+
 def test_an_image_is_shown_as_a_scaled_copy(approver_client, create_request):
     request = create_request(document=DocumentContent("receipt.png", "image/png", files.png(3000, 2000)))
 
