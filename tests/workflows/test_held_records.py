@@ -13,7 +13,6 @@ from approvalmax.core import versioned_reads
 from tests.conftest import require_service
 from tests.workflows.helpers import reload, url
 from workflows import discussion, selectors, services
-from workflows.trail import audit
 from workflows.models import (
     ApprovalRequest,
     Assignment,
@@ -23,6 +22,7 @@ from workflows.models import (
     RequestDocument,
     RequestLine,
 )
+from workflows.trail import audit
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
