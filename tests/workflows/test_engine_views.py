@@ -223,6 +223,24 @@ def test_an_approver_names_a_substitute_who_then_decides_on_their_behalf(client,
     assert reload(request).state == State.APPROVED
 
 
+def test_a_substitute_named_after_the_page_was_seen_decides_from_the_next_view(client, create_request, organisation,
+                                                                              approver, bystander):
+    request = create_request()
+    client.force_login(bystander)
+    client.get(url("request_detail", request))
+    with CaptureQueriesContext(connection) as again:
+        before = client.get(url("request_detail", request)).content.decode()
+    assert not [q for q in again.captured_queries if q["sql"].startswith('SELECT "workflows_substitution"')]
+    assert "as their substitute" not in before
+
+    today = timezone.localdate()
+    Substitution.objects.create(organisation=organisation, user=approver, substitute=bystander, starts_on=today,
+                                ends_on=today)
+
+    after = client.get(url("request_detail", request)).content.decode()
+    assert f"You decide on behalf of {approver.get_full_name()}, as their substitute." in after
+
+
 def test_the_inbox_follows_assignments_not_the_step_s_defaults(client, create_request, workflow, master_data,
                                                                approver, second_approver):
     from tests.workflows.helpers import add_rule

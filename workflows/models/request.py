@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from approvalmax.core.money import TaxTreatment
+from approvalmax.core.versioned_reads import loaded_organisation, read_through
 from approvalmax.core.models import Account, Membership, Organisation, Supplier
 from workflows.models.definition import MatrixRule, Substitution, Workflow, WorkflowStep
 from workflows.models.spending import COUNTED_FIELDS, counted_key, lines_recount
@@ -329,19 +330,31 @@ class ApprovalRequest(ConcurrentTransitionMixin, models.Model):
         waiting = self.current_approver_ids() if waiting is None else waiting
         if user.pk in waiting:
             found = user.pk
-        else:
+        elif waiting:
             today = timezone.localdate()
-            absent = Substitution.objects.filter(
-                organisation_id=self.organisation_id, substitute=user, user_id__in=waiting,
-                starts_on__lte=today, ends_on__gte=today,
-            )  # fmt: skip
-            found = absent.order_by("user_id").values_list("user_id", flat=True).first()
+            found = min((absent for absent, starts, ends in self._substituted_by(user)
+                         if absent in waiting and starts <= today <= ends), default=None)
+        else:
+            found = None
         # An auditor reads everything and decides nothing, whatever a step or a substitution says;
         # asked only of someone who would otherwise decide, so readers' pages pay nothing for it.
         if found is not None and (role == Membership.Role.AUDITOR if role is not None else Membership.objects.filter(
                 organisation_id=self.organisation_id, user=user, role=Membership.Role.AUDITOR).exists()):
             return None
         return found
+
+    def _substituted_by(self, user) -> list[tuple]:
+        """(whom, from, to) the user substitutes for in the organisation: from the process's store
+        when the request was read with its organisation's data-version token (its page's GET)."""
+        def load(keys: set) -> dict:
+            found = {key: [] for key in keys}
+            for substitute, *row in Substitution.objects.filter(
+                    organisation_id=self.organisation_id, substitute_id__in=keys).values_list(
+                    "substitute_id", "user_id", "starts_on", "ends_on"):  # fmt: skip
+                found[substitute].append(tuple(row))
+            return found
+
+        return read_through(loaded_organisation(self), "substituted-by", [user.pk], load)[user.pk]
 
     def has_review_step_before_current(self) -> bool:
         if self.current_step_id is None or self.workflow_id is None:
