@@ -69,7 +69,7 @@ def _nothing() -> None:
     pass
 
 
-def _median(client: Client, url: str, rounds: int, before) -> tuple[float, int]:
+def _median(client: Client, url: str, rounds: int, before=_nothing) -> tuple[float, int]:
     client.get(url)
     times, count = [], 0
     for _ in range(rounds):
