@@ -259,7 +259,9 @@ def request_record(*, request: ApprovalRequest) -> RequestRecord:
     request's record version, which the database changes with any of it: a page seen again reads
     none of it."""
     parts = held_whole(loaded_organisation(request), ("request-record", request.pk),
-                       lambda: getattr(request, HELD_VERSION, ""), lambda: _record_parts(request))
+                       lambda: getattr(request, HELD_VERSION, ""), lambda: _record_parts(request),
+                       rows=lambda kept: sum(map(len, (kept["lines"], kept["decisions"], kept["audit_events"],
+                                                       kept["assignments"]))) + 1)
     return RequestRecord(request=request, **parts)
 
 
@@ -381,7 +383,7 @@ def request_comments(*, request: ApprovalRequest) -> list[Comment]:
     return held_whole(loaded_organisation(request), ("request-comments", request.pk),
                       lambda: getattr(request, HELD_VERSION, ""),
                       lambda: list(Comment.objects.filter(request=request).select_related("author")
-                                   .order_by("created_at", "pk")))
+                                   .order_by("created_at", "pk")), rows=lambda kept: len(kept) + 1)
 
 
 def approved_waiting_count(*, organisation_id: int) -> int:

@@ -29,12 +29,13 @@ from approvalmax.core.models import DataVersion, Organisation
 MOST_ORGANISATIONS = 500
 MOST_ENTRIES = 5_000
 # Whole records (a request's lines, decisions…), each kept under a version of its own too: the
-# pages last read, which a bill of a few hundred lines makes large.
-MOST_WHOLES = 100
+# pages last read, up to so many rows in all (a 200-line bill's record takes about 0.5 MB).
+MOST_WHOLE_ROWS = 5_000
 TOKEN_ATTRIBUTE = "data_version_token"
 
 _held: OrderedDict[int, tuple[str, dict]] = OrderedDict()
-_wholes: OrderedDict[Hashable, tuple[tuple[str, str], object]] = OrderedDict()
+_wholes: OrderedDict[Hashable, tuple[tuple[str, str], object, int]] = OrderedDict()
+_whole_rows = 0
 _lock = threading.Lock()  # the demo's runserver answers in threads
 _UNREAD = object()
 
@@ -107,11 +108,13 @@ def held_by_id(organisation: Organisation | None, kind: str, queryset: QuerySet,
     return read_through(organisation, kind, set(ids) - {None}, queryset.in_bulk)
 
 
-def held_whole(organisation: Organisation | None, key: Hashable, version: Callable[[], str], load: Callable[[], object]):
+def held_whole(organisation: Organisation | None, key: Hashable, version: Callable[[], str], load: Callable[[], object],
+               rows: Callable[[object], int] = lambda value: 1):
     """`load()`, kept under `key` while both the organisation's token and `version()` (read in the
     same query as the token; asked only when there is one) stay what they are; read afresh when
-    the organisation carries no token. What is kept is shared by every reader of the process:
-    never change it."""
+    the organisation carries no token. `rows(value)` weighs it against MOST_WHOLE_ROWS: the least
+    recently read go first. What is kept is shared by every reader of the process: never change it."""
+    global _whole_rows
     token = getattr(organisation, TOKEN_ATTRIBUTE, None)
     stamp = (token, version()) if token else None
     if stamp is None or not stamp[1]:
@@ -122,15 +125,19 @@ def held_whole(organisation: Organisation | None, key: Hashable, version: Callab
             _wholes.move_to_end(key)
             return held[1]
     value = load()
+    weight = rows(value)
     with _lock:
-        _wholes[key] = (stamp, value)
-        _wholes.move_to_end(key)
-        if len(_wholes) > MOST_WHOLES:
-            _wholes.popitem(last=False)
+        replaced = _wholes.pop(key, None)
+        _whole_rows += weight - (replaced[2] if replaced else 0)
+        _wholes[key] = (stamp, value, weight)
+        while _whole_rows > MOST_WHOLE_ROWS and len(_wholes) > 1:
+            _whole_rows -= _wholes.popitem(last=False)[1][2]
     return value
 
 
 def forget_wholes() -> None:
     """Drop every whole record the process keeps, as a process that has not read them yet."""
+    global _whole_rows
     with _lock:
         _wholes.clear()
+        _whole_rows = 0

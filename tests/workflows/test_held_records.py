@@ -218,17 +218,20 @@ def test_another_organisations_page_is_not_found(bill, page, client, outsider):
     assert client.get(url("request_detail", bill)).status_code == 404
 
 
-def test_the_process_keeps_a_bounded_number(organisation, monkeypatch):
-    monkeypatch.setattr(versioned_reads, "MOST_WHOLES", 3)
+def test_the_process_keeps_a_bounded_number_of_rows(organisation, monkeypatch):
+    monkeypatch.setattr(versioned_reads, "MOST_WHOLE_ROWS", 4)
     versioned_reads.forget_wholes()
     versioned_reads.remember_token(organisation, "token")
     loads = []
 
-    def held(key):
-        return versioned_reads.held_whole(organisation, key, lambda: "v1", lambda: loads.append(key) or key)
+    def held(key, rows=1):
+        return versioned_reads.held_whole(organisation, key, lambda: "v1", lambda: loads.append(key) or key,
+                                          rows=lambda _: rows)
 
     for key in range(4):
-        held(key)
-    held(3), held(0)
+        held(key)  # four rows: all kept
+    held(0)  # read again, so the last to go
+    held("big", rows=3)  # seven rows: 1, 2 and 3 make way, least recently read first
+    held(0), held(1)
 
-    assert loads == [0, 1, 2, 3, 0]  # the first was dropped for the fourth; the fourth was kept
+    assert loads == [0, 1, 2, 3, "big", 1]
