@@ -6,7 +6,7 @@ import uuid
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.views.decorators.http import require_safe
 
 from approvalmax.core import accounting
@@ -52,7 +52,9 @@ def request_status(request: HttpRequest, public_id: uuid.UUID) -> HttpResponse:
         approval_request = selectors.request_get_for_user(user=request.user, public_id=public_id)
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    response = render(request, "workflows/_live_status.html",
-                      {"live": live_status(approval_request, request.GET.get("seen", "")[:100])})
+    # Rendered without the request's context processors: the fragment shows none of what they read
+    # (the navigation's badges, the administrator's failures), and every open page asks every 3 s.
+    response = HttpResponse(render_to_string(
+        "workflows/_live_status.html", {"live": live_status(approval_request, request.GET.get("seen", "")[:100])}))
     response["Cache-Control"] = "private, no-store"
     return response

@@ -2,6 +2,8 @@
 can change by itself, showing publishing, then "Published" with the number and link, or the failure."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from workflows import outcomes, services
@@ -72,3 +74,17 @@ def test_the_page_loads_htmx_from_our_own_static_files(client, create_request, a
 
     assert '<script src="/static/vendor/htmx/htmx-2.0.11.min.js" defer></script>' in html
     assert 'id="live-status"' in html
+
+
+def test_asking_reads_the_request_and_nothing_the_fragment_does_not_show(client, create_request, administrator):
+    # Every open page asks every 3 s: not the navigation's badges, nor the administrator's failures.
+    request = create_request()
+    client.force_login(administrator)
+    _status(client, request)
+
+    with CaptureQueriesContext(connection) as asked:
+        _status(client, request)
+
+    reads = [query["sql"] for query in asked.captured_queries]
+    assert len(reads) == 3, reads  # the user, the request, the accounting connection it names
+    assert not [sql for sql in reads if sql.startswith(('SELECT "core_membership"', "SELECT (SELECT COUNT(*)"))]
