@@ -253,16 +253,25 @@ class RequestRecord:
         return {person.pk for person in self.waiting_for}
 
 
+# What weighs in a kept record: its rows (versioned_reads.MOST_WHOLE_ROWS).
+RECORD_ROWS = ("lines", "decisions", "audit_events", "assignments")
+
+
 def request_record(*, request: ApprovalRequest) -> RequestRecord:
     """What the request's page and audit report show of it. When the request was read with its
     organisation's data-version token (its page's GET), the process keeps what it read under the
     request's record version, which the database changes with any of it: a page seen again reads
     none of it."""
-    parts = held_whole(loaded_organisation(request), ("request-record", request.pk),
-                       lambda: getattr(request, HELD_VERSION, ""), lambda: _record_parts(request),
-                       rows=lambda kept: sum(map(len, (kept["lines"], kept["decisions"], kept["audit_events"],
-                                                       kept["assignments"]))) + 1)
+    parts = _kept_with_page(request, "request-record", lambda: _record_parts(request),
+                            rows=lambda kept: sum(len(kept[name]) for name in RECORD_ROWS) + 1)
     return RequestRecord(request=request, **parts)
+
+
+def _kept_with_page(request: ApprovalRequest, kind: str, load, *, rows):
+    """`load()`, kept by the process under the request's record version when its page's read came
+    with one (versioned_reads.held_whole); read afresh otherwise."""
+    return held_whole(loaded_organisation(request), (kind, request.pk), lambda: getattr(request, HELD_VERSION, ""),
+                      load, rows=rows)
 
 
 def _record_parts(request: ApprovalRequest) -> dict:
@@ -380,10 +389,9 @@ def revocable_decision(*, request: ApprovalRequest, user: AbstractBaseUser,
 
 def request_comments(*, request: ApprovalRequest) -> list[Comment]:
     """The request's discussion, kept as `request_record` keeps the rest of its page."""
-    return held_whole(loaded_organisation(request), ("request-comments", request.pk),
-                      lambda: getattr(request, HELD_VERSION, ""),
-                      lambda: list(Comment.objects.filter(request=request).select_related("author")
-                                   .order_by("created_at", "pk")), rows=lambda kept: len(kept) + 1)
+    return _kept_with_page(request, "request-comments",
+                           lambda: list(Comment.objects.filter(request=request).select_related("author")
+                                        .order_by("created_at", "pk")), rows=lambda kept: len(kept) + 1)
 
 
 def approved_waiting_count(*, organisation_id: int) -> int:

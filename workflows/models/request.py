@@ -9,9 +9,9 @@ from django.db.models.functions import Coalesce, Upper
 from django.utils import timezone
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
+from approvalmax.core.models import Account, Membership, Organisation, Supplier
 from approvalmax.core.money import TaxTreatment
 from approvalmax.core.versioned_reads import loaded_organisation, read_through
-from approvalmax.core.models import Account, Membership, Organisation, Supplier
 from workflows.models.definition import MatrixRule, Substitution, Workflow, WorkflowStep
 from workflows.models.spending import COUNTED_FIELDS, counted_key, lines_recount
 
