@@ -3,10 +3,14 @@ production-like stack (bench/stack.py: gunicorn with 4 workers, PostgreSQL, Redi
 
 Reference, in the same run and with the same clients: a bare view (bench/bare_upload.py) under
 gunicorn with as many workers, that takes the same upload, parses the JSON and writes the file to
-disk. The two take turns, a batch each per round. Printed: pushes a second, p50 and p95 of each,
-their ratios (targets: throughput at least 0.5 of the reference's, p95 at most 3x), and the
-database round trips of one push (target 12), and of a process's first, before it holds the
-organisation's master data and workflow.
+disk. Also measured, to say what the targets ask of any push answered as INTERFACES.md §3 says:
+the floor (bench/push_floor.py), the project's own stack doing only what must precede a 201
+(the key, the upload and the item checked, the item against master data, the document kept, one
+row committed), nothing routed or written of the request. The three take turns, a batch each per
+round. Printed: pushes a second, p50 and p95 of each, their ratios to the reference (targets for
+the push: throughput at least 0.5 of the reference's, p95 at most 3x), and the database round
+trips of one push (target 12), and of a process's first, before it holds the organisation's
+master data and workflow.
 
     .venv/bin/python bench/dext_push.py [PUSHES] [CLIENTS]
 """
@@ -71,7 +75,7 @@ def item(n: int) -> dict:
     }
 
 
-def run(url: str, key: str, pdf: bytes, numbers: list[int], clients: int) -> tuple[float, list[float]]:
+def run(url: str, key: str, pdf: bytes, numbers: list[int], clients: int, path: str = PATH) -> tuple[float, list[float]]:
     """Push every item, `clients` at a time; the wall time and each push's latency."""
     pending, latencies, failures = list(numbers), [], []
     lock = threading.Lock()
@@ -85,7 +89,7 @@ def run(url: str, key: str, pdf: bytes, numbers: list[int], clients: int) -> tup
                     return
                 n = pending.pop()
             began = time.perf_counter()
-            response = session.post(url + PATH, data={"item": json.dumps(item(n))},
+            response = session.post(url + path, data={"item": json.dumps(item(n))},
                                     files={"document": (f"INV-{n}.pdf", pdf, "application/pdf")}, timeout=60)
             elapsed = time.perf_counter() - began
             with lock:
@@ -176,38 +180,58 @@ def main(pushes: int, clients: int) -> None:
     bare = subprocess.Popen([str(stack.BIN / "gunicorn"), "bare_upload:application", "-w", "4",
                              "-b", f"127.0.0.1:{bare_port}", "--chdir", str(Path(__file__).parent)],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    from django.db import connection
+
+    import push_floor
+
+    with connection.cursor() as cursor:
+        cursor.execute(push_floor.TABLE_SQL)
+    floor_port = stack._free_port()
+    floor_url = f"http://127.0.0.1:{floor_port}"
+    floor = subprocess.Popen([str(stack.BIN / "gunicorn"), "push_floor:application", "--pythonpath", "bench", "-w", "4",
+                              "-b", f"127.0.0.1:{floor_port}"], cwd=stack.ROOT, env={**os.environ, **environment},
+                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    floor_path = "/" + push_floor.PATH
     try:
         with stack.Stack(environment, workers={}, beat=False) as running:
-            for _ in range(100):
-                try:
-                    requests.get(bare_url, timeout=2)
-                    break
-                except requests.RequestException:
-                    time.sleep(0.1)
+            for url in (bare_url, floor_url):
+                for _ in range(100):
+                    try:
+                        requests.get(url, timeout=2)
+                        break
+                    except requests.RequestException:
+                        time.sleep(0.1)
             warm = list(range(1, 1 + 4 * clients))
             run(running.url, key, pdf, warm, clients)
             run(bare_url, key, pdf, warm, clients)
+            run(floor_url, key, pdf, warm, clients, floor_path)
             # In turns, a batch each, the order swapped every round: what else the machine is doing
             # weighs on both alike.
-            ours, reference, ratios = Side(), Side(), []
+            ours, reference, least, ratios, floor_ratios = Side(), Side(), Side(), [], []
             per_round = pushes // ROUNDS
             for number in range(ROUNDS):
                 numbers = list(range(1000 + number * per_round, 1000 + (number + 1) * per_round))
-                turns = [(ours, running.url), (reference, bare_url)]
-                for side, url in turns if number % 2 == 0 else reversed(turns):
-                    side.add(*run(url, key, pdf, numbers, clients), len(numbers))
+                turns = [(ours, running.url, PATH), (reference, bare_url, PATH), (least, floor_url, floor_path)]
+                for side, url, path in turns if number % 2 == 0 else reversed(turns):
+                    side.add(*run(url, key, pdf, numbers, clients, path), len(numbers))
                 ratios.append(ours.rates[-1] / reference.rates[-1])
+                floor_ratios.append(least.rates[-1] / reference.rates[-1])
             queries = queries_of_one_push(organisation, key, pdf)
     finally:
-        bare.terminate()
-        bare.wait(timeout=30)
+        for server in (bare, floor):
+            server.terminate()
+            server.wait(timeout=30)
     print(f"{per_round * ROUNDS} pushes of a {len(pdf) // 1000} KB PDF and {LINES} lines, {clients} clients, "
           f"gunicorn 4 workers, in {ROUNDS} rounds taking turns with the reference")
     print(f"  push:      {ours.rate:7.1f}/s  p50 {ours.p50:6.1f} ms  p95 {ours.p95:6.1f} ms"
           f"  ({queries[1]} queries a push; {queries[0]} for a process's first)")
+    print(f"  floor:     {least.rate:7.1f}/s  p50 {least.p50:6.1f} ms  p95 {least.p95:6.1f} ms"
+          "  (what must precede a 201; nothing routed or written of the request)")
     print(f"  reference: {reference.rate:7.1f}/s  p50 {reference.p50:6.1f} ms  p95 {reference.p95:6.1f} ms")
     print(f"  throughput {statistics.median(ratios):.2f} of the reference's, median of the rounds' "
           f"({min(ratios):.2f}-{max(ratios):.2f}; target 0.5); p95 {ours.p95 / reference.p95:.2f}x (target 3)")
+    print(f"  the floor: throughput {statistics.median(floor_ratios):.2f} of the reference's "
+          f"({min(floor_ratios):.2f}-{max(floor_ratios):.2f}); p95 {least.p95 / reference.p95:.2f}x")
 
 
 if __name__ == "__main__":
