@@ -1,4 +1,5 @@
-"""What a long-lived web process does once the project is loaded, before it serves."""
+"""What a long-lived process (a gunicorn worker, a Celery pool child) does once the project is
+loaded, before it serves."""
 
 import gc
 
