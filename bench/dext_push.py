@@ -75,7 +75,8 @@ def item(n: int) -> dict:
     }
 
 
-def run(url: str, key: str, pdf: bytes, numbers: list[int], clients: int, path: str = PATH) -> tuple[float, list[float]]:
+def run(url: str, key: str, pdf: bytes, numbers: list[int], clients: int,
+        path: str = PATH) -> tuple[float, list[float]]:
     """Push every item, `clients` at a time; the wall time and each push's latency."""
     pending, latencies, failures = list(numbers), [], []
     lock = threading.Lock()

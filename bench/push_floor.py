@@ -41,11 +41,13 @@ class FloorApi(DextApi):
     def post(self, request):
         upload = upload_parse(request)
         item_content(self.organisation, upload.item)
-        stored = default_storage.save(f"bench-floor/{uuid.uuid4().hex}-{upload.document.filename}", ContentFile(upload.document.data))
+        name = f"bench-floor/{uuid.uuid4().hex}-{upload.document.filename}"
+        stored = default_storage.save(name, ContentFile(upload.document.data))
         with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {TABLE} (organisation_id, dext_id, item, document) VALUES (%s, %s, %s, %s) "
-                           "ON CONFLICT DO NOTHING RETURNING id",
-                           [self.organisation.pk, upload.item["dext_id"], json.dumps(upload.item, default=str), stored])
+            cursor.execute(f"INSERT INTO {TABLE} (organisation_id, dext_id, item, document) "
+                           "VALUES (%s, %s, %s, %s) ON CONFLICT DO NOTHING RETURNING id",
+                           [self.organisation.pk, upload.item["dext_id"], json.dumps(upload.item, default=str),
+                            stored])
             row = cursor.fetchone()
         return Response({"id": row and row[0], "dext_id": upload.item["dext_id"], "status": "on_approval"},
                         status=201 if row else 200)
