@@ -207,7 +207,7 @@ def main(pushes: int, clients: int) -> None:
             run(bare_url, key, pdf, warm, clients)
             run(floor_url, key, pdf, warm, clients, floor_path)
             # In turns, a batch each, the order swapped every round: what else the machine is doing
-            # weighs on both alike.
+            # weighs on all three alike.
             ours, reference, least, ratios, floor_ratios = Side(), Side(), Side(), [], []
             per_round = pushes // ROUNDS
             for number in range(ROUNDS):
