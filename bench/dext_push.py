@@ -17,9 +17,11 @@ master data and workflow.
 
 import json
 import os
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 import zlib
@@ -160,8 +162,11 @@ def queries_of_one_push(organisation, key: str, pdf: bytes) -> tuple[int, int]:
 
 def main(pushes: int, clients: int) -> None:
     # Documents on the local disk, as the reference writes them (S3 in the stack is moto's server on
-    # these same two cores, which real object storage is not); BENCH_STORAGE=s3 to include it.
-    environment = stack.prepare(**({} if os.environ.get("BENCH_STORAGE") == "s3" else {"S3_BUCKET": ""}))
+    # these same two cores, which real object storage is not); BENCH_STORAGE=s3 to include it. Every
+    # side writes under one directory of its own, removed at the end (a run writes about 1 GB).
+    files = tempfile.mkdtemp(prefix="dext-push-bench-")
+    local = {"S3_BUCKET": "", "MEDIA_ROOT": files}
+    environment = stack.prepare(**({} if os.environ.get("BENCH_STORAGE") == "s3" else local))
     from django.contrib.auth import get_user_model
 
     from approvalmax.core.models import Membership, Organisation
@@ -180,6 +185,7 @@ def main(pushes: int, clients: int) -> None:
     bare_url = f"http://127.0.0.1:{bare_port}"
     bare = subprocess.Popen([str(stack.BIN / "gunicorn"), "bare_upload:application", "-w", "4",
                              "-b", f"127.0.0.1:{bare_port}", "--chdir", str(Path(__file__).parent)],
+                            env={**os.environ, "BARE_UPLOAD_DIR": files},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
     from django.db import connection
 
@@ -222,6 +228,7 @@ def main(pushes: int, clients: int) -> None:
         for server in (bare, floor):
             server.terminate()
             server.wait(timeout=30)
+        shutil.rmtree(files, ignore_errors=True)
     print(f"{per_round * ROUNDS} pushes of a {len(pdf) // 1000} KB PDF and {LINES} lines, {clients} clients, "
           f"gunicorn 4 workers, in {ROUNDS} rounds taking turns with the reference")
     print(f"  push:      {ours.rate:7.1f}/s  p50 {ours.p50:6.1f} ms  p95 {ours.p95:6.1f} ms"
