@@ -13,10 +13,12 @@ import logging
 from decimal import Decimal
 
 from django.conf import settings
+from django.db.models import OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from approvalmax.core.locks import LockTimeout, exclusive, is_held
 from approvalmax.core.models import Account
+from approvalmax.core.publish_batches import next_batch
 from workflows import outcomes
 from workflows.audit_reports import audit_report_ensure, audit_reports_ready
 from workflows.models import ApprovalRequest
@@ -292,20 +294,29 @@ def _refused(request: ApprovalRequest, fault: QuickBooksFault) -> None:
     outcomes.request_mark_publish_failed(request_id=request.pk, error=publish_error_text(fault))
 
 
-def _approved(organisation_id: int) -> list[ApprovalRequest]:
-    return list(ApprovalRequest.objects.filter(organisation_id=organisation_id, state=State.APPROVED)
-                .select_related("organisation", "supplier", "payment_account", "credit_for").order_by("pk")[:BATCH_SIZE])
+def _approved(organisation_id: int) -> QuerySet:
+    return (ApprovalRequest.objects.filter(organisation_id=organisation_id, state=State.APPROVED)
+            .select_related("organisation", "supplier", "payment_account", "credit_for").order_by("pk"))
+
+
+def _next_batch(organisation_id: int) -> list[ApprovalRequest]:
+    """The approved requests that QBO already has (or may have: sent, answer lost) first
+    (`publish_batches.next_batch`)."""
+    started = QuickBooksPublication.objects.filter(
+        Q(create_sent_at__isnull=False) | ~Q(bill_id="") | ~Q(purchase_id="") | ~Q(vendor_credit_id=""),
+        request=OuterRef("pk"), revision=OuterRef("revision"))
+    return next_batch(_approved(organisation_id), started, BATCH_SIZE)
 
 
 def realm_publish(*, organisation_id: int) -> int:
     """Publish up to one batch of the organisation's approved requests, one after another. Returns
     how many still wait, for the caller to run again; 0 when another live publisher holds the
     company (it runs again itself while anything waits)."""
-    for request in _approved(organisation_id):
+    for request in _approved(organisation_id)[:BATCH_SIZE]:
         audit_report_ensure(request=request)  # before the lock: under it, only QBO's calls
     try:
         with exclusive(_lock_name(organisation_id), timeout=LOCK_WAIT_SECONDS):
-            requests = _approved(organisation_id)
+            requests = _next_batch(organisation_id)
             ready = audit_reports_ready(requests)
             try:
                 client, _ = accounting_for(organisation_id=organisation_id, max_wait=settings.QBO_PUBLISH_MAX_WAIT,

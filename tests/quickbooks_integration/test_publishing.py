@@ -6,11 +6,13 @@ from decimal import Decimal
 import pytest
 
 from approvalmax.core.models import Account, Supplier, TaxRate, TrackingOption
+from approvalmax.core.ratebudget import TurnEnded
 from approvalmax.demo.data import APPROVERS
 from django.contrib.auth import get_user_model
 from quickbooks_integration.exceptions import QuickBooksUnavailable
 from quickbooks_integration.sandbox import store
 from quickbooks_integration.sandbox.models import AttachableContent, Company, Entity, RequestIdAnswer
+from quickbooks_integration.services import publishing
 from quickbooks_integration.services.publishing import realm_publish
 from quickbooks_integration.services.sync import master_data_sync
 from tests.builders import MINIMAL_PDF, bill_content, pdf_document
@@ -222,3 +224,22 @@ def test_a_batch_whose_answer_is_lost_makes_each_bill_once(synced):
     assert sorted(b["DocNumber"] for b in qbo("Bill")) == ["L-0", "L-1", "L-2"]
     assert len(qbo("Attachable")) == 6
     assert all(ApprovalRequest.objects.get(pk=r.pk).state == "published" for r in requests)
+
+
+def test_turns_finish_a_batch_before_creating_the_next_in_one_call(synced, settings, monkeypatch):
+    # Batches of three, turns of three calls: the batch and a bill's two attachments; then the
+    # finished bills' places are not refilled one request at a time, each created alone.
+    monkeypatch.setattr(publishing, "BATCH_SIZE", 3)
+    settings.QBO_PUBLISH_TURN_CALLS = 3
+    requests = [approved(synced.organisation, invoice_number=f"T-{n}") for n in range(5)]
+    for _ in range(20):
+        try:
+            if realm_publish(organisation_id=synced.organisation_id) == 0:
+                break
+        except TurnEnded:
+            continue
+
+    assert RequestIdAnswer.objects.filter(request_id__startswith="amx-b-").count() == 2  # ceil(5 / 3)
+    assert not RequestIdAnswer.objects.filter(request_id__endswith="-bill").exists()
+    assert sorted(b["DocNumber"] for b in qbo("Bill")) == [f"T-{n}" for n in range(5)]
+    assert {ApprovalRequest.objects.get(pk=r.pk).state for r in requests} == {ApprovalRequest.State.PUBLISHED}

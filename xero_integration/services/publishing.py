@@ -17,10 +17,11 @@ import logging
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import OuterRef, QuerySet
 from django.utils import timezone
 
 from approvalmax.core.locks import LockTimeout, exclusive, is_held
+from approvalmax.core.publish_batches import next_batch
 from workflows import outcomes
 from workflows.audit_reports import audit_report_ensure, audit_reports_ready
 from workflows.models import ApprovalRequest
@@ -240,19 +241,16 @@ def _publish_together(client: XeroAccounting, connection: XeroConnection, reques
             _bill_mark_published(connection, request, publication)
 
 
-def _approved(queryset) -> list[ApprovalRequest]:
-    return list(queryset.filter(state=State.APPROVED)
-                .select_related("organisation", "supplier", "payment_account", "credit_for")
-                .order_by("pk")[:BATCH_SIZE])
+def _approved(queryset) -> QuerySet:
+    return (queryset.filter(state=State.APPROVED)
+            .select_related("organisation", "supplier", "payment_account", "credit_for").order_by("pk"))
 
 
 def _next_batch(waiting) -> list[ApprovalRequest]:
-    """The approved requests whose bills Xero already has, alone while any are left; else the next
-    batch. A turn ends mid-batch: were the batch refilled at each turn, the requests that took
-    the finished ones' places would have their bills created one or two to a PUT, not fifty."""
+    """The approved requests whose bills Xero already has first (`publish_batches.next_batch`)."""
     started = XeroPublication.objects.filter(request=OuterRef("pk"), revision=OuterRef("revision"),
                                              invoice_id__isnull=False)
-    return _approved(waiting.filter(Exists(started))) or _approved(waiting)
+    return next_batch(_approved(waiting), started, BATCH_SIZE)
 
 
 def _client_or_fail(organisation_id: int, requests: list[ApprovalRequest]):
@@ -275,7 +273,7 @@ def tenant_publish(*, organisation_id: int) -> int:
     the tenant (it runs again itself while anything waits)."""
     waiting = ApprovalRequest.objects.filter(organisation_id=organisation_id)
     # Reports a lost render task never made are rendered here, before the lock: under it, only Xero.
-    for request in _approved(waiting):
+    for request in _approved(waiting)[:BATCH_SIZE]:
         audit_report_ensure(request=request)
     try:
         with exclusive(_lock_name(organisation_id), timeout=LOCK_WAIT_SECONDS):
